@@ -1,0 +1,30 @@
+// Reference values: every activation computed with Boost.Multiprecision (MPFR
+// backend, 200 bits) and rounded correctly to float, subnormals included.
+//
+// 200 bits hold every intermediate of the piecewise-rational activations
+// exactly (e.g. x * (x + 3) for any float x), and leave the transcendental ones
+// about 170 bits of margin over float's 24, so the single rounding to float
+// (mpfr_get_flt, round to nearest even) is the correct rounding.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "impls/activation.h"
+
+namespace actbench {
+
+struct RefValue {
+  double exact;   // the exact value truncated to double (for real-valued ULP error)
+  float rounded;  // the exact value rounded correctly to float
+};
+
+// f(x) for element `index` of an array (index picks the PReLU channel).
+RefValue Reference(Act act, float x, const Params& p, size_t index = 0);
+
+// Reference values for a whole array, split over `threads` threads
+// (0 = all hardware threads).
+std::vector<RefValue> ReferenceArray(Act act, const std::vector<float>& in, const Params& p,
+                                     unsigned threads = 0);
+
+}  // namespace actbench

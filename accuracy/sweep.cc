@@ -1,0 +1,142 @@
+#include "accuracy/sweep.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
+#include "accuracy/ulp.h"
+
+namespace actbench {
+namespace {
+
+constexpr size_t kContractExamples = 5;
+
+std::string Describe(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.9g (0x%08" PRIx32 ")", static_cast<double>(f), u);
+  return buf;
+}
+
+void KeepWorst(std::vector<WorstInput>& worst, const WorstInput& w) {
+  if (worst.size() == ErrorStats::kWorstKept && !(w.ulp > worst.back().ulp)) return;
+  auto pos = std::upper_bound(worst.begin(), worst.end(), w,
+                              [](const WorstInput& a, const WorstInput& b) { return a.ulp > b.ulp; });
+  worst.insert(pos, w);
+  if (worst.size() > ErrorStats::kWorstKept) worst.pop_back();
+}
+
+bool SameIgnoringZeroSign(float a, float b) {
+  return (std::isnan(a) && std::isnan(b)) || a == b;
+}
+
+}  // namespace
+
+ErrorStats ScoreOutputs(const std::string& against, const std::vector<float>& in,
+                        const std::vector<float>& out, const std::vector<RefValue>& ref) {
+  ErrorStats s;
+  s.against = against;
+  s.count = in.size();
+  double sum = 0;
+  size_t finite = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const float y = out[i];
+    const RefValue& r = ref[i];
+    const double ulp = UlpError(y, r.exact, r.rounded);
+    if (std::isnan(y) != std::isnan(r.rounded)) ++s.nan_mismatch;
+    else if (!std::isnan(y) && std::isinf(y) != std::isinf(r.rounded)) ++s.inf_mismatch;
+    s.max_ulp = std::max(s.max_ulp, ulp);
+    if (std::isfinite(ulp)) {
+      sum += ulp;
+      ++finite;
+    }
+    s.max_ulp_distance = std::max(s.max_ulp_distance, UlpDistance(y, r.rounded));
+    if (std::isfinite(y) && std::isfinite(r.exact)) {
+      const double abs_err = std::fabs(static_cast<double>(y) - r.exact);
+      s.max_abs_err = std::max(s.max_abs_err, abs_err);
+      if (r.exact != 0) s.max_rel_err = std::max(s.max_rel_err, abs_err / std::fabs(r.exact));
+    }
+    s.above_0_5 += ulp > 0.5;
+    s.above_1 += ulp > 1;
+    s.above_2 += ulp > 2;
+    s.above_4 += ulp > 4;
+    if (ulp > 0) KeepWorst(s.worst, {in[i], y, r.rounded, ulp});
+  }
+  s.mean_ulp = finite ? sum / static_cast<double>(finite) : 0.0;
+  return s;
+}
+
+ContractResult CheckContract(const Activation& a, const Params& p, const std::vector<float>& in,
+                             const std::vector<float>& out, const std::vector<RefValue>& ref) {
+  ContractResult c;
+  const Range range = OutputRange(a, p);
+  auto fail = [&](const std::string& what) {
+    ++c.failures;
+    if (c.examples.size() < kContractExamples) c.examples.push_back(what);
+  };
+  for (size_t i = 0; i < in.size(); ++i) {
+    const float x = in[i], y = out[i];
+    if (std::isnan(x)) {
+      if (!std::isnan(y)) fail("NaN in, " + Describe(y) + " out; NaN is due");
+      continue;
+    }
+    if (std::isinf(x)) {
+      if (!SameIgnoringZeroSign(y, ref[i].rounded))
+        fail(std::string(a.name) + "(" + Describe(x) + ") = " + Describe(y) + "; the limit is " +
+             Describe(ref[i].rounded));
+      continue;
+    }
+    if (std::isnan(y)) {
+      fail("NaN out for " + Describe(x));
+    } else if (static_cast<double>(y) < range.lo || static_cast<double>(y) > range.hi) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, " is outside the range [%.9g, %.9g]", range.lo, range.hi);
+      fail(std::string(a.name) + "(" + Describe(x) + ") = " + Describe(y) + buf);
+    }
+  }
+  c.pass = c.failures == 0;
+  return c;
+}
+
+const std::vector<RefValue>& ReferenceCache::Get(Act act, const Params& p) {
+  for (const auto& [a, values] : cache_)
+    if (a == act) return values;
+  cache_.emplace_back(act, ReferenceArray(act, inputs_, p, threads_));
+  return cache_.back().second;
+}
+
+AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, ReferenceCache& refs) {
+  const Variant& v = *vt.variant;
+  const std::vector<float>& in = refs.inputs();
+  std::vector<float> out(in.size());
+  vt.kernel->fn(in.data(), out.data(), in.size(), p);
+
+  AccuracyResult r;
+  r.inputs = in.size();
+  const Activation& computes = GetActivation(v.computes);
+  const std::vector<RefValue>& ref = refs.Get(v.computes, p);
+  r.error = ScoreOutputs(computes.name, in, out, ref);
+
+  // Second scores: the exact functions this one stands in for.
+  std::vector<Act> others;
+  if (v.activation != v.computes) others.push_back(v.activation);
+  if (const Activation* exact = FindActivation(computes.approximates); exact && exact->id != v.computes &&
+                                                                      exact->id != v.activation)
+    others.push_back(exact->id);
+  for (Act o : others) r.also.push_back(ScoreOutputs(GetActivation(o).name, in, out, refs.Get(o, p)));
+
+  for (size_t i = 0; i < in.size(); ++i) {
+    const double x = in[i];
+    if (x >= v.promise.domain_lo && x <= v.promise.domain_hi)
+      r.max_ulp_in_domain = std::max(r.max_ulp_in_domain, UlpError(out[i], ref[i].exact, ref[i].rounded));
+  }
+  r.promise_held = r.max_ulp_in_domain <= v.promise.max_ulp;
+  r.contract = CheckContract(GetActivation(v.activation), p, in, out, refs.Get(v.activation, p));
+  return r;
+}
+
+}  // namespace actbench

@@ -1,0 +1,80 @@
+// The sampled accuracy sweep: one (variant, target) scored against reference
+// values of the function it computes, plus the special-value contract.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "accuracy/reference.h"
+#include "impls/variant.h"
+
+namespace actbench {
+
+struct WorstInput {
+  float x;
+  float out;       // what the variant returned
+  float expected;  // the correctly rounded reference
+  double ulp;      // real-valued ULP error
+};
+
+// Error of a variant's outputs against one exact function.
+struct ErrorStats {
+  std::string against;     // the activation the error is measured against
+  size_t count = 0;        // inputs scored (all, NaN inputs included)
+  double max_ulp = 0;      // real-valued, see accuracy/ulp.h
+  double mean_ulp = 0;     // over inputs with a finite error
+  int64_t max_ulp_distance = 0;  // integer distance to the correctly rounded float
+  double max_abs_err = 0;  // |out - exact| over finite pairs
+  double max_rel_err = 0;  // |out - exact| / |exact|, exact != 0
+  size_t above_0_5 = 0, above_1 = 0, above_2 = 0, above_4 = 0;
+  size_t nan_mismatch = 0;  // NaN where a number was due, or a number where NaN was due
+  size_t inf_mismatch = 0;  // infinity where a finite value was due, or the reverse
+  std::vector<WorstInput> worst;  // largest errors first, at most kWorstKept
+  static constexpr size_t kWorstKept = 10;
+};
+
+struct ContractResult {
+  bool pass = true;
+  size_t failures = 0;
+  std::vector<std::string> examples;  // the first few failures, one line each
+};
+
+struct AccuracyResult {
+  ErrorStats error;                 // against what the variant computes
+  std::vector<ErrorStats> also;     // against the exact functions it approximates
+  double max_ulp_in_domain = 0;     // over the promise's domain
+  bool promise_held = true;
+  ContractResult contract;
+  size_t inputs = 0;
+};
+
+// Scores outputs `out` for inputs `in` against reference values `ref`.
+ErrorStats ScoreOutputs(const std::string& against, const std::vector<float>& in,
+                        const std::vector<float>& out, const std::vector<RefValue>& ref);
+
+// The special-value contract of an activation: NaN in gives NaN out, the
+// limits at +-inf, every output inside the function's range.
+ContractResult CheckContract(const Activation& a, const Params& p, const std::vector<float>& in,
+                             const std::vector<float>& out, const std::vector<RefValue>& ref);
+
+// Reference values of each exact function, computed once per input set and
+// shared by every variant scored against it.
+class ReferenceCache {
+ public:
+  ReferenceCache(std::vector<float> inputs, unsigned threads = 0)
+      : inputs_(std::move(inputs)), threads_(threads) {}
+  const std::vector<float>& inputs() const { return inputs_; }
+  const std::vector<RefValue>& Get(Act act, const Params& p);
+
+ private:
+  std::vector<float> inputs_;
+  unsigned threads_;
+  std::vector<std::pair<Act, std::vector<RefValue>>> cache_;
+};
+
+// Runs one variant on one target over the cache's inputs and scores it.
+AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, ReferenceCache& refs);
+
+}  // namespace actbench

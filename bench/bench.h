@@ -1,0 +1,66 @@
+// Throughput of every (variant, target) at three working-set sizes, timed with
+// Google Benchmark.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "impls/variant.h"
+
+namespace actbench {
+
+// A working-set size: n floats in, n floats out.
+struct BenchSize {
+  std::string label;  // "L1", "L2", "DRAM"
+  size_t n;
+};
+
+// Sizes from this machine's caches, each a multiple of 64 elements: "L1" puts
+// in+out in half the L1d, "L2" in half of one L2 instance, "DRAM" in four times
+// the whole last-level cache (at least 64 MiB). `quick` shrinks DRAM to 1.25x
+// the LLC (at least 64 MiB): still past the LLC, at a third of the memory.
+// Falls back to 48 KiB / 2 MiB / 32 MiB where a cache size is unknown.
+std::vector<BenchSize> DefaultBenchSizes(bool quick);
+
+struct BenchResult {
+  std::string label;           // activation/variant@target
+  std::string size_label;      // "L1", ...
+  size_t n = 0;                // elements per call
+  size_t bytes = 0;            // bytes moved per call (n * 4 read + n * 4 written)
+  int64_t iterations = 0;      // calls timed (per repetition; mean if repeated)
+  double real_time_ns = 0;     // per call, mean over repetitions
+  double cpu_time_ns = 0;      // per call, mean over repetitions (process CPU time)
+  // Rates are per wall-clock second (UseRealTime): n / real_time per repetition.
+  double elements_per_second = 0;  // mean over repetitions
+  double bytes_per_second = 0;
+  // elements/s of each repetition (for significance tests in compare); one
+  // entry when not repeated.
+  std::vector<double> samples;
+};
+
+struct BenchOptions {
+  std::vector<BenchSize> sizes;
+  // Arguments for Google Benchmark (every --benchmark_* flag), without argv[0].
+  std::vector<std::string> benchmark_args;
+  // Min time per benchmark in seconds unless --benchmark_min_time is given.
+  double min_time = 0.1;
+  bool show_console = true;  // Google Benchmark's console table on stdout
+};
+
+// Times each runnable (variant, target) at each size. Inputs are fixed-seed
+// uniform values in [-8, 8] (the range where activations bend and real networks
+// feed them), allocated once per size on first use and shared by all rows.
+// Benchmarks are named "<row label>/<size label>" (Google Benchmark appends
+// "/real_time" in its output and when matching --benchmark_filter).
+// Returns one result per (row, size), row by row, in options.sizes order; a
+// benchmark that --benchmark_filter leaves out has none. Every call starts from
+// Google Benchmark's flag defaults (min_time from options unless
+// --benchmark_min_time is given); not thread-safe.
+// Throws std::runtime_error on a bad --benchmark_* flag (unknown, unparsable or
+// out of range), std::invalid_argument on empty or repeated size labels or n == 0.
+std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
+                                       const BenchOptions& options);
+
+}  // namespace actbench

@@ -1,0 +1,162 @@
+// Per-element formulas shared by the scalar variants, written once as
+// templates on the working precision T: T = float gives the f32 variants (float
+// libm, several roundings), T = double the f64 variants (double libm, one final
+// rounding to float, so within about 0.5 ULP). Each formula is the numerically
+// stable form of the table's exact math: no overflow for large |x|, no
+// cancellation where a stable rewrite exists.
+#pragma once
+
+#include <cmath>
+
+#include "impls/params.h"
+
+namespace actbench::scalar {
+
+template <typename T>
+T Clamp06(T v) {  // relu6, with NaN passing through (comparisons are false)
+  if (v < T(0)) return T(0);
+  if (v > T(6)) return T(6);
+  return v;
+}
+
+template <typename T>
+T Relu(T x, const Params&) {
+  return x < T(0) ? T(0) : x;  // NaN and -0 pass through unchanged
+}
+
+template <typename T>
+T LeakyRelu(T x, const Params& p) {
+  return x < T(0) ? T(p.alpha) * x : x;  // one rounding of an exact product
+}
+
+// exp(x) - 1 through expm1: no cancellation just below 0.
+template <typename T>
+T Elu(T x, const Params& p) {
+  return x > T(0) ? x : T(p.alpha) * std::expm1(x);
+}
+
+// e = exp(-|x|) never overflows; the x < 0 branch e/(1+e) keeps the negative
+// tail (down to subnormal outputs) instead of flushing 1/(1+inf) to 0.
+template <typename T>
+T Sigmoid(T x) {
+  const T e = std::exp(-std::fabs(x));
+  return x >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
+}
+
+template <typename T>
+T Sigmoid(T x, const Params&) {
+  return Sigmoid(x);
+}
+
+template <typename T>
+T Tanh(T x, const Params&) {
+  return std::tanh(x);
+}
+
+// x * e^x for x < -32 without a subnormal intermediate: h = e^(x/2) is normal
+// for x >= -174, x * h is normal, and the last multiply by h rounds once, into
+// the subnormal grid where the result lies. Below -128, |x e^x| < 2^-175
+// rounds to -0.
+template <typename T>
+T XTimesExpNegativeTail(T x) {
+  if (x < T(-128)) return T(-0.0);
+  const T h = std::exp(x * T(0.5));
+  return (x * h) * h;
+}
+
+// GELU through erfc: x/2 * erfc(-x/sqrt2) has no 1 + erf(x) cancellation for
+// x < 0. Below -40 the exact value is far under half the smallest subnormal
+// float (and double), so the result is -0 (this also avoids -inf * 0).
+//
+// In float, rounding t = -x/sqrt2 costs erfc a relative error of about
+// 2 t^2 eps (189 ULP at x = -13), so the rounding residual d = t_exact - t is
+// kept (from a double product) and corrected for to first order:
+// erfc(t + d) = erfc(t) - d * 2/sqrt(pi) * exp(-t^2).
+template <typename T>
+T Gelu(T x, const Params&) {
+  if (x < T(-40)) return T(-0.0);
+  if (x > T(10)) return x;  // Phi(10) = 1 - 7.6e-24: x itself, also for x = inf
+  const double t_exact = static_cast<double>(x) * -0.70710678118654752440;
+  const T t = static_cast<T>(t_exact);
+  T erfc_t = std::erfc(t);
+  if constexpr (sizeof(T) < sizeof(double)) {
+    const T d = static_cast<T>(t_exact - static_cast<double>(t));
+    erfc_t -= d * T(1.1283791670955126) * std::exp(-t * t);
+  }
+  return T(0.5) * x * erfc_t;
+}
+
+// Sigmoid of z + lo for a small residual lo: s(z) + lo * s (1 - s).
+template <typename T>
+T SigmoidHiLo(T z, T lo) {
+  const T s = Sigmoid(z);
+  return s + lo * s * (T(1) - s);
+}
+
+// x/2 * (1 + tanh(u)) = x * sigmoid(2u): the sigmoid form has no cancellation
+// for x < 0. 2u = x * (a + b x^2), a = 2 sqrt(2/pi), b = 0.044715 a. In the
+// tail e^(2u) magnifies the absolute error of 2u (|2u| ~ 90 where outputs
+// reach the subnormals), so 2u is formed in double and passed on as hi + lo.
+template <typename T>
+T GeluTanh(T x, const Params&) {
+  if (x < T(-40)) return T(-0.0);  // exact value rounds to -0 (|f| < 1e-300)
+  if (x > T(10)) return x;         // sigmoid(2u) = 1 - 1.7e-38: x itself
+  constexpr double kA = 1.5957691216057307117597842397375;  // 2*sqrt(2/pi)
+  constexpr double kB = 0.044715 * kA;
+  const double xd = x;
+  const double two_u = xd * (kA + kB * (xd * xd));
+  const T hi = static_cast<T>(two_u);
+  const T lo = static_cast<T>(two_u - static_cast<double>(hi));
+  if (hi < T(-20)) {
+    // sigmoid(2u) = e^(2u) to within 2^-28; form x * e^(hi) (1 + lo) without a
+    // subnormal e^(hi), which would lose bits before the multiply by x.
+    const T h = std::exp(hi * T(0.5));
+    return (x * h * (T(1) + lo)) * h;
+  }
+  return x * SigmoidHiLo(hi, lo);
+}
+
+// x * sigmoid(x); below -32 sigmoid(x) = e^x to within 2^-46, and the
+// product is formed without a subnormal e^x (see XTimesExpNegativeTail).
+template <typename T>
+T Silu(T x, const Params&) {
+  if (x < T(-32)) return XTimesExpNegativeTail(x);
+  return x * Sigmoid(x);
+}
+
+// tanh(log1p(e^x)) = n / (n + 2) with n = e^x (e^x + 2): no tanh, no log, and
+// no cancellation. Above 20 the ratio is 1 to within 2^-57.
+template <typename T>
+T Mish(T x, const Params&) {
+  if (x > T(20)) return x;
+  if (x < T(-32)) return XTimesExpNegativeTail(x);  // n/(n+2) = e^x (1 - O(e^x))
+  const T e = std::exp(x);
+  const T n = e * (e + T(2));
+  return x * (n / (n + T(2)));
+}
+
+// log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)): never overflows, and the
+// negative tail is log1p of a tiny number, i.e. that number.
+template <typename T>
+T Softplus(T x, const Params& p) {
+  const T beta = T(p.beta);
+  const T z = beta * x;
+  if (z > T(p.threshold)) return x;
+  const T pos = z > T(0) ? z : T(0);
+  if (z != z) return z;  // NaN
+  return (pos + std::log1p(std::exp(-std::fabs(z)))) / beta;
+}
+
+template <typename T>
+T HardSigmoid(T x, const Params&) {
+  return Clamp06(x + T(3)) / T(6);
+}
+
+template <typename T>
+T HardSwish(T x, const Params&) {
+  if (x <= T(-3)) return T(0);  // also keeps -inf * 0 from giving NaN
+  if (x >= T(3)) return x;      // and x * 6 from overflowing
+  return x * (x + T(3)) / T(6);
+}
+
+}  // namespace actbench::scalar

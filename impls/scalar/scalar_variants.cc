@@ -1,0 +1,131 @@
+// Scalar C++ variants (family "scalar"): per-element loops over the formulas in
+// scalar_math.h, in float (-f32, float libm) and in double (-f64, one final
+// rounding), plus "textbook" variants that show what the naive formula costs.
+#include <cmath>
+
+#include "impls/scalar/scalar_math.h"
+#include "impls/variant.h"
+
+namespace actbench {
+namespace {
+
+template <typename T, T (*F)(T, const Params&)>
+void Elementwise(const float* in, float* out, size_t n, const Params& p) {
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(F(static_cast<T>(in[i]), p));
+}
+
+// PReLU over an N x C layout: the channel advances with i and wraps at C.
+void PreluSelect(const float* in, float* out, size_t n, const Params& p) {
+  const size_t channels = p.channels;
+  size_t c = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const float x = in[i];
+    out[i] = x < 0.0f ? p.slopes[c] * x : x;
+    if (++c == channels) c = 0;
+  }
+}
+
+// The formulas as usually written, with their known failure points.
+float SigmoidTextbook(float x, const Params&) { return 1.0f / (1.0f + std::exp(-x)); }
+float GeluErfTextbook(float x, const Params&) {
+  return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752440f));
+}
+float EluExpMinus1(float x, const Params& p) { return x > 0.0f ? x : p.alpha * (std::exp(x) - 1.0f); }
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+Variant Make(Act act, const char* name, const char* description, Promise promise,
+             KernelFn fn, Act computes) {
+  return Variant{act, computes, name, "scalar", description, std::move(promise),
+                 {TargetKernel{"baseline", 0, fn}}};
+}
+Variant Make(Act act, const char* name, const char* description, Promise promise,
+             KernelFn fn) {
+  return Make(act, name, description, std::move(promise), fn, act);
+}
+
+// Promise helpers. F64 variants round once from double: 0.5 ULP plus the
+// double libm's error carried into float, far below 0.01 ULP.
+Promise Everywhere(double ulp, const char* note = "") { return Promise{ulp, -kInf, kInf, note, true}; }
+Promise On(double ulp, double lo, double hi, const char* note, bool keeps_contract = true) {
+  return Promise{ulp, lo, hi, note, keeps_contract};
+}
+// One rounding of an exact product: correctly rounded, so at most 0.5 ULP.
+const Promise kCorrectlyRounded = Everywhere(0.5, "correctly rounded");
+const Promise kF64 = Everywhere(0.51, "double evaluation, rounded once to float");
+
+}  // namespace
+
+void RegisterScalarVariants(std::vector<Variant>& out) {
+  using namespace scalar;
+  // Piecewise-linear activations: one exact product or none, 0 ULP.
+  out.push_back(Make(Act::kRelu, "max", "x < 0 ? 0 : x", Everywhere(0),
+                     Elementwise<float, Relu<float>>));
+  out.push_back(Make(Act::kLeakyRelu, "select", "x < 0 ? alpha * x : x", kCorrectlyRounded,
+                     Elementwise<float, LeakyRelu<float>>));
+  out.push_back(Make(Act::kPrelu, "select", "x < 0 ? slope[i mod C] * x : x",
+                     kCorrectlyRounded,
+                     PreluSelect));
+  out.push_back(Make(Act::kHardSigmoid, "clamp-div-f32", "relu6(x + 3) / 6 in float",
+                     Everywhere(1.0, "two roundings: x + 3, then / 6"),
+                     Elementwise<float, HardSigmoid<float>>));
+  out.push_back(Make(Act::kHardSigmoid, "clamp-div-f64", "relu6(x + 3) / 6 in double", kF64,
+                     Elementwise<double, HardSigmoid<double>>));
+  out.push_back(Make(Act::kHardSwish, "clamp-div-f32", "x * relu6(x + 3) / 6 in float",
+                     Everywhere(2.0, "three roundings: x + 3, x * r, / 6"),
+                     Elementwise<float, HardSwish<float>>));
+  out.push_back(Make(Act::kHardSwish, "clamp-div-f64", "x * relu6(x + 3) / 6 in double", kF64,
+                     Elementwise<double, HardSwish<double>>));
+
+  out.push_back(Make(Act::kElu, "expm1-f32", "alpha * expm1f(x) for x <= 0", Everywhere(2.0),
+                     Elementwise<float, Elu<float>>));
+  out.push_back(Make(Act::kElu, "expm1-f64", "alpha * expm1(x) in double", kF64,
+                     Elementwise<double, Elu<double>>));
+  out.push_back(Make(Act::kElu, "exp-minus-1-textbook", "alpha * (expf(x) - 1): cancels near 0",
+                     On(2.0, -kInf, -1.0, "exp(x) - 1 cancels for -1 < x < 0"),
+                     Elementwise<float, EluExpMinus1>));
+
+  out.push_back(Make(Act::kSigmoid, "exp-div-f32", "e = expf(-|x|); 1/(1+e) or e/(1+e)",
+                     Everywhere(2.0), Elementwise<float, Sigmoid<float>>));
+  out.push_back(Make(Act::kSigmoid, "exp-div-f64", "the same in double", kF64,
+                     Elementwise<double, Sigmoid<double>>));
+  out.push_back(Make(Act::kSigmoid, "exp-div-textbook", "1 / (1 + expf(-x))",
+                     On(2.0, -88.0, kInf, "expf(-x) overflows below -88.72: outputs flush to 0"),
+                     Elementwise<float, SigmoidTextbook>));
+
+  out.push_back(Make(Act::kTanh, "libm-f32", "tanhf", Everywhere(2.0),
+                     Elementwise<float, Tanh<float>>));
+  out.push_back(Make(Act::kTanh, "libm-f64", "tanh in double", kF64,
+                     Elementwise<double, Tanh<double>>));
+
+  out.push_back(Make(Act::kGelu, "erfc-f32", "x/2 * erfcf(-x/sqrt2)",
+                     Everywhere(8.0, "erfcf's own tail error near the subnormals; the argument's rounding is corrected"),
+                     Elementwise<float, Gelu<float>>));
+  out.push_back(Make(Act::kGelu, "erfc-f64", "x/2 * erfc(-x/sqrt2) in double", kF64,
+                     Elementwise<double, Gelu<double>>));
+  out.push_back(Make(Act::kGelu, "erf-textbook", "x/2 * (1 + erff(x/sqrt2))",
+                     On(4.0, -1.0, kInf, "1 + erf cancels for x < 0; -inf gives -inf * 0 = NaN", false),
+                     Elementwise<float, GeluErfTextbook>));
+
+  out.push_back(Make(Act::kGeluTanh, "sigmoid-form-f32", "x * sigmoid(2u) in float",
+                     Everywhere(4.0), Elementwise<float, GeluTanh<float>>));
+  out.push_back(Make(Act::kGeluTanh, "sigmoid-form-f64", "x * sigmoid(2u) in double", kF64,
+                     Elementwise<double, GeluTanh<double>>));
+
+  out.push_back(Make(Act::kSilu, "exp-div-f32", "x * sigmoid(x), stable sigmoid",
+                     Everywhere(3.0, "three roundings after expf"), Elementwise<float, Silu<float>>));
+  out.push_back(Make(Act::kSilu, "exp-div-f64", "the same in double", kF64,
+                     Elementwise<double, Silu<double>>));
+
+  out.push_back(Make(Act::kMish, "exp-rational-f32", "x * n/(n+2), n = e^x (e^x + 2)",
+                     Everywhere(4.0), Elementwise<float, Mish<float>>));
+  out.push_back(Make(Act::kMish, "exp-rational-f64", "the same in double", kF64,
+                     Elementwise<double, Mish<double>>));
+
+  out.push_back(Make(Act::kSoftplus, "log1p-exp-f32", "max(x,0) + log1pf(expf(-|x|))",
+                     Everywhere(2.0), Elementwise<float, Softplus<float>>));
+  out.push_back(Make(Act::kSoftplus, "log1p-exp-f64", "the same in double", kF64,
+                     Elementwise<double, Softplus<double>>));
+}
+
+}  // namespace actbench

@@ -1,0 +1,63 @@
+// The report model: one JSON document, the source of truth that every writer
+// and decider reads. Schema documented in docs/report-schema.md.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "accuracy/sweep.h"
+#include "bench/bench.h"
+#include "impls/variant.h"
+
+namespace actbench {
+
+inline constexpr int kReportSchemaVersion = 1;
+
+struct PromiseInfo {
+  double max_ulp = 0;
+  double domain_lo = 0, domain_hi = 0;  // +-inf allowed (written as strings "inf"/"-inf")
+  std::string note;
+};
+
+// One row per (activation, variant, target).
+struct ReportRow {
+  std::string activation;
+  std::string variant;      // the name after the slash ("exp-div-f32")
+  std::string target;       // "baseline", "AVX3", ...
+  std::string family;       // "scalar", "simd", "peer"
+  std::string computes;     // the activation whose exact value the promise is against
+  std::string description;
+  PromiseInfo promise;
+  std::optional<AccuracyResult> accuracy;  // absent when accuracy was not run
+  std::vector<BenchResult> bench;          // empty when bench was not run
+
+  std::string label() const { return activation + "/" + variant + "@" + target; }
+};
+
+struct Report {
+  int schema_version = kReportSchemaVersion;
+  nlohmann::json machine;  // see reports/machine.h
+  nlohmann::json config;   // what was run: quick, sample sizes, bench sizes, filters, timings
+  std::vector<ReportRow> rows;
+};
+
+// Fills the row's identity and promise from a variant compiled for one target.
+ReportRow MakeRow(const VariantTarget& vt);
+
+nlohmann::json ToJson(const Report& r);
+// Throws std::runtime_error with a one-line message on a malformed document or
+// a schema version this build cannot read.
+Report ReportFromJson(const nlohmann::json& j);
+
+// Reads and parses a report file; throws std::runtime_error (one line) on failure.
+Report ReadReport(const std::string& path);
+
+// Writes text to path atomically: a temporary file in the same directory,
+// flushed, then renamed over path. Throws std::runtime_error (one line) when
+// the directory is not writable. A failure never leaves a partial file at path.
+void WriteFileAtomic(const std::string& path, const std::string& text);
+
+}  // namespace actbench

@@ -1,0 +1,177 @@
+// Every variant on every target this CPU runs: within its promise on the
+// sampled set, the special-value contract, and memory safety for any n,
+// alignment and in-place use.
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "accuracy/inputs.h"
+#include "accuracy/sweep.h"
+#include "guarded_buffer.h"
+#include "impls/variant.h"
+
+namespace actbench {
+namespace {
+
+using testing::GuardedBuffer;
+
+std::vector<VariantTarget> AllRunnable() {
+  std::vector<const Variant*> vs;
+  for (const Variant& v : Variants()) vs.push_back(&v);
+  return RunnableTargets(vs);
+}
+
+// One reference pass per activation, shared by every variant and test.
+ReferenceCache& Cache() {
+  static ReferenceCache cache(SampledInputs(SampleOptions{1u << 15, 1u << 14, 16.0f}));
+  return cache;
+}
+
+const AccuracyResult& Accuracy(const VariantTarget& vt) {
+  static std::map<std::string, AccuracyResult> results;
+  auto it = results.find(vt.label());
+  if (it == results.end()) {
+    const Params p = DefaultParams(GetActivation(vt.variant->activation));
+    it = results.emplace(vt.label(), EvaluateAccuracy(vt, p, Cache())).first;
+  }
+  return it->second;
+}
+
+std::string Worst(const ErrorStats& s) {
+  if (s.worst.empty()) return "no error";
+  const WorstInput& w = s.worst.front();
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "worst: x = %.9g gave %.9g, correctly rounded %.9g (%.3g ULP)",
+                w.x, w.out, w.expected, w.ulp);
+  return buf;
+}
+
+bool SameBits(float a, float b) {
+  return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+class VariantTest : public ::testing::TestWithParam<VariantTarget> {};
+
+TEST_P(VariantTest, HoldsItsPromiseOnTheSampledSet) {
+  const VariantTarget& vt = GetParam();
+  const AccuracyResult& r = Accuracy(vt);
+  EXPECT_TRUE(r.promise_held) << vt.label() << ": " << r.max_ulp_in_domain << " ULP in ["
+                              << vt.variant->promise.domain_lo << ", "
+                              << vt.variant->promise.domain_hi << "], promised "
+                              << vt.variant->promise.max_ulp << "; " << Worst(r.error);
+  EXPECT_LE(r.max_ulp_in_domain, r.error.max_ulp);
+  if (vt.variant->promise.keeps_contract) {
+    EXPECT_EQ(r.error.nan_mismatch, 0u) << vt.label();
+  }
+}
+
+TEST_P(VariantTest, KeepsTheSpecialValueContract) {
+  const VariantTarget& vt = GetParam();
+  const ContractResult& c = Accuracy(vt).contract;
+  if (!vt.variant->promise.keeps_contract) {
+    EXPECT_FALSE(c.pass) << vt.label() << " says it breaks the contract, but kept it";
+    return;
+  }
+  EXPECT_TRUE(c.pass) << vt.label() << ": " << c.failures << " failures, first: "
+                      << (c.examples.empty() ? "" : c.examples.front());
+}
+
+// Inputs that exercise every branch: specials first, then a dense ramp.
+std::vector<float> SafetyInputs(size_t n) {
+  std::vector<float> s = SpecialValues(), v(n);
+  for (size_t i = 0; i < n; ++i)
+    v[i] = i < s.size() && i % 3 == 0 ? s[i] : -12.0f + 0.37f * static_cast<float>(i);
+  return v;
+}
+
+TEST_P(VariantTest, NeverTouchesMemoryPastEitherEndForAnyN) {
+  const VariantTarget& vt = GetParam();
+  const Params p = DefaultParams(GetActivation(vt.variant->activation));
+  for (size_t n = 0; n <= 70; ++n) {
+    const std::vector<float> in = SafetyInputs(n);
+    std::vector<float> expected(n);
+    vt.kernel->fn(in.data(), expected.data(), n, p);
+    for (GuardedBuffer::Side side : {GuardedBuffer::Side::kEnd, GuardedBuffer::Side::kStart}) {
+      GuardedBuffer src(n, side), dst(n, side);
+      std::copy(in.begin(), in.end(), src.data());
+      vt.kernel->fn(src.data(), dst.data(), n, p);  // a stray access faults here
+      for (size_t i = 0; i < n; ++i)
+        ASSERT_TRUE(SameBits(dst.data()[i], expected[i])) << vt.label() << " n=" << n << " i=" << i;
+      vt.kernel->fn(src.data(), src.data(), n, p);  // in place
+      for (size_t i = 0; i < n; ++i)
+        ASSERT_TRUE(SameBits(src.data()[i], expected[i]))
+            << vt.label() << " in place, n=" << n << " i=" << i;
+    }
+  }
+}
+
+TEST_P(VariantTest, GivesTheSameBitsAtEveryOffset) {
+  const VariantTarget& vt = GetParam();
+  const Params p = DefaultParams(GetActivation(vt.variant->activation));
+  const std::vector<float> in = SafetyInputs(300);
+  std::vector<float> expected(in.size());
+  vt.kernel->fn(in.data(), expected.data(), in.size(), p);
+  std::vector<float> buf(in.size() + 32);
+  for (size_t off = 1; off < 17; ++off) {
+    std::copy(in.begin(), in.end(), buf.begin() + off);
+    vt.kernel->fn(buf.data() + off, buf.data() + off, in.size(), p);
+    for (size_t i = 0; i < in.size(); ++i)
+      ASSERT_TRUE(SameBits(buf[off + i], expected[i])) << vt.label() << " offset " << off;
+  }
+}
+
+// Parameters other than the defaults reach the kernel and the reference alike.
+TEST_P(VariantTest, HonoursNonDefaultParameters) {
+  const VariantTarget& vt = GetParam();
+  const Activation& a = GetActivation(vt.variant->activation);
+  if (a.params.empty()) GTEST_SKIP() << a.name << " has no scalar parameters";
+  Params p = DefaultParams(a);
+  p.alpha = 0.3f;
+  p.beta = 2.0f;
+  p.threshold = 10.0f;
+  const std::vector<float> in = SampledInputs(SampleOptions{1u << 10, 1u << 10, 8.0f});
+  std::vector<float> out(in.size());
+  vt.kernel->fn(in.data(), out.data(), in.size(), p);
+  const std::vector<RefValue> ref = ReferenceArray(vt.variant->computes, in, p);
+  double worst = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const double x = in[i];
+    if (x < vt.variant->promise.domain_lo || x > vt.variant->promise.domain_hi) continue;
+    worst = std::max(worst, ScoreOutputs("", {in[i]}, {out[i]}, {ref[i]}).max_ulp);
+  }
+  // Parameters add roundings (alpha * r, z / beta): allow one ULP over the promise.
+  EXPECT_LE(worst, vt.variant->promise.max_ulp + 1.0) << vt.label();
+}
+
+std::string TestName(const ::testing::TestParamInfo<VariantTarget>& info) {
+  std::string s = info.param.label();
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return s;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllVariants, VariantTest, ::testing::ValuesIn(AllRunnable()), TestName);
+
+TEST(Registry, EveryActivationHasAVariantAndIdsAreUnique) {
+  std::set<std::string> ids;
+  for (const Variant& v : Variants()) {
+    EXPECT_TRUE(ids.insert(v.id()).second) << v.id();
+    EXPECT_FALSE(v.kernels.empty()) << v.id();
+    EXPECT_EQ(FindVariant(v.id()), &v);
+  }
+  for (const Activation& a : Activations()) {
+    bool found = false;
+    for (const Variant& v : Variants()) found |= v.activation == a.id;
+    EXPECT_TRUE(found) << a.name;
+  }
+  EXPECT_EQ(FindVariant("sigmoid/no-such-variant"), nullptr);
+  EXPECT_EQ(FindActivation("nope"), nullptr);
+  EXPECT_EQ(Activations().size(), 13u);
+}
+
+}  // namespace
+}  // namespace actbench
