@@ -26,6 +26,14 @@ RefValue Round(const Big& v) {
 
 RefValue Exact(double v) { return {v, static_cast<float>(v)}; }  // v is a float value or inf
 
+// pi from MPFR itself: Boost's constant cache for multiprecision types is not
+// safe to initialise from several threads at once (it crashed here).
+Big Pi() {
+  Big pi;
+  mpfr_const_pi(pi.backend().data(), MPFR_RNDN);
+  return pi;
+}
+
 Big SigmoidBig(const Big& x) { return Big(1) / (Big(1) + mp::exp(-x)); }
 
 // Limits at +-infinity, where products like x * sigmoid(x) are inf * 0.
@@ -94,7 +102,7 @@ RefValue Reference(Act act, float xf, const Params& p, size_t index) {
     case Act::kGeluTanh: {
       // x/2 (1 + tanh(u)) = x * sigmoid(2u): the same real number, and the
       // sigmoid form does not cancel when tanh(u) is close to -1.
-      static const Big kC = mp::sqrt(Big(2) / boost::math::constants::pi<Big>());
+      static const Big kC = mp::sqrt(Big(2) / Pi());
       static const Big kCubic("0.044715");
       const Big u = kC * (x + kCubic * x * x * x);
       return Round(x * SigmoidBig(2 * u));

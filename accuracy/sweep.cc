@@ -103,10 +103,9 @@ ContractResult CheckContract(const Activation& a, const Params& p, const std::ve
 }
 
 const std::vector<RefValue>& ReferenceCache::Get(Act act, const Params& p) {
-  for (const auto& [a, values] : cache_)
-    if (a == act) return values;
-  cache_.emplace_back(act, ReferenceArray(act, inputs_, p, threads_));
-  return cache_.back().second;
+  auto it = cache_.find(act);
+  if (it == cache_.end()) it = cache_.emplace(act, ReferenceArray(act, inputs_, p, threads_)).first;
+  return it->second;
 }
 
 AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, ReferenceCache& refs) {

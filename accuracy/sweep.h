@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -66,12 +67,13 @@ class ReferenceCache {
   ReferenceCache(std::vector<float> inputs, unsigned threads = 0)
       : inputs_(std::move(inputs)), threads_(threads) {}
   const std::vector<float>& inputs() const { return inputs_; }
+  // The reference stays valid for the cache's lifetime, across later Get calls.
   const std::vector<RefValue>& Get(Act act, const Params& p);
 
  private:
   std::vector<float> inputs_;
   unsigned threads_;
-  std::vector<std::pair<Act, std::vector<RefValue>>> cache_;
+  std::map<Act, std::vector<RefValue>> cache_;  // node-based: references stay valid
 };
 
 // Runs one variant on one target over the cache's inputs and scores it.

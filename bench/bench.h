@@ -25,13 +25,13 @@ struct BenchSize {
 std::vector<BenchSize> DefaultBenchSizes(bool quick);
 
 struct BenchResult {
-  std::string label;           // activation/variant@target
-  std::string size_label;      // "L1", ...
-  size_t n = 0;                // elements per call
-  size_t bytes = 0;            // bytes moved per call (n * 4 read + n * 4 written)
-  int64_t iterations = 0;      // calls timed (per repetition; mean if repeated)
-  double real_time_ns = 0;     // per call, mean over repetitions
-  double cpu_time_ns = 0;      // per call, mean over repetitions (process CPU time)
+  std::string label;        // activation/variant@target
+  std::string size_label;   // "L1", ...
+  size_t n = 0;             // elements per call
+  size_t bytes = 0;         // bytes moved per call (n * 4 read + n * 4 written)
+  int64_t iterations = 0;   // calls timed (per repetition; mean if repeated)
+  double real_time_ns = 0;  // per call, mean over repetitions
+  double cpu_time_ns = 0;   // per call, mean over repetitions (process CPU time)
   // Rates are per wall-clock second (UseRealTime): n / real_time per repetition.
   double elements_per_second = 0;  // mean over repetitions
   double bytes_per_second = 0;
@@ -46,7 +46,9 @@ struct BenchOptions {
   std::vector<std::string> benchmark_args;
   // Min time per benchmark in seconds unless --benchmark_min_time is given.
   double min_time = 0.1;
-  bool show_console = true;  // Google Benchmark's console table on stdout
+  // Google Benchmark's display on stdout, in --benchmark_format (console table
+  // by default). Results are collected either way.
+  bool show_console = true;
 };
 
 // Times each runnable (variant, target) at each size. Inputs are fixed-seed
@@ -59,7 +61,8 @@ struct BenchOptions {
 // Google Benchmark's flag defaults (min_time from options unless
 // --benchmark_min_time is given); not thread-safe.
 // Throws std::runtime_error on a bad --benchmark_* flag (unknown, unparsable or
-// out of range), std::invalid_argument on empty or repeated size labels or n == 0.
+// out of range, or an --benchmark_out file that cannot be opened) or a
+// min_time <= 0; std::invalid_argument on empty or repeated size labels or n == 0.
 std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
                                        const BenchOptions& options);
 

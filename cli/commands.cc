@@ -1,1 +1,382 @@
-// placeholder: being written
+#include "cli/commands.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "accuracy/inputs.h"
+#include "accuracy/sweep.h"
+#include "bench/bench.h"
+#include "impls/variant.h"
+#include "reports/machine.h"
+#include "reports/markdown.h"
+#include "reports/report.h"
+
+namespace actbench::cli {
+namespace {
+
+// Bad input from the user: reported as one line, exit code 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string OneLine(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+// What the user selected with --activation, --variant and --target.
+struct Selection {
+  std::vector<std::string> activations;
+  std::vector<std::string> variants;
+  std::vector<std::string> targets;
+};
+
+void AddSelection(CLI::App* cmd, Selection& s) {
+  cmd->add_option("--activation,-a", s.activations,
+                  "Activations to include (repeat or comma-separate); default: all")
+      ->delimiter(',');
+  cmd->add_option("--variant,-v", s.variants,
+                  "Variants to include, as activation/variant (repeat or comma-separate)")
+      ->delimiter(',');
+  cmd->add_option("--target,-t", s.targets,
+                  "CPU targets to include, e.g. AVX3, AVX2, SSE4, EMU128, baseline")
+      ->delimiter(',');
+}
+
+std::string VariantIds() {
+  std::string s;
+  for (const Variant& v : Variants()) s += (s.empty() ? "" : ", ") + v.id();
+  return s;
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const std::string& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+// The (variant, target) rows the selection names, on targets this CPU runs.
+std::vector<VariantTarget> SelectRows(const Selection& s) {
+  std::set<Act> acts;
+  for (const std::string& name : s.activations) {
+    const Activation* a = FindActivation(name);
+    if (!a) throw UsageError(fmt::format("unknown activation '{}' (known: {})", name, ActivationNames()));
+    acts.insert(a->id);
+  }
+  std::set<const Variant*> named;
+  for (const std::string& id : s.variants) {
+    const Variant* v = FindVariant(id);
+    if (!v) throw UsageError(fmt::format("unknown variant '{}' (known: {})", id, VariantIds()));
+    named.insert(v);
+  }
+  std::set<std::string> all_targets;
+  for (const Variant& v : Variants())
+    for (const TargetKernel& k : v.kernels) all_targets.insert(k.target);
+  const std::vector<std::string> supported = SupportedTargetNames();
+  for (const std::string& t : s.targets) {
+    if (!all_targets.count(t))
+      throw UsageError(fmt::format("unknown target '{}' (compiled: {})", t,
+                                   Join({all_targets.begin(), all_targets.end()})));
+    if (std::find(supported.begin(), supported.end(), t) == supported.end())
+      throw UsageError(fmt::format("target '{}' is not supported by this CPU (supported: {})", t,
+                                   Join(supported)));
+  }
+  std::vector<const Variant*> chosen;
+  for (const Variant& v : Variants()) {
+    if (!acts.empty() && !acts.count(v.activation)) continue;
+    if (!named.empty() && !named.count(&v)) continue;
+    chosen.push_back(&v);
+  }
+  std::vector<VariantTarget> rows;
+  for (const VariantTarget& vt : RunnableTargets(chosen)) {
+    if (!s.targets.empty() &&
+        std::find(s.targets.begin(), s.targets.end(), vt.kernel->target) == s.targets.end())
+      continue;
+    rows.push_back(vt);
+  }
+  if (rows.empty()) throw UsageError("the selection matches no variant runnable on this CPU");
+  return rows;
+}
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+// Accuracy of every row on the sampled set: one reference pass per activation.
+void RunAccuracy(std::vector<ReportRow>& report_rows, const std::vector<VariantTarget>& rows,
+                 bool quick, nlohmann::json& config) {
+  const auto start = std::chrono::steady_clock::now();
+  const SampleOptions o = quick ? SampleOptions::Quick() : SampleOptions{};
+  ReferenceCache refs(SampledInputs(o));
+  config["accuracy"] = {{"stride_samples", o.stride_samples},
+                        {"dense_samples", o.dense_samples},
+                        {"dense_limit", o.dense_limit},
+                        {"special_values", SpecialValues().size()},
+                        {"inputs", refs.inputs().size()}};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const VariantTarget& vt = rows[i];
+    std::fprintf(stderr, "accuracy %zu/%zu %s\n", i + 1, rows.size(), vt.label().c_str());
+    const Params p = DefaultParams(GetActivation(vt.variant->activation));
+    report_rows[i].accuracy = EvaluateAccuracy(vt, p, refs);
+  }
+  config["accuracy"]["seconds"] = Seconds(start);
+}
+
+void RunBench(std::vector<ReportRow>& report_rows, const std::vector<VariantTarget>& rows,
+              bool quick, double min_time, const std::vector<std::string>& benchmark_args,
+              nlohmann::json& config) {
+  const auto start = std::chrono::steady_clock::now();
+  BenchOptions o;
+  o.sizes = DefaultBenchSizes(quick);
+  o.benchmark_args = benchmark_args;
+  o.min_time = min_time;
+  std::vector<BenchResult> results;
+  try {
+    results = RunBenchmarks(rows, o);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
+  for (ReportRow& r : report_rows)
+    for (const BenchResult& b : results)
+      if (b.label == r.label()) r.bench.push_back(b);
+  nlohmann::json sizes = nlohmann::json::array();
+  for (const BenchSize& s : o.sizes) sizes.push_back({{"label", s.label}, {"n", s.n}});
+  config["bench"] = {{"sizes", sizes}, {"min_time", min_time}, {"benchmark_args", benchmark_args},
+                     {"seconds", Seconds(start)}};
+}
+
+void EnsureDirectory(const std::string& dir) {
+  struct stat st;
+  if (stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) throw UsageError(fmt::format("--out {}: not a directory", dir));
+    return;
+  }
+  if (mkdir(dir.c_str(), 0777) != 0)
+    throw UsageError(fmt::format("--out {}: cannot create directory: {}", dir, std::strerror(errno)));
+}
+
+struct Common {
+  Selection sel;
+  bool quick = false;
+  double min_time = 0.1;
+  std::string out_dir = "out";
+  std::string json_path;
+};
+
+Report NewReport(const std::vector<VariantTarget>& rows, const Common& c, const std::string& command) {
+  Report r;
+  r.machine = DescribeMachine();
+  r.config = {{"command", command}, {"quick", c.quick},
+              {"selection", {{"activations", c.sel.activations}, {"variants", c.sel.variants},
+                             {"targets", c.sel.targets}}}};
+  for (const VariantTarget& vt : rows) r.rows.push_back(MakeRow(vt));
+  return r;
+}
+
+int List(bool json, const Selection& sel) {
+  const std::vector<VariantTarget> rows = SelectRows(sel);
+  if (json) {
+    nlohmann::json j;
+    j["activations"] = nlohmann::json::array();
+    for (const Activation& a : Activations()) {
+      nlohmann::json params = nlohmann::json::object();
+      for (const ParamSpec& p : a.params) params[p.name] = p.default_value;
+      j["activations"].push_back({{"name", a.name}, {"formula", a.formula}, {"params", params},
+                                  {"approximates", a.approximates}});
+    }
+    j["variants"] = nlohmann::json::array();
+    for (const VariantTarget& vt : rows) {
+      const Variant& v = *vt.variant;
+      j["variants"].push_back({{"id", v.id()}, {"target", vt.kernel->target}, {"family", v.family},
+                               {"computes", GetActivation(v.computes).name},
+                               {"description", v.description},
+                               {"promise_max_ulp", v.promise.max_ulp}});
+    }
+    j["targets"] = SupportedTargetNames();
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Activations:\n";
+  for (const Activation& a : Activations()) std::cout << fmt::format("  {:<13} {}\n", a.name, a.formula);
+  std::cout << "\nVariants (activation/variant@target, promise):\n";
+  for (const VariantTarget& vt : rows)
+    std::cout << fmt::format("  {:<42} <= {} ULP  {}\n", vt.label(), vt.variant->promise.max_ulp,
+                             vt.variant->description);
+  std::cout << "\nTargets supported here: " << Join(SupportedTargetNames()) << "\n";
+  return 0;
+}
+
+std::vector<float> ReadFloats(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) throw UsageError(fmt::format("{}: {}", path, std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) throw UsageError(fmt::format("{}: is a directory", path));
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw UsageError(fmt::format("{}: cannot open for reading", path));
+  std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (bytes.size() % sizeof(float) != 0)
+    throw UsageError(fmt::format("{}: {} bytes is not a whole number of float32 values", path,
+                                 bytes.size()));
+  std::vector<float> v(bytes.size() / sizeof(float));
+  if (!v.empty()) std::memcpy(v.data(), bytes.data(), bytes.size());  // little-endian host
+  return v;
+}
+
+int Eval(const std::string& id, const std::string& target, const std::string& in_path,
+         const std::string& out_path) {
+  const Variant* v = FindVariant(id);
+  if (!v) throw UsageError(fmt::format("unknown variant '{}' (known: {})", id, VariantIds()));
+  const TargetKernel* k = nullptr;
+  for (const TargetKernel& c : v->kernels) {
+    if (!TargetSupported(c)) continue;
+    if (target.empty() || c.target == target) {
+      k = &c;
+      break;
+    }
+  }
+  if (!k) throw UsageError(fmt::format("variant {} has no kernel for target '{}' on this CPU", id, target));
+  std::vector<float> x = ReadFloats(in_path);
+  const Params p = DefaultParams(GetActivation(v->activation));
+  k->fn(x.data(), x.data(), x.size(), p);
+  try {
+    WriteFileAtomic(out_path, std::string(reinterpret_cast<const char*>(x.data()), x.size() * sizeof(float)));
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
+  std::fprintf(stderr, "%s@%s: %zu values -> %s\n", id.c_str(), k->target.c_str(), x.size(), out_path.c_str());
+  return 0;
+}
+
+void WriteOrThrow(const std::string& path, const std::string& text) {
+  try {
+    WriteFileAtomic(path, text);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
+}
+
+// accuracy, bench and run share one shape: select, measure, report.
+int Measure(const std::string& command, const Common& c, const std::vector<std::string>& benchmark_args) {
+  const bool accuracy = command != "bench", bench = command != "accuracy";
+  const std::vector<VariantTarget> rows = SelectRows(c.sel);
+  if (command == "run") EnsureDirectory(c.out_dir);
+  const auto start = std::chrono::steady_clock::now();
+  Report report = NewReport(rows, c, command);
+  if (accuracy) RunAccuracy(report.rows, rows, c.quick, report.config);
+  if (bench) RunBench(report.rows, rows, c.quick, c.min_time, benchmark_args, report.config);
+  report.config["seconds"] = Seconds(start);
+  const std::string md = RenderMarkdown(report);
+  const std::string json = ToJson(report).dump(2) + "\n";
+  if (command == "run") {
+    WriteOrThrow(c.out_dir + "/report.json", json);
+    WriteOrThrow(c.out_dir + "/report.md", md);
+    std::fprintf(stderr, "wrote %s/report.json and %s/report.md (%.1f s)\n", c.out_dir.c_str(),
+                 c.out_dir.c_str(), Seconds(start));
+  } else {
+    std::cout << md;
+  }
+  if (!c.json_path.empty()) WriteOrThrow(c.json_path, json);
+  return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  // --benchmark_* flags go to Google Benchmark untouched.
+  std::vector<std::string> benchmark_args;
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0 && std::strncmp(argv[i], "--benchmark_", 12) == 0)
+      benchmark_args.push_back(argv[i]);
+    else
+      args.push_back(argv[i]);
+  }
+
+  CLI::App app{"actbench: accuracy and speed of neural-network activation kernels"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "actbench " ACTBENCH_VERSION);
+
+  bool list_json = false;
+  Selection list_sel;
+  CLI::App* list = app.add_subcommand("list", "List activations, variants and CPU targets");
+  list->add_flag("--json", list_json, "Print as JSON");
+  AddSelection(list, list_sel);
+
+  Common c;
+  std::map<std::string, CLI::App*> measure;
+  const std::pair<const char*, const char*> kinds[] = {
+      {"accuracy", "Sampled accuracy sweep against correctly rounded references"},
+      {"bench", "Throughput at L1, L2 and DRAM sizes (Google Benchmark; --benchmark_* flags pass through)"},
+      {"run", "Accuracy + bench, written to OUT/report.json and OUT/report.md"}};
+  for (const auto& [name, help] : kinds) {
+    CLI::App* cmd = app.add_subcommand(name, help);
+    AddSelection(cmd, c.sel);
+    cmd->add_flag("--quick", c.quick, "CI-sized run: fewer samples, smaller DRAM size");
+    if (std::string(name) != "accuracy")
+      cmd->add_option("--min-time", c.min_time, "Seconds per benchmark (default 0.1)")
+          ->check(CLI::PositiveNumber);
+    if (std::string(name) == "run")
+      cmd->add_option("--out,-o", c.out_dir, "Directory for report.json and report.md (default out)");
+    cmd->add_option("--json", c.json_path, "Also write the JSON report to this file");
+    measure[name] = cmd;
+  }
+
+  std::string eval_id, eval_target, eval_in, eval_out;
+  CLI::App* eval = app.add_subcommand("eval", "Apply one variant to raw little-endian float32 values");
+  eval->add_option("--variant,-v", eval_id, "activation/variant")->required();
+  eval->add_option("--target,-t", eval_target, "CPU target (default: the best this CPU runs)");
+  eval->add_option("--in,-i", eval_in, "Input file of float32 values")->required();
+  eval->add_option("--out,-o", eval_out, "Output file (written atomically)")->required();
+
+  try {
+    if (args.size() > 1 && args[1][0] != '-') {
+      bool known = false;
+      for (const CLI::App* sub : app.get_subcommands({})) known |= sub->check_name(args[1]);
+      if (!known)
+        throw UsageError(fmt::format("unknown command '{}' (known: list, accuracy, bench, run, eval)", args[1]));
+    }
+    try {
+      app.parse(static_cast<int>(args.size()), args.data());
+    } catch (const CLI::CallForHelp&) {
+      return app.exit(CLI::CallForHelp());
+    } catch (const CLI::CallForAllHelp&) {
+      return app.exit(CLI::CallForAllHelp());
+    } catch (const CLI::CallForVersion&) {
+      std::cout << "actbench " ACTBENCH_VERSION "\n";
+      return 0;
+    } catch (const CLI::ParseError& e) {
+      throw UsageError(e.what());
+    }
+    const bool takes_benchmark_args = measure["bench"]->parsed() || measure["run"]->parsed();
+    if (!benchmark_args.empty() && !takes_benchmark_args)
+      throw UsageError(fmt::format("{} is only for the bench and run subcommands", benchmark_args[0]));
+    if (list->parsed()) return List(list_json, list_sel);
+    if (eval->parsed()) return Eval(eval_id, eval_target, eval_in, eval_out);
+    for (const auto& [name, cmd] : measure)
+      if (cmd->parsed()) return Measure(name, c, benchmark_args);
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "actbench: error: %s\n", OneLine(e.what()).c_str());
+    return 2;
+  }
+}
+
+}  // namespace actbench::cli

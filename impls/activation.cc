@@ -1,5 +1,6 @@
 #include "impls/activation.h"
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <iterator>
@@ -8,10 +9,20 @@
 namespace actbench {
 namespace {
 
-// Per-channel PReLU slopes used when the user gives none: PyTorch's default
-// init (0.25), a slope that is not a power of two, zero, a negative slope and
-// one above 1, so every branch of a kernel is exercised.
-constexpr float kDefaultPreluSlopes[] = {0.25f, 0.1f, 0.0f, -0.5f, 1.5f};
+// Per-channel PReLU slopes used when the user gives none: 64 channels (a
+// realistic layer width, so kernels are timed on rows as long as real ones),
+// cycling through PyTorch's default init (0.25), a slope that is not a power
+// of two, zero, a negative slope and one above 1, so every branch is exercised.
+constexpr size_t kDefaultPreluChannels = 64;
+const float* DefaultPreluSlopes() {
+  static const auto slopes = [] {
+    constexpr float kCycle[] = {0.25f, 0.1f, 0.0f, -0.5f, 1.5f};
+    std::array<float, kDefaultPreluChannels> s{};
+    for (size_t c = 0; c < s.size(); ++c) s[c] = kCycle[c % std::size(kCycle)];
+    return s;
+  }();
+  return slopes.data();
+}
 
 std::vector<Activation> BuildTable() {
   return {
@@ -68,8 +79,8 @@ Params DefaultParams(const Activation& a) {
     if (n == "threshold") p.threshold = s.default_value;
   }
   if (a.id == Act::kPrelu) {
-    p.slopes = kDefaultPreluSlopes;
-    p.channels = std::size(kDefaultPreluSlopes);
+    p.slopes = DefaultPreluSlopes();
+    p.channels = kDefaultPreluChannels;
   }
   return p;
 }

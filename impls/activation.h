@@ -57,9 +57,8 @@ const std::vector<Activation>& Activations();
 const Activation* FindActivation(std::string_view name);
 const Activation& GetActivation(Act id);
 
-// Parameters with the table's defaults. For prelu, the slopes are a fixed set of
-// per-channel values (kDefaultPreluSlopes) that exercise positive, negative,
-// zero and non-representable slopes.
+// Parameters with the table's defaults. For prelu, 64 channels whose slopes
+// cycle through positive, negative, zero, above-one and non-representable values.
 Params DefaultParams(const Activation& a);
 
 // The closed interval every output of the exact function lies in, for params p.

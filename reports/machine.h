@@ -5,10 +5,13 @@
 
 namespace actbench {
 
-// {cpu: {model, vendor, flags[], cores, caches{L1d, L2, L3 bytes}, mhz}, os,
-//  compiler, build_type, libraries{highway, benchmark, boost, mpfr, gmp, fmt,
-//  nlohmann_json, cli11}, targets{compiled[], supported[]}, git{commit, dirty},
-//  date (UTC ISO 8601), hostname, actbench version}
+// {cpu: {model, vendor, flags[], hypervisor, logical_cores,
+//        caches[{level, type, size, num_sharing}], mhz},
+//  os: {sysname, release, machine}, hostname, compiler, build_type,
+//  actbench_version, libraries: {highway, benchmark, boost, mpfr, gmp, fmt,
+//  nlohmann_json}, targets: {compiled[], supported[]}, git: {commit, dirty},
+//  date (UTC ISO 8601)}. Anything that cannot be determined is "unknown"
+// (git.dirty: null); it never throws. Field by field: docs/report-schema.md.
 nlohmann::json DescribeMachine();
 
 }  // namespace actbench

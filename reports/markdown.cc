@@ -1,1 +1,199 @@
-// placeholder: being written
+// Markdown summary of a report: one table per activation, then the rows that
+// broke a promise or the special-value contract. Written for a CI job summary,
+// so it stays short: no per-input dumps, no per-repetition samples.
+#include "reports/markdown.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace actbench {
+
+using nlohmann::json;
+
+namespace {
+
+// A string field of the machine description, or "unknown"; the machine object
+// comes from a file and may lack anything.
+std::string MachineText(const json& machine, std::initializer_list<const char*> path) {
+  const json* j = &machine;
+  for (const char* key : path) {
+    if (!j->is_object() || !j->contains(key)) return "unknown";
+    j = &(*j)[key];
+  }
+  if (j->is_string()) return j->get<std::string>();
+  if (j->is_null()) return "unknown";
+  return j->dump();
+}
+
+// One line, safe inside a table cell.
+std::string Cell(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n' || c == '\r') out += ' ';
+    else if (c == '|') out += "\\|";
+    else out += c;
+  }
+  return out;
+}
+
+// One line, safe inside a code span.
+std::string Code(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n' || c == '\r') out += ' ';
+    else if (c == '`') out += '\'';
+    else out += c;
+  }
+  return "`" + out + "`";
+}
+
+// ULP values: three significant digits, "inf" / "nan" spelled out.
+std::string Ulp(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return fmt::format("{:.3g}", v);
+}
+
+std::string Bound(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return fmt::format("{:g}", v);
+}
+
+std::string PromiseText(const PromiseInfo& p) {
+  std::string s = "≤ " + Ulp(p.max_ulp) + " ULP";
+  if (!std::isinf(p.domain_lo) || !std::isinf(p.domain_hi)) {
+    s += " on [" + Bound(p.domain_lo) + ", " + Bound(p.domain_hi) + "]";
+  }
+  return s;
+}
+
+std::string ContractText(const ContractResult& c) {
+  if (c.pass) return "pass";
+  return fmt::format("fail ({})", c.failures);
+}
+
+// Bench size labels in the report, standard ones first, then any others in
+// order of first appearance.
+std::vector<std::string> SizeLabels(const Report& r) {
+  std::vector<std::string> labels = {"L1", "L2", "DRAM"};
+  for (const ReportRow& row : r.rows) {
+    for (const BenchResult& b : row.bench) {
+      bool known = false;
+      for (const std::string& l : labels) known = known || l == b.size_label;
+      if (!known) labels.push_back(b.size_label);
+    }
+  }
+  return labels;
+}
+
+std::string Throughput(const ReportRow& row, const std::string& size) {
+  for (const BenchResult& b : row.bench) {
+    if (b.size_label == size && std::isfinite(b.elements_per_second)) {
+      return fmt::format("{:.2f}", b.elements_per_second / 1e9);
+    }
+  }
+  return "-";
+}
+
+void RenderHeading(const Report& r, std::string& out) {
+  const json& m = r.machine;
+  std::string commit = MachineText(m, {"git", "commit"});
+  if (commit != "unknown" && commit.size() > 12) commit = commit.substr(0, 12);
+  const json* dirty = nullptr;
+  if (m.is_object() && m.contains("git") && m["git"].is_object() && m["git"].contains("dirty")) {
+    dirty = &m["git"]["dirty"];
+  }
+  if (dirty && dirty->is_boolean() && dirty->get<bool>()) commit += " (dirty)";
+
+  out += "# actbench report\n\n";
+  out += fmt::format("- CPU: {}\n", Cell(MachineText(m, {"cpu", "model"})));
+  out += fmt::format("- Compiler: {} ({})\n", Cell(MachineText(m, {"compiler"})),
+                     Cell(MachineText(m, {"build_type"})));
+  out += fmt::format("- Commit: {}\n", Cell(commit));
+  out += fmt::format("- Date: {}\n", Cell(MachineText(m, {"date"})));
+  out += fmt::format("- Rows: {}\n\n", r.rows.size());
+}
+
+void RenderTable(const Report& r, const std::string& activation, const std::vector<std::string>& sizes,
+                 std::string& out) {
+  out += fmt::format("## {}\n\n", activation);
+  out += "| variant@target | family | max ULP | mean ULP | promise | held | contract |";
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    out += i == 0 ? fmt::format(" {} G elem/s |", Cell(sizes[i])) : fmt::format(" {} |", Cell(sizes[i]));
+  }
+  out += "\n|---|---|--:|--:|---|---|---|";
+  for (size_t i = 0; i < sizes.size(); ++i) out += "--:|";
+  out += "\n";
+
+  std::vector<std::string> notes;
+  for (const ReportRow& row : r.rows) {
+    if (row.activation != activation) continue;
+    const std::optional<AccuracyResult>& a = row.accuracy;
+    out += fmt::format("| {}@{} | {} | {} | {} | {} | {} | {} |", Cell(row.variant), Cell(row.target),
+                       Cell(row.family), a ? Ulp(a->error.max_ulp) : "-",
+                       a ? Ulp(a->error.mean_ulp) : "-", Cell(PromiseText(row.promise)),
+                       a ? (a->promise_held ? "yes" : "**no**") : "-",
+                       a ? (a->contract.pass ? "pass" : "**" + ContractText(a->contract) + "**") : "-");
+    for (const std::string& s : sizes) out += " " + Throughput(row, s) + " |";
+    out += "\n";
+    if (a) {
+      for (const ErrorStats& e : a->also) {
+        notes.push_back(fmt::format("- {} vs {}: max ULP {}, max abs err {:.3g}", Code(row.label()),
+                                    e.against, Ulp(e.max_ulp), e.max_abs_err));
+      }
+    }
+  }
+  if (!notes.empty()) {
+    out += "\n";
+    for (const std::string& n : notes) out += n + "\n";
+  }
+  out += "\n";
+}
+
+void RenderFailures(const Report& r, std::string& out) {
+  out += "## Broken promises and contract failures\n\n";
+  bool any = false;
+  for (const ReportRow& row : r.rows) {
+    if (!row.accuracy) continue;
+    const AccuracyResult& a = *row.accuracy;
+    if (!a.promise_held) {
+      out += fmt::format("- {}: promise {} not held, max ULP in domain {}\n", Code(row.label()),
+                         PromiseText(row.promise), Ulp(a.max_ulp_in_domain));
+      any = true;
+    }
+    if (!a.contract.pass) {
+      out += fmt::format("- {}: special-value contract failed ({} failures)", Code(row.label()),
+                         a.contract.failures);
+      if (!a.contract.examples.empty()) out += ", e.g. " + Code(a.contract.examples.front());
+      out += "\n";
+      any = true;
+    }
+  }
+  if (!any) out += "none\n";
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const Report& r) {
+  std::string out;
+  RenderHeading(r, out);
+
+  // Activations in the order they first appear in the report.
+  std::vector<std::string> activations;
+  for (const ReportRow& row : r.rows) {
+    bool seen = false;
+    for (const std::string& a : activations) seen = seen || a == row.activation;
+    if (!seen) activations.push_back(row.activation);
+  }
+  const std::vector<std::string> sizes = SizeLabels(r);
+  for (const std::string& a : activations) RenderTable(r, a, sizes, out);
+  if (activations.empty()) out += "No rows.\n\n";
+
+  RenderFailures(r, out);
+  return out;
+}
+
+}  // namespace actbench

@@ -1,1 +1,522 @@
-// placeholder: being written
+// The report model as JSON: writer, validating reader, and file I/O.
+//
+// Conventions (docs/report-schema.md is the reference):
+// - Doubles are JSON numbers, except non-finite ones, which JSON cannot hold:
+//   they are the strings "inf", "-inf" and "nan".
+// - Floats of a worst input are written three times: as a decimal number (for
+//   humans and plotting), as an exact hex-float string, and as their bit
+//   pattern. The reader takes the bit pattern, so they round-trip bit-exactly.
+// - The reader never trusts the document: every field is checked for presence
+//   and type, and an error names the field's path in one line.
+#include "reports/report.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace actbench {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kSchemaName = "actbench-report";
+
+// ---------------------------------------------------------------------------
+// Writing
+
+json Double(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return v;
+}
+
+json DoubleArray(const std::vector<double>& v) {
+  json a = json::array();
+  for (double d : v) a.push_back(Double(d));
+  return a;
+}
+
+uint32_t FloatBits(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  return bits;
+}
+
+float FloatFromBits(uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+// Exact hex-float text of a float ("0x1.8p+1"); "inf", "-inf", "nan" otherwise.
+std::string HexFloat(float f) {
+  if (std::isnan(f)) return "nan";
+  if (std::isinf(f)) return f > 0 ? "inf" : "-inf";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%a", static_cast<double>(f));
+  return buf;
+}
+
+std::string BitsText(float f) { return fmt::format("0x{:08x}", FloatBits(f)); }
+
+void PutFloat(json& o, const char* key, float f) {
+  o[key] = Double(f);
+  o[std::string(key) + "_hex"] = HexFloat(f);
+  o[std::string(key) + "_bits"] = BitsText(f);
+}
+
+json ToJson(const WorstInput& w) {
+  json o = json::object();
+  PutFloat(o, "x", w.x);
+  PutFloat(o, "out", w.out);
+  PutFloat(o, "expected", w.expected);
+  o["ulp"] = Double(w.ulp);
+  return o;
+}
+
+json ToJson(const ErrorStats& e) {
+  json worst = json::array();
+  for (const WorstInput& w : e.worst) worst.push_back(ToJson(w));
+  return {
+      {"against", e.against},
+      {"count", e.count},
+      {"max_ulp", Double(e.max_ulp)},
+      {"mean_ulp", Double(e.mean_ulp)},
+      {"max_ulp_distance", e.max_ulp_distance},
+      {"max_abs_err", Double(e.max_abs_err)},
+      {"max_rel_err", Double(e.max_rel_err)},
+      {"above_0_5", e.above_0_5},
+      {"above_1", e.above_1},
+      {"above_2", e.above_2},
+      {"above_4", e.above_4},
+      {"nan_mismatch", e.nan_mismatch},
+      {"inf_mismatch", e.inf_mismatch},
+      {"worst", std::move(worst)},
+  };
+}
+
+json ToJson(const ContractResult& c) {
+  return {{"pass", c.pass}, {"failures", c.failures}, {"examples", c.examples}};
+}
+
+json ToJson(const AccuracyResult& a) {
+  json also = json::array();
+  for (const ErrorStats& e : a.also) also.push_back(ToJson(e));
+  return {
+      {"inputs", a.inputs},
+      {"error", ToJson(a.error)},
+      {"also", std::move(also)},
+      {"max_ulp_in_domain", Double(a.max_ulp_in_domain)},
+      {"promise_held", a.promise_held},
+      {"contract", ToJson(a.contract)},
+  };
+}
+
+json ToJson(const BenchResult& b) {
+  return {
+      {"label", b.label},
+      {"size_label", b.size_label},
+      {"n", b.n},
+      {"bytes", b.bytes},
+      {"iterations", b.iterations},
+      {"real_time_ns", Double(b.real_time_ns)},
+      {"cpu_time_ns", Double(b.cpu_time_ns)},
+      {"elements_per_second", Double(b.elements_per_second)},
+      {"bytes_per_second", Double(b.bytes_per_second)},
+      {"samples", DoubleArray(b.samples)},
+  };
+}
+
+json ToJson(const PromiseInfo& p) {
+  return {
+      {"max_ulp", Double(p.max_ulp)},
+      {"domain_lo", Double(p.domain_lo)},
+      {"domain_hi", Double(p.domain_hi)},
+      {"note", p.note},
+  };
+}
+
+json ToJson(const ReportRow& r) {
+  json bench = json::array();
+  for (const BenchResult& b : r.bench) bench.push_back(ToJson(b));
+  return {
+      {"label", r.label()},
+      {"activation", r.activation},
+      {"variant", r.variant},
+      {"target", r.target},
+      {"family", r.family},
+      {"computes", r.computes},
+      {"description", r.description},
+      {"promise", ToJson(r.promise)},
+      {"accuracy", r.accuracy ? ToJson(*r.accuracy) : json(nullptr)},
+      {"bench", std::move(bench)},
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Reading. A Node is a JSON value together with its path in the document, so
+// every error can say where it happened.
+
+[[noreturn]] void Fail(const std::string& path, const std::string& what) {
+  throw std::runtime_error(path + ": " + what);
+}
+
+const char* TypeName(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "an array";
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer";
+    case json::value_t::number_float: return "a number";
+    default: return "an unknown value";
+  }
+}
+
+// A short one-line rendering of a value for messages.
+std::string Shown(const json& j) {
+  std::string s = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (s.size() > 40) s = s.substr(0, 37) + "...";
+  return s;
+}
+
+class Node {
+ public:
+  Node(const json& j, std::string path) : j_(j), path_(std::move(path)) {}
+
+  const json& value() const { return j_; }
+  const std::string& path() const { return path_; }
+
+  Node Field(const char* key) const {
+    if (!j_.is_object()) Fail(path_, std::string("expected an object, found ") + TypeName(j_));
+    auto it = j_.find(key);
+    if (it == j_.end()) Fail(Join(key), "missing");
+    return Node(*it, Join(key));
+  }
+  bool Has(const char* key) const { return j_.is_object() && j_.contains(key); }
+
+  std::vector<Node> Items() const {
+    if (!j_.is_array()) Expected("an array");
+    std::vector<Node> out;
+    out.reserve(j_.size());
+    for (size_t i = 0; i < j_.size(); ++i) out.emplace_back(j_[i], path_ + "[" + std::to_string(i) + "]");
+    return out;
+  }
+
+  std::string String() const {
+    if (!j_.is_string()) Expected("a string");
+    return j_.get<std::string>();
+  }
+
+  bool Bool() const {
+    if (!j_.is_boolean()) Expected("a boolean");
+    return j_.get<bool>();
+  }
+
+  double Number() const {
+    if (j_.is_number()) return j_.get<double>();
+    if (j_.is_string()) {
+      const std::string& s = j_.get_ref<const std::string&>();
+      if (s == "inf" || s == "+inf") return std::numeric_limits<double>::infinity();
+      if (s == "-inf") return -std::numeric_limits<double>::infinity();
+      if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
+      Fail(path_, "expected a number or \"inf\", \"-inf\", \"nan\", found " + Shown(j_));
+    }
+    Expected("a number");
+  }
+
+  size_t Size() const {
+    if (j_.is_number_unsigned()) {
+      uint64_t v = j_.get<uint64_t>();
+      if (v > std::numeric_limits<size_t>::max()) Fail(path_, "value out of range");
+      return static_cast<size_t>(v);
+    }
+    if (j_.is_number_integer()) Fail(path_, "expected a non-negative integer, found " + Shown(j_));
+    Expected("a non-negative integer");
+  }
+
+  int64_t Int64() const {
+    if (j_.is_number_integer() && !j_.is_number_unsigned()) return j_.get<int64_t>();
+    if (j_.is_number_unsigned()) {
+      uint64_t v = j_.get<uint64_t>();
+      if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        Fail(path_, "value out of range");
+      }
+      return static_cast<int64_t>(v);
+    }
+    Expected("an integer");
+  }
+
+  // A float from its "<key>_bits" field, "0x" and eight hex digits.
+  float FloatBitsField(const char* key) const {
+    Node n = Field((std::string(key) + "_bits").c_str());
+    std::string s = n.String();
+    bool ok = s.size() == 10 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+    for (size_t i = 2; ok && i < s.size(); ++i) ok = std::isxdigit(static_cast<unsigned char>(s[i])) != 0;
+    if (!ok) Fail(n.path(), "expected a float bit pattern like \"0x3fc00000\", found " + Shown(n.value()));
+    return FloatFromBits(static_cast<uint32_t>(std::stoul(s.substr(2), nullptr, 16)));
+  }
+
+ private:
+  [[noreturn]] void Expected(const char* what) const {
+    Fail(path_, std::string("expected ") + what + ", found " + TypeName(j_));
+  }
+  std::string Join(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  const json& j_;
+  std::string path_;
+};
+
+WorstInput WorstFromJson(const Node& n) {
+  WorstInput w;
+  w.x = n.FloatBitsField("x");
+  w.out = n.FloatBitsField("out");
+  w.expected = n.FloatBitsField("expected");
+  w.ulp = n.Field("ulp").Number();
+  return w;
+}
+
+ErrorStats ErrorFromJson(const Node& n) {
+  ErrorStats e;
+  e.against = n.Field("against").String();
+  e.count = n.Field("count").Size();
+  e.max_ulp = n.Field("max_ulp").Number();
+  e.mean_ulp = n.Field("mean_ulp").Number();
+  e.max_ulp_distance = n.Field("max_ulp_distance").Int64();
+  e.max_abs_err = n.Field("max_abs_err").Number();
+  e.max_rel_err = n.Field("max_rel_err").Number();
+  e.above_0_5 = n.Field("above_0_5").Size();
+  e.above_1 = n.Field("above_1").Size();
+  e.above_2 = n.Field("above_2").Size();
+  e.above_4 = n.Field("above_4").Size();
+  e.nan_mismatch = n.Field("nan_mismatch").Size();
+  e.inf_mismatch = n.Field("inf_mismatch").Size();
+  for (const Node& w : n.Field("worst").Items()) e.worst.push_back(WorstFromJson(w));
+  return e;
+}
+
+ContractResult ContractFromJson(const Node& n) {
+  ContractResult c;
+  c.pass = n.Field("pass").Bool();
+  c.failures = n.Field("failures").Size();
+  for (const Node& s : n.Field("examples").Items()) c.examples.push_back(s.String());
+  return c;
+}
+
+AccuracyResult AccuracyFromJson(const Node& n) {
+  AccuracyResult a;
+  a.inputs = n.Field("inputs").Size();
+  a.error = ErrorFromJson(n.Field("error"));
+  for (const Node& e : n.Field("also").Items()) a.also.push_back(ErrorFromJson(e));
+  a.max_ulp_in_domain = n.Field("max_ulp_in_domain").Number();
+  a.promise_held = n.Field("promise_held").Bool();
+  a.contract = ContractFromJson(n.Field("contract"));
+  return a;
+}
+
+BenchResult BenchFromJson(const Node& n) {
+  BenchResult b;
+  b.label = n.Field("label").String();
+  b.size_label = n.Field("size_label").String();
+  b.n = n.Field("n").Size();
+  b.bytes = n.Field("bytes").Size();
+  b.iterations = n.Field("iterations").Int64();
+  b.real_time_ns = n.Field("real_time_ns").Number();
+  b.cpu_time_ns = n.Field("cpu_time_ns").Number();
+  b.elements_per_second = n.Field("elements_per_second").Number();
+  b.bytes_per_second = n.Field("bytes_per_second").Number();
+  for (const Node& s : n.Field("samples").Items()) b.samples.push_back(s.Number());
+  return b;
+}
+
+PromiseInfo PromiseFromJson(const Node& n) {
+  PromiseInfo p;
+  p.max_ulp = n.Field("max_ulp").Number();
+  p.domain_lo = n.Field("domain_lo").Number();
+  p.domain_hi = n.Field("domain_hi").Number();
+  p.note = n.Field("note").String();
+  return p;
+}
+
+ReportRow RowFromJson(const Node& n) {
+  ReportRow r;
+  r.activation = n.Field("activation").String();
+  r.variant = n.Field("variant").String();
+  r.target = n.Field("target").String();
+  r.family = n.Field("family").String();
+  r.computes = n.Field("computes").String();
+  r.description = n.Field("description").String();
+  r.promise = PromiseFromJson(n.Field("promise"));
+  // "label" is derived from the three names above; it is written for readers
+  // of the raw JSON and not read back.
+  if (n.Has("accuracy") && !n.Field("accuracy").value().is_null()) {
+    r.accuracy = AccuracyFromJson(n.Field("accuracy"));
+  }
+  for (const Node& b : n.Field("bench").Items()) r.bench.push_back(BenchFromJson(b));
+  return r;
+}
+
+std::string OneLine(std::string s) {
+  for (char& c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return s;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+
+ReportRow MakeRow(const VariantTarget& vt) {
+  const Variant& v = *vt.variant;
+  ReportRow r;
+  r.activation = GetActivation(v.activation).name;
+  r.variant = v.name;
+  r.target = vt.kernel->target;
+  r.family = v.family;
+  r.computes = GetActivation(v.computes).name;
+  r.description = v.description;
+  r.promise.max_ulp = v.promise.max_ulp;
+  r.promise.domain_lo = v.promise.domain_lo;
+  r.promise.domain_hi = v.promise.domain_hi;
+  r.promise.note = v.promise.note;
+  return r;
+}
+
+json ToJson(const Report& r) {
+  json rows = json::array();
+  for (const ReportRow& row : r.rows) rows.push_back(ToJson(row));
+  return {
+      {"schema", kSchemaName},
+      {"schema_version", r.schema_version},
+      {"machine", r.machine.is_null() ? json::object() : r.machine},
+      {"config", r.config.is_null() ? json::object() : r.config},
+      {"rows", std::move(rows)},
+  };
+}
+
+Report ReportFromJson(const json& j) {
+  Node root(j, "");
+  if (!j.is_object()) {
+    throw std::runtime_error(std::string("not an actbench report: expected a JSON object, found ") +
+                             TypeName(j));
+  }
+  if (!j.contains("schema")) {
+    throw std::runtime_error(std::string("not an actbench report: no \"schema\" field (expected \"") +
+                             kSchemaName + "\")");
+  }
+  const json& schema = j.at("schema");
+  if (!schema.is_string() || schema.get_ref<const std::string&>() != kSchemaName) {
+    throw std::runtime_error("not an actbench report: schema is " + Shown(schema) + ", expected \"" +
+                             kSchemaName + "\"");
+  }
+  if (!j.contains("schema_version")) Fail("schema_version", "missing");
+  const json& version = j.at("schema_version");
+  if (!version.is_number_integer() || version.get<int64_t>() != kReportSchemaVersion) {
+    throw std::runtime_error("unsupported report schema_version " + Shown(version) +
+                             "; this build reads version " + std::to_string(kReportSchemaVersion) +
+                             " only");
+  }
+
+  Report r;
+  r.schema_version = kReportSchemaVersion;
+  Node machine = root.Field("machine");
+  if (!machine.value().is_object()) Fail("machine", std::string("expected an object, found ") + TypeName(machine.value()));
+  r.machine = machine.value();
+  Node config = root.Field("config");
+  if (!config.value().is_object()) Fail("config", std::string("expected an object, found ") + TypeName(config.value()));
+  r.config = config.value();
+  for (const Node& row : root.Field("rows").Items()) r.rows.push_back(RowFromJson(row));
+  return r;
+}
+
+Report ReadReport(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    throw std::runtime_error(path + ": cannot read: " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) throw std::runtime_error(path + ": is a directory, not a report file");
+
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot read: " + std::strerror(errno));
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) throw std::runtime_error(path + ": read error");
+  const std::string text = buf.str();
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw std::runtime_error(path + ": empty file, not a report");
+  }
+
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    // nlohmann's message starts with "[json.exception.parse_error.N] "; keep the rest.
+    std::string msg = e.what();
+    if (auto pos = msg.find("] "); msg.rfind("[json.exception", 0) == 0 && pos != std::string::npos) {
+      msg = msg.substr(pos + 2);
+    }
+    throw std::runtime_error(path + ": not valid JSON: " + OneLine(msg));
+  }
+  try {
+    return ReportFromJson(j);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": " + OneLine(e.what()));
+  }
+}
+
+void WriteFileAtomic(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  auto fail = [&](int err, int fd) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(tmp.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
+  };
+
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    // Nothing was created; don't unlink a file of the same name we don't own.
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  }
+  const char* p = text.data();
+  size_t left = text.size();
+  while (left > 0) {
+    ssize_t w = ::write(fd, p, left);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      fail(errno, fd);
+    }
+    p += w;
+    left -= static_cast<size_t>(w);
+  }
+  if (::fsync(fd) != 0) fail(errno, fd);
+  if (::close(fd) != 0) fail(errno, -1);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail(errno, -1);
+
+  // Make the rename itself durable; best effort (the data is already in place).
+  std::string dir = ".";
+  if (auto slash = path.rfind('/'); slash != std::string::npos) dir = slash == 0 ? "/" : path.substr(0, slash);
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+}  // namespace actbench

@@ -1,1 +1,226 @@
-// placeholder: being written
+// Tests for bench/: working-set sizes from the caches, and the Google Benchmark
+// runner (flags, result collection, repetitions, errors). Benchmarks here run
+// on tiny sizes with a 10 ms minimum time so the whole file takes about a second.
+#include "bench/bench.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace actbench {
+namespace {
+
+constexpr const char* kQuick = "--benchmark_min_time=0.01";
+
+// relu/max and sigmoid/exp-div-f32, scalar: one "baseline" row each.
+std::vector<VariantTarget> CheapRows() {
+  const Variant* relu = FindVariant("relu/max");
+  const Variant* sigmoid = FindVariant("sigmoid/exp-div-f32");
+  EXPECT_NE(relu, nullptr);
+  EXPECT_NE(sigmoid, nullptr);
+  if (relu == nullptr || sigmoid == nullptr) return {};
+  return RunnableTargets({relu, sigmoid});
+}
+
+BenchOptions TinyOptions(std::vector<std::string> args) {
+  BenchOptions o;
+  o.sizes = {{"L1", 1000}, {"L2", 4096}};
+  o.benchmark_args = std::move(args);
+  o.show_console = false;
+  return o;
+}
+
+size_t Sysconf(int name) {
+  const long v = sysconf(name);
+  return v > 0 ? static_cast<size_t>(v) : 0;
+}
+
+TEST(DefaultBenchSizesTest, ThreeIncreasingMultiplesOf64) {
+  for (bool quick : {false, true}) {
+    const std::vector<BenchSize> sizes = DefaultBenchSizes(quick);
+    ASSERT_EQ(sizes.size(), 3u);
+    EXPECT_EQ(sizes[0].label, "L1");
+    EXPECT_EQ(sizes[1].label, "L2");
+    EXPECT_EQ(sizes[2].label, "DRAM");
+    for (const BenchSize& s : sizes) {
+      EXPECT_GT(s.n, 0u) << s.label;
+      EXPECT_EQ(s.n % 64, 0u) << s.label << " n=" << s.n;
+    }
+    EXPECT_LT(sizes[0].n, sizes[1].n);
+    EXPECT_LT(sizes[1].n, sizes[2].n);
+    // DRAM: in+out is at least 64 MiB whatever the caches say.
+    EXPECT_GE(sizes[2].n * 8, size_t{64} << 20);
+  }
+}
+
+TEST(DefaultBenchSizesTest, WorkingSetsFitTheirCacheAndDramDoesNot) {
+  const std::vector<BenchSize> full = DefaultBenchSizes(false);
+  const std::vector<BenchSize> quick = DefaultBenchSizes(true);
+  // Only DRAM depends on `quick`, and quick is smaller.
+  EXPECT_EQ(full[0].n, quick[0].n);
+  EXPECT_EQ(full[1].n, quick[1].n);
+  EXPECT_LT(quick[2].n, full[2].n);
+  // Checked against glibc's view of the caches (CPUID), where it has one.
+  const size_t l1d = Sysconf(_SC_LEVEL1_DCACHE_SIZE);
+  const size_t l2 = Sysconf(_SC_LEVEL2_CACHE_SIZE);
+  const size_t l3 = Sysconf(_SC_LEVEL3_CACHE_SIZE);
+  if (l1d > 0) {
+    EXPECT_LE(full[0].n * 8, l1d / 2);
+    EXPECT_GT(full[0].n * 8, l1d / 4);  // about half, not a token amount
+  }
+  if (l2 > 0) {
+    EXPECT_LE(full[1].n * 8, l2);
+  }
+  if (l3 > 0) {
+    EXPECT_GT(quick[2].n * 8, l3);  // even quick DRAM does not fit the LLC
+    EXPECT_GE(full[2].n * 8, 4 * l3 - 8 * 64);
+  }
+}
+
+TEST(RunBenchmarksTest, OneResultPerRowAndSizeWithConsistentRates) {
+  const std::vector<VariantTarget> rows = CheapRows();
+  ASSERT_EQ(rows.size(), 2u);
+  const BenchOptions options = TinyOptions({kQuick});
+  const std::vector<BenchResult> results = RunBenchmarks(rows, options);
+  ASSERT_EQ(results.size(), 4u);
+  for (size_t i = 0; i < results.size(); ++i) {
+    const BenchResult& r = results[i];
+    const BenchSize& size = options.sizes[i % 2];
+    SCOPED_TRACE(r.label + "/" + r.size_label);
+    // Row-then-size order.
+    EXPECT_EQ(r.label, rows[i / 2].label());
+    EXPECT_EQ(r.size_label, size.label);
+    EXPECT_EQ(r.n, size.n);
+    EXPECT_EQ(r.bytes, 8 * size.n);
+    EXPECT_GT(r.iterations, 0);
+    EXPECT_GT(r.real_time_ns, 0);
+    EXPECT_GT(r.cpu_time_ns, 0);
+    // The timed loop ran for at least --benchmark_min_time of wall-clock time.
+    EXPECT_GE(r.iterations * r.real_time_ns, 0.01e9 * 0.999);
+    // Rates are per wall-clock second (UseRealTime): exactly n / real time.
+    EXPECT_NEAR(r.elements_per_second, r.n * 1e9 / r.real_time_ns, 1e-9 * r.elements_per_second);
+    EXPECT_NEAR(r.bytes_per_second, 8 * r.elements_per_second, 1e-9 * r.bytes_per_second);
+    ASSERT_EQ(r.samples.size(), 1u);
+    EXPECT_DOUBLE_EQ(r.samples[0], r.elements_per_second);
+  }
+  // The kernels really run inside the loop: expf per element is far slower
+  // than a compare-and-select (by well over 3x on any CPU).
+  EXPECT_GT(results[0].elements_per_second, 3 * results[2].elements_per_second);
+  EXPECT_GT(results[1].elements_per_second, 3 * results[3].elements_per_second);
+}
+
+TEST(RunBenchmarksTest, MinTimeOptionAppliesUnlessTheFlagIsGiven) {
+  const std::vector<VariantTarget> rows = CheapRows();
+  BenchOptions options = TinyOptions({"--benchmark_filter=relu/max@baseline/L1"});
+  options.min_time = 0.03;
+  std::vector<BenchResult> results = RunBenchmarks(rows, options);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_GE(results[0].iterations * results[0].real_time_ns, 0.03e9 * 0.999);
+
+  // The flag wins over options.min_time (which would take 5 s here).
+  options.min_time = 5;
+  options.benchmark_args.push_back(kQuick);
+  results = RunBenchmarks(rows, options);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_LT(results[0].iterations * results[0].real_time_ns, 1e9);
+}
+
+TEST(RunBenchmarksTest, FilterNarrowsToOneAndDoesNotLeakIntoTheNextCall) {
+  const std::vector<VariantTarget> rows = CheapRows();
+  ASSERT_EQ(rows.size(), 2u);
+  std::vector<BenchResult> results =
+      RunBenchmarks(rows, TinyOptions({kQuick, "--benchmark_filter=sigmoid/.*/L2"}));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].label, rows[1].label());
+  EXPECT_EQ(results[0].size_label, "L2");
+  EXPECT_EQ(results[0].n, 4096u);
+
+  // Google Benchmark's flags are process-wide; the next call starts clean.
+  results = RunBenchmarks(rows, TinyOptions({kQuick}));
+  EXPECT_EQ(results.size(), 4u);
+}
+
+TEST(RunBenchmarksTest, RepetitionsGiveOneSamplePerRepetition) {
+  const std::vector<VariantTarget> rows = CheapRows();
+  // report_aggregates_only hides the repetitions from the library's reporters;
+  // the samples must survive it.
+  for (const char* aggregates :
+       {"--benchmark_report_aggregates_only=false", "--benchmark_report_aggregates_only=true"}) {
+    SCOPED_TRACE(aggregates);
+    const std::vector<BenchResult> results =
+        RunBenchmarks(rows, TinyOptions({kQuick, "--benchmark_filter=relu/max@baseline/L1",
+                                         "--benchmark_repetitions=3", aggregates}));
+    ASSERT_EQ(results.size(), 1u);
+    const BenchResult& r = results[0];
+    ASSERT_EQ(r.samples.size(), 3u);
+    double mean = 0;
+    for (double s : r.samples) {
+      EXPECT_GT(s, 0);
+      mean += s / 3;
+    }
+    EXPECT_NEAR(r.elements_per_second, mean, 1e-9 * mean);
+    EXPECT_GT(r.iterations, 0);
+  }
+  // Repetitions do not leak either.
+  const std::vector<BenchResult> once =
+      RunBenchmarks(rows, TinyOptions({kQuick, "--benchmark_filter=relu/max@baseline/L1"}));
+  ASSERT_EQ(once.size(), 1u);
+  EXPECT_EQ(once[0].samples.size(), 1u);
+}
+
+TEST(RunBenchmarksTest, BadFlagsThrowInsteadOfExiting) {
+  const std::vector<VariantTarget> rows = CheapRows();
+  for (const char* bad :
+       {"--benchmark_nonsense=1", "--benchmark_repetitions=three", "--benchmark_format=xml",
+        "--benchmark_time_unit=fortnight", "--benchmark_min_time", "not-a-flag"}) {
+    SCOPED_TRACE(bad);
+    try {
+      RunBenchmarks(rows, TinyOptions({kQuick, bad}));
+      ADD_FAILURE() << "no exception";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(bad), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(RunBenchmarks(rows, TinyOptions({"--benchmark_out=/nonexistent/dir/x.json"})),
+               std::runtime_error);
+  BenchOptions bad_min_time = TinyOptions({});
+  bad_min_time.min_time = 0;
+  EXPECT_THROW(RunBenchmarks(rows, bad_min_time), std::runtime_error);
+  BenchOptions repeated_label = TinyOptions({kQuick});
+  repeated_label.sizes = {{"L1", 64}, {"L1", 128}};
+  EXPECT_THROW(RunBenchmarks(rows, repeated_label), std::invalid_argument);
+  // A failed call leaves nothing behind.
+  EXPECT_EQ(RunBenchmarks(rows, TinyOptions({kQuick})).size(), 4u);
+}
+
+TEST(RunBenchmarksTest, OutFlagWritesTheLibrarysJsonFile) {
+  const std::vector<VariantTarget> rows = CheapRows();
+  const std::string path = ::testing::TempDir() + "bench_test_out.json";
+  std::remove(path.c_str());
+  const std::vector<BenchResult> results =
+      RunBenchmarks(rows, TinyOptions({kQuick, "--benchmark_filter=relu/max@baseline/L1",
+                                       "--benchmark_out=" + path, "--benchmark_out_format=json"}));
+  ASSERT_EQ(results.size(), 1u);
+  std::ifstream in(path);
+  ASSERT_TRUE(in.good()) << path;
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"benchmarks\""), std::string::npos) << text;
+  EXPECT_NE(text.find("relu/max@baseline/L1"), std::string::npos) << text;
+  EXPECT_NE(text.find("\"elements\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("sigmoid"), std::string::npos) << text;
+  std::remove(path.c_str());
+}
+
+TEST(RunBenchmarksTest, NoRowsNoResults) {
+  EXPECT_TRUE(RunBenchmarks({}, TinyOptions({kQuick})).empty());
+}
+
+}  // namespace
+}  // namespace actbench

@@ -1,6 +1,7 @@
 // Scalar C++ variants (family "scalar"): per-element loops over the formulas in
 // scalar_math.h, in float (-f32, float libm) and in double (-f64, one final
 // rounding), plus "textbook" variants that show what the naive formula costs.
+#include <algorithm>
 #include <cmath>
 
 #include "impls/scalar/scalar_math.h"
@@ -11,17 +12,22 @@ namespace {
 
 template <typename T, T (*F)(T, const Params&)>
 void Elementwise(const float* in, float* out, size_t n, const Params& p) {
-  for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(F(static_cast<T>(in[i]), p));
+  // A local copy: stores to out[] cannot alias it, so the parameters stay in
+  // registers and the loop can vectorise.
+  const Params local = p;
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<float>(F(static_cast<T>(in[i]), local));
 }
 
-// PReLU over an N x C layout: the channel advances with i and wraps at C.
+// PReLU over an N x C layout, one row of C channels at a time: the inner loop
+// has no index arithmetic and vectorises.
 void PreluSelect(const float* in, float* out, size_t n, const Params& p) {
   const size_t channels = p.channels;
-  size_t c = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const float x = in[i];
-    out[i] = x < 0.0f ? p.slopes[c] * x : x;
-    if (++c == channels) c = 0;
+  const float* slopes = p.slopes;
+  for (size_t row = 0; row < n; row += channels) {
+    const size_t m = std::min(channels, n - row);
+    const float* x = in + row;
+    float* y = out + row;
+    for (size_t c = 0; c < m; ++c) y[c] = x[c] < 0.0f ? slopes[c] * x[c] : x[c];
   }
 }
 
