@@ -1,6 +1,7 @@
 # make run   : install missing Debian packages, build (Release), run `actbench run` into out/
 # make test  : the same set-up, then the whole test suite through CTest
 # make run ARGS=--quick (or make quick): the CI-sized run
+MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc)
 BIN := build/release/actbench
 ARGS ?=

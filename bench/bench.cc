@@ -414,6 +414,12 @@ std::vector<BenchSize> DefaultBenchSizes(bool quick) {
   return {{"L1", l1}, {"L2", l2}, {"DRAM", dram}};
 }
 
+void ValidateBenchmarkArgs(const BenchOptions& options) {
+  const ParsedArgs args = ParseArgs(options);
+  RegistryGuard registry;
+  InitializeLibrary(args);
+}
+
 std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
                                        const BenchOptions& options) {
   std::set<std::string> size_labels;

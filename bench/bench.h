@@ -63,6 +63,11 @@ struct BenchOptions {
 // Throws std::runtime_error on a bad --benchmark_* flag (unknown, unparsable or
 // out of range, or an --benchmark_out file that cannot be opened) or a
 // min_time <= 0; std::invalid_argument on empty or repeated size labels or n == 0.
+// Checks options.benchmark_args (and min_time) the way RunBenchmarks does,
+// without running anything, so a command can refuse bad flags before it
+// spends minutes measuring. Throws std::runtime_error (one line).
+void ValidateBenchmarkArgs(const BenchOptions& options);
+
 std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
                                        const BenchOptions& options);
 

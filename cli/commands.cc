@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -164,12 +165,35 @@ void RunBench(std::vector<ReportRow>& report_rows, const std::vector<VariantTarg
                      {"seconds", Seconds(start)}};
 }
 
-void EnsureDirectory(const std::string& dir) {
+// Refuses, before anything is measured, an output that could not be written:
+// a missing or unwritable parent directory, or a directory in the way.
+void CheckWritableFile(const std::string& flag, const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw UsageError(fmt::format("{} {}: is a directory", flag, path));
+  const size_t slash = path.find_last_of('/');
+  const std::string parent = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  if (stat(parent.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    throw UsageError(fmt::format("{} {}: directory {} does not exist", flag, path, parent));
+  if (access(parent.c_str(), W_OK) != 0)
+    throw UsageError(fmt::format("{} {}: directory {} is not writable", flag, path, parent));
+}
+
+// --out DIR: an existing directory, or one whose parent exists (created only
+// when the reports are written, so a refused run leaves nothing behind).
+void CheckOutDirectory(const std::string& dir) {
   struct stat st;
   if (stat(dir.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode)) throw UsageError(fmt::format("--out {}: not a directory", dir));
+    if (access(dir.c_str(), W_OK) != 0) throw UsageError(fmt::format("--out {}: not writable", dir));
     return;
   }
+  CheckWritableFile("--out", dir);
+}
+
+void EnsureDirectory(const std::string& dir) {
+  struct stat st;
+  if (stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
   if (mkdir(dir.c_str(), 0777) != 0)
     throw UsageError(fmt::format("--out {}: cannot create directory: {}", dir, std::strerror(errno)));
 }
@@ -209,7 +233,7 @@ int List(bool json, const Selection& sel) {
       j["variants"].push_back({{"id", v.id()}, {"target", vt.kernel->target}, {"family", v.family},
                                {"computes", GetActivation(v.computes).name},
                                {"description", v.description},
-                               {"promise_max_ulp", v.promise.max_ulp}});
+                               {"promise_max_ulp", vt.promised_ulp()}});
     }
     j["targets"] = SupportedTargetNames();
     std::cout << j.dump(2) << "\n";
@@ -219,7 +243,7 @@ int List(bool json, const Selection& sel) {
   for (const Activation& a : Activations()) std::cout << fmt::format("  {:<13} {}\n", a.name, a.formula);
   std::cout << "\nVariants (activation/variant@target, promise):\n";
   for (const VariantTarget& vt : rows)
-    std::cout << fmt::format("  {:<42} <= {} ULP  {}\n", vt.label(), vt.variant->promise.max_ulp,
+    std::cout << fmt::format("  {:<42} <= {} ULP  {}\n", vt.label(), vt.promised_ulp(),
                              vt.variant->description);
   std::cout << "\nTargets supported here: " << Join(SupportedTargetNames()) << "\n";
   return 0;
@@ -277,7 +301,19 @@ void WriteOrThrow(const std::string& path, const std::string& text) {
 int Measure(const std::string& command, const Common& c, const std::vector<std::string>& benchmark_args) {
   const bool accuracy = command != "bench", bench = command != "accuracy";
   const std::vector<VariantTarget> rows = SelectRows(c.sel);
-  if (command == "run") EnsureDirectory(c.out_dir);
+  // Everything that can be refused is refused before minutes of measuring.
+  if (command == "run") CheckOutDirectory(c.out_dir);
+  if (!c.json_path.empty()) CheckWritableFile("--json", c.json_path);
+  if (bench) {
+    BenchOptions probe;
+    probe.benchmark_args = benchmark_args;
+    probe.min_time = c.min_time;
+    try {
+      ValidateBenchmarkArgs(probe);
+    } catch (const std::runtime_error& e) {
+      throw UsageError(e.what());
+    }
+  }
   const auto start = std::chrono::steady_clock::now();
   Report report = NewReport(rows, c, command);
   if (accuracy) RunAccuracy(report.rows, rows, c.quick, report.config);
@@ -286,6 +322,7 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
   const std::string md = RenderMarkdown(report);
   const std::string json = ToJson(report).dump(2) + "\n";
   if (command == "run") {
+    EnsureDirectory(c.out_dir);
     WriteOrThrow(c.out_dir + "/report.json", json);
     WriteOrThrow(c.out_dir + "/report.md", md);
     std::fprintf(stderr, "wrote %s/report.json and %s/report.md (%.1f s)\n", c.out_dir.c_str(),
@@ -325,7 +362,7 @@ int Main(int argc, char** argv) {
   const std::pair<const char*, const char*> kinds[] = {
       {"accuracy", "Sampled accuracy sweep against correctly rounded references"},
       {"bench", "Throughput at L1, L2 and DRAM sizes (Google Benchmark; --benchmark_* flags pass through)"},
-      {"run", "Accuracy + bench, written to OUT/report.json and OUT/report.md"}};
+      {"run", "Accuracy + bench, written to OUT/report.json and OUT/report.md (--benchmark_* flags pass through)"}};
   for (const auto& [name, help] : kinds) {
     CLI::App* cmd = app.add_subcommand(name, help);
     AddSelection(cmd, c.sel);

@@ -1,4 +1,7 @@
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
 
 #include <hwy/targets.h>
 
@@ -15,6 +18,7 @@ namespace {
 std::vector<Variant> BuildRegistry() {
   std::vector<Variant> all;
   RegisterScalarVariants(all);
+  RegisterSimdVariants(all);
   // Table order first, registration order within an activation.
   auto rank = [](Act a) {
     const auto& t = Activations();
@@ -25,6 +29,14 @@ std::vector<Variant> BuildRegistry() {
   std::stable_sort(all.begin(), all.end(), [&](const Variant& a, const Variant& b) {
     return rank(a.activation) < rank(b.activation);
   });
+  // An id names one variant: a duplicate would make one of them unreachable.
+  std::set<std::string> ids;
+  for (const Variant& v : all) {
+    if (!ids.insert(v.id()).second) {
+      std::fprintf(stderr, "actbench: internal error: variant id %s registered twice\n", v.id().c_str());
+      std::abort();
+    }
+  }
   return all;
 }
 

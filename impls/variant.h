@@ -42,6 +42,10 @@ struct TargetKernel {
   std::string target;
   int64_t hwy_target = 0;  // Highway target bit; 0 for non-Highway code
   KernelFn fn = nullptr;
+  // Targets round differently (SSE4 and EMU128 have no FMA, so MulAdd rounds
+  // twice): a target may promise a looser bound than the variant's. < 0: the
+  // variant's promise.max_ulp holds.
+  double max_ulp = -1;
 };
 
 struct Variant {
@@ -62,6 +66,8 @@ struct VariantTarget {
   const Variant* variant;
   const TargetKernel* kernel;
   std::string label() const;  // "sigmoid/exp-div@baseline"
+  // The ULP bound promised on this target (see TargetKernel::max_ulp).
+  double promised_ulp() const { return kernel->max_ulp >= 0 ? kernel->max_ulp : variant->promise.max_ulp; }
 };
 
 // Every registered variant, in a stable order (table order, then registration).
@@ -81,5 +87,6 @@ std::vector<std::string> SupportedTargetNames();
 
 // Registration hooks, one per family source file; the registry calls them in order.
 void RegisterScalarVariants(std::vector<Variant>& out);
+void RegisterSimdVariants(std::vector<Variant>& out);
 
 }  // namespace actbench

@@ -392,7 +392,7 @@ ReportRow MakeRow(const VariantTarget& vt) {
   r.family = v.family;
   r.computes = GetActivation(v.computes).name;
   r.description = v.description;
-  r.promise.max_ulp = v.promise.max_ulp;
+  r.promise.max_ulp = vt.promised_ulp();
   r.promise.domain_lo = v.promise.domain_lo;
   r.promise.domain_hi = v.promise.domain_hi;
   r.promise.note = v.promise.note;

@@ -63,7 +63,7 @@ TEST_P(VariantTest, HoldsItsPromiseOnTheSampledSet) {
   EXPECT_TRUE(r.promise_held) << vt.label() << ": " << r.max_ulp_in_domain << " ULP in ["
                               << vt.variant->promise.domain_lo << ", "
                               << vt.variant->promise.domain_hi << "], promised "
-                              << vt.variant->promise.max_ulp << "; " << Worst(r.error);
+                              << vt.promised_ulp() << "; " << Worst(r.error);
   EXPECT_LE(r.max_ulp_in_domain, r.error.max_ulp);
   if (vt.variant->promise.keeps_contract) {
     EXPECT_EQ(r.error.nan_mismatch, 0u) << vt.label();
@@ -127,7 +127,9 @@ TEST_P(VariantTest, GivesTheSameBitsAtEveryOffset) {
 
 // Parameters other than the defaults reach the kernel and the reference alike.
 TEST(Params, NonDefaultValuesReachKernelAndReference) {
-  const std::vector<float> in = SampledInputs(SampleOptions{1u << 10, 1u << 10, 8.0f});
+  // Inputs in [-8, 8] only: a promise's domain is stated for the default
+  // parameters (a flush below z = beta x = -87.3 moves with beta).
+  const std::vector<float> in = SampledInputs(SampleOptions{0, 1u << 11, 8.0f});
   int checked = 0;
   for (const VariantTarget& vt : AllRunnable()) {
     const Activation& a = GetActivation(vt.variant->activation);
@@ -149,7 +151,7 @@ TEST(Params, NonDefaultValuesReachKernelAndReference) {
       worst = std::max(worst, UlpError(out[i], ref[i].exact, ref[i].rounded));
     }
     // Parameters add roundings (alpha * r, z / beta): allow one ULP over the promise.
-    EXPECT_LE(worst, vt.variant->promise.max_ulp + 1.0) << vt.label();
+    EXPECT_LE(worst, vt.promised_ulp() + 1.0) << vt.label();
     ++checked;
   }
   EXPECT_GE(checked, 3);  // leaky_relu, elu, softplus at least

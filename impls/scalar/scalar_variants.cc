@@ -67,9 +67,9 @@ void RegisterScalarVariants(std::vector<Variant>& out) {
   // Piecewise-linear activations: one exact product or none, 0 ULP.
   out.push_back(Make(Act::kRelu, "max", "x < 0 ? 0 : x", Everywhere(0),
                      Elementwise<float, Relu<float>>));
-  out.push_back(Make(Act::kLeakyRelu, "select", "x < 0 ? alpha * x : x", kCorrectlyRounded,
+  out.push_back(Make(Act::kLeakyRelu, "select-f32", "x < 0 ? alpha * x : x", kCorrectlyRounded,
                      Elementwise<float, LeakyRelu<float>>));
-  out.push_back(Make(Act::kPrelu, "select", "x < 0 ? slope[i mod C] * x : x",
+  out.push_back(Make(Act::kPrelu, "select-f32", "x < 0 ? slope[i mod C] * x : x",
                      kCorrectlyRounded,
                      PreluSelect));
   out.push_back(Make(Act::kHardSigmoid, "clamp-div-f32", "relu6(x + 3) / 6 in float",

@@ -1,0 +1,332 @@
+// Highway kernels for every activation, compiled once per target. Each kernel
+// has the variant ABI: void(const float* in, float* out, size_t n, const Params&).
+// The promise of each (Max Error in ULP, per target) is in simd_variants.cc,
+// where the variant is registered, and the tests hold every target to it.
+
+#if defined(ACTBENCH_IMPLS_SIMD_ACTIVATIONS_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef ACTBENCH_IMPLS_SIMD_ACTIVATIONS_INL_H_
+#undef ACTBENCH_IMPLS_SIMD_ACTIVATIONS_INL_H_
+#else
+#define ACTBENCH_IMPLS_SIMD_ACTIVATIONS_INL_H_
+#endif
+
+#include <algorithm>
+
+#include "impls/params.h"
+#include "impls/simd/math-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace actbench {
+namespace HWY_NAMESPACE {
+
+// NaN in gives NaN out: Min/Max on x86 drop a NaN, so kernels that clamp put
+// the input's NaN back at the end.
+HWY_INLINE VF KeepNaN(VF x, VF y) { return hn::IfThenElse(hn::IsNaN(x), x, y); }
+
+// ---------------------------------------------------------------- piecewise linear
+
+// relu/select: x < 0 ? 0 : x. Exact; NaN and -0 pass through.
+HWY_NOINLINE void ReluSelect(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) { return hn::IfThenZeroElse(hn::Lt(x, hn::Zero(d)), x); });
+}
+
+// leaky_relu/select: x < 0 ? alpha x : x. Correctly rounded (one product).
+HWY_NOINLINE void LeakyReluSelect(const float* in, float* out, size_t n, const Params& p) {
+  const DF d;
+  const VF alpha = hn::Set(d, p.alpha);
+  ForEachVector(in, out, n,
+                [&](VF x, size_t) { return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Mul(x, alpha), x); });
+}
+
+// prelu/select: row by row over the N x C layout, slopes loaded per vector.
+HWY_NOINLINE void PreluSelect(const float* in, float* out, size_t n, const Params& p) {
+  const DF d;
+  const size_t channels = p.channels;
+  for (size_t row = 0; row < n; row += channels) {
+    const size_t m = std::min(channels, n - row);
+    ForEachVector(in + row, out + row, m, [&](VF x, size_t c) {
+      // The slopes of lanes past m are never used: their outputs are dropped.
+      HWY_ALIGN float s[HWY_MAX_BYTES / sizeof(float)] = {};
+      const size_t N = hn::Lanes(d);
+      VF slope;
+      if (c + N <= channels) {
+        slope = hn::LoadU(d, p.slopes + c);
+      } else {
+        std::copy(p.slopes + c, p.slopes + channels, s);
+        slope = hn::Load(d, s);
+      }
+      return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Mul(x, slope), x);
+    });
+  }
+}
+
+// hard_sigmoid/clamp-div: relu6(x + 3) / 6. Two roundings (x + 3, then a
+// correctly rounded division): at most 1 ULP.
+HWY_NOINLINE void HardSigmoidClampDiv(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF r = hn::Min(hn::Max(hn::Add(x, hn::Set(d, 3.0f)), hn::Zero(d)), hn::Set(d, 6.0f));
+    return KeepNaN(x, hn::Div(r, hn::Set(d, 6.0f)));
+  });
+}
+
+// hard_sigmoid/clamp-mul: relu6(x + 3) * (1/6): the rounded 1/6 adds up to
+// half an ULP more.
+HWY_NOINLINE void HardSigmoidClampMul(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF r = hn::Min(hn::Max(hn::Add(x, hn::Set(d, 3.0f)), hn::Zero(d)), hn::Set(d, 6.0f));
+    return KeepNaN(x, hn::Mul(r, hn::Set(d, 1.0f / 6)));
+  });
+}
+
+// Lanes of double that f works on: half a vector of floats at a time (one
+// lane on HWY_SCALAR, the fallback GCC < 12.3 compiles instead of EMU128).
+#if HWY_TARGET == HWY_SCALAR
+using DD = hn::Rebind<double, DF>;
+#else
+using DD = hn::Repartition<double, DF>;
+#endif
+
+// f(x) evaluated in double, returned rounded to float (hi) with the rounding
+// residual (lo), so hi + lo carries about 48 bits of f.
+template <class F>
+HWY_INLINE void InDoubleHiLo(VF x, const F& f, VF& hi, VF& lo) {
+  const DF d;
+  const DD dd;
+#if HWY_TARGET == HWY_SCALAR
+  const auto z = f(hn::PromoteTo(dd, x));
+  hi = hn::DemoteTo(d, z);
+  lo = hn::DemoteTo(d, hn::Sub(z, hn::PromoteTo(dd, hi)));
+#else
+  const hn::Half<DF> dh;
+  const auto zl = f(hn::PromoteTo(dd, hn::LowerHalf(dh, x)));
+  const auto zu = f(hn::PromoteTo(dd, hn::UpperHalf(dh, x)));
+  const auto hl = hn::DemoteTo(dh, zl), hu = hn::DemoteTo(dh, zu);
+  hi = hn::Combine(d, hu, hl);
+  lo = hn::Combine(d, hn::DemoteTo(dh, hn::Sub(zu, hn::PromoteTo(dd, hu))),
+                   hn::DemoteTo(dh, hn::Sub(zl, hn::PromoteTo(dd, hl))));
+#endif
+}
+
+// hard_swish/clamp-f64: x relu6(x + 3) / 6 in double, rounded once: within
+// 0.5 ULP plus 2^-29.
+HWY_NOINLINE void HardSwishClampF64(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  const DD dd;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    VF y, unused;
+    InDoubleHiLo(x, [&](auto xd) {
+      const auto r = hn::Min(hn::Max(hn::Add(xd, hn::Set(dd, 3.0)), hn::Zero(dd)), hn::Set(dd, 6.0));
+      return hn::Div(hn::Mul(xd, r), hn::Set(dd, 6.0));
+    }, y, unused);
+    // x >= 3: x itself (also for +inf); x <= -3: 0 (also for -inf, not NaN).
+    const VF big = hn::IfThenElse(hn::Ge(x, hn::Set(d, 3.0f)), x, y);
+    return KeepNaN(x, hn::IfThenZeroElse(hn::Le(x, hn::Set(d, -3.0f)), big));
+  });
+}
+
+// hard_swish/clamp-mul: x relu6(x + 3) * (1/6) in float: three roundings.
+HWY_NOINLINE void HardSwishClampMul(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF r = hn::Min(hn::Max(hn::Add(x, hn::Set(d, 3.0f)), hn::Zero(d)), hn::Set(d, 6.0f));
+    const VF y = hn::Mul(hn::Mul(x, r), hn::Set(d, 1.0f / 6));
+    const VF big = hn::IfThenElse(hn::Ge(x, hn::Set(d, 3.0f)), x, y);
+    return KeepNaN(x, hn::IfThenZeroElse(hn::Le(x, hn::Set(d, -3.0f)), big));
+  });
+}
+
+// ---------------------------------------------------------------- exp family
+
+// elu: x > 0 ? x : alpha expm1(x).
+template <bool kAccurate>
+HWY_NOINLINE void Elu(const float* in, float* out, size_t n, const Params& p) {
+  const DF d;
+  const VF alpha = hn::Set(d, p.alpha);
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF neg = hn::Mul(alpha, Expm1<kAccurate>(hn::Min(x, hn::Zero(d))));
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, neg));
+  });
+}
+
+// x * sigmoid(z + z_lo) (kTimesX) or sigmoid(z + z_lo), accurately for every z:
+// e = e^-|z| = (1 + t) 2^n; 1/(1 + e) for z >= 0 and e/(1 + e) for z < 0,
+// where the z < 0 quotient is formed as (x (1 + t)) / (1 + e) and scaled by
+// 2^n last, so outputs down to the subnormals round once. The denominator's
+// rounding error is carried (DivCompensated). Below z = -128 the product
+// x e^z is under half the smallest subnormal: +-0.
+template <bool kTimesX>
+HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
+  const DF d;
+  const VF one = hn::Set(d, 1.0f);
+  const auto neg = hn::Lt(z, hn::Zero(d));
+  const VF a = hn::Max(hn::Neg(hn::Abs(z)), hn::Set(d, -150.0f));
+  const VF a_lo = hn::IfThenElse(neg, z_lo, hn::Neg(z_lo));  // a = -|z|
+  const ExpParts e = ExpReduce7(a);
+  // e^(a + a_lo) = (1 + t)(1 + a_lo) = 1 + t2: t2 is kept apart from the 1 so
+  // that x (1 + t2) rounds once (x + x t2) instead of twice.
+  const VF t2 = hn::MulAdd(a_lo, hn::Add(one, e.t), e.t);
+  const VF p = hn::Add(one, t2);
+  const VF ev = Scale(p, e.n);
+  const VF den = hn::Add(one, ev);
+  const VF den_lo = hn::Sub(ev, hn::Sub(den, one));  // exact: 1 >= ev
+  const VF num = kTimesX ? hn::IfThenElse(neg, hn::MulAdd(x, t2, x), x) : hn::IfThenElse(neg, p, one);
+  const VF q = DivCompensated(num, den, den_lo);
+  const VF y = hn::IfThenElse(neg, Scale(q, e.n), q);
+  if (!kTimesX) return y;
+  return hn::IfThenElse(hn::Lt(z, hn::Set(d, -128.0f)), hn::CopySign(hn::Zero(d), x), y);
+}
+
+// The fast form: e = ExpFast(-|z|) (flushes below -87.3), one Newton step
+// after the hardware reciprocal instead of a division.
+// Above 17, 1/(1 + e) rounds to 1, which the reciprocal estimate misses by an
+// ULP on targets whose estimate has 12 bits.
+HWY_INLINE VF SigmoidFast(VF z) {
+  const DF d;
+  const VF one = hn::Set(d, 1.0f);
+  const VF e = ExpFast(hn::Neg(hn::Abs(z)));
+  const VF r = ReciprocalNR1(hn::Add(one, e));
+  const VF s = hn::IfThenElse(hn::Lt(z, hn::Zero(d)), hn::Mul(e, r), r);
+  return hn::IfThenElse(hn::Gt(z, hn::Set(d, 17.0f)), one, s);
+}
+
+HWY_NOINLINE void SigmoidAccurate(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) { return KeepNaN(x, XSigmoidAccurate<false>(x, x, hn::Zero(d))); });
+}
+
+HWY_NOINLINE void SigmoidFastKernel(const float* in, float* out, size_t n, const Params&) {
+  ForEachVector(in, out, n, [&](VF x, size_t) { return KeepNaN(x, SigmoidFast(x)); });
+}
+
+// Above 20, x sigmoid(x) rounds to x (also for +inf, where the compensated
+// division would form inf - inf).
+HWY_NOINLINE void SiluAccurate(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF y = XSigmoidAccurate<true>(x, x, hn::Zero(d));
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, y));
+  });
+}
+
+// Flushes where the fast sigmoid does (x < -87.3), which also maps -inf to -0.
+HWY_NOINLINE void SiluFast(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF y = hn::Mul(x, SigmoidFast(x));
+    return KeepNaN(x, hn::IfThenElse(hn::Lt(x, hn::Set(d, -87.3f)), hn::CopySign(hn::Zero(d), x), y));
+  });
+}
+
+// tanh(|x|) = E / (E + 2), E = expm1(2|x|): no 1 - 2/(e^2x + 1) cancellation
+// for small x, and E is relative-accurate down to the subnormals. E + 2 is
+// formed exactly as hi + lo. |x| > 9.02: +-1.
+template <bool kAccurate>
+HWY_NOINLINE void TanhExpm1(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF a = hn::Abs(x);
+    const VF E = Expm1<kAccurate>(hn::Min(hn::Add(a, a), hn::Set(d, 18.1f)));
+    VF q;
+    if (kAccurate) {
+      const Sum2 den = TwoSum(hn::Set(d, 2.0f), E);
+      q = DivCompensated(E, den.hi, den.lo);
+    } else {
+      // The reciprocal estimate can land a hair above 1/(E+2): keep |tanh| <= 1.
+      q = hn::Min(hn::Mul(E, ReciprocalNR1(hn::Add(E, hn::Set(d, 2.0f)))), hn::Set(d, 1.0f));
+    }
+    const VF y = hn::IfThenElse(hn::Gt(a, hn::Set(d, 9.02f)), hn::Set(d, 1.0f), q);
+    return KeepNaN(x, hn::CopySign(y, x));
+  });
+}
+
+// softplus: z = beta x; z > threshold: x; else (max(z, 0) + log1p(e^-|z|)) / beta.
+template <bool kAccurate>
+HWY_NOINLINE void SoftplusLog1pExp(const float* in, float* out, size_t n, const Params& p) {
+  const DF d;
+  const VF beta = hn::Set(d, p.beta), threshold = hn::Set(d, p.threshold);
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF z = hn::Mul(beta, x);
+    const VF na = hn::Neg(hn::Abs(z));
+    const VF e = kAccurate ? ExpAccurate(na) : ExpFast(na);
+    const VF sp = hn::Div(hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit(e)), beta);
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(z, threshold), x, sp));
+  });
+}
+
+// mish = x tanh(softplus(x)) = x N / (N + 2), N = e^x (e^x + 2). With
+// e^x = p 2^n: x p (e^x + 2) / (N + 2) scaled by 2^n last, so the negative
+// tail rounds once into the subnormals. x > 20: x. x < -128: -0.
+HWY_NOINLINE void MishAccurate(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF two = hn::Set(d, 2.0f);
+    const ExpParts e = ExpReduce7(hn::Min(hn::Max(x, hn::Set(d, -150.0f)), hn::Set(d, 20.0f)));
+    const VF pm = hn::Add(hn::Set(d, 1.0f), e.t);
+    const VF ev = Scale(pm, e.n);
+    const VF ev2 = hn::Add(ev, two);
+    const Sum2 den = TwoSum(two, hn::Mul(ev, ev2));
+    // x (1 + t) (e^x + 2) as xp e^x + 2 xp with xp = x + x t: two roundings
+    // where the plain products take four.
+    const VF xp = hn::MulAdd(x, e.t, x);
+    const VF q = DivCompensated(hn::MulAdd(xp, ev, hn::Add(xp, xp)), den.hi, den.lo);
+    // x >= 0: x N/(N+2) = x - x w, w = 2/(N+2) <= 0.4, so w's error reaches
+    // the result damped by w/(1-w) and only the last fused step rounds.
+    const VF w = DivCompensated(two, den.hi, den.lo);
+    VF y = hn::IfThenElse(hn::Ge(x, hn::Zero(d)), hn::NegMulAdd(x, w, x), Scale(q, e.n));
+    y = hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, y);
+    y = hn::IfThenElse(hn::Lt(x, hn::Set(d, -128.0f)), hn::CopySign(hn::Zero(d), x), y);
+    return KeepNaN(x, y);
+  });
+}
+
+HWY_NOINLINE void MishFast(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF e = ExpFast(hn::Min(x, hn::Set(d, 20.0f)));
+    const VF N = hn::Mul(e, hn::Add(e, hn::Set(d, 2.0f)));
+    const VF y = hn::Mul(hn::Mul(x, N), ReciprocalNR1(hn::Add(N, hn::Set(d, 2.0f))));
+    const VF flushed = hn::IfThenElse(hn::Lt(x, hn::Set(d, -87.3f)), hn::CopySign(hn::Zero(d), x), y);
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, flushed));
+  });
+}
+
+// ---------------------------------------------------------------- GELU, tanh form
+
+constexpr double kGeluA = 1.5957691216057307117597842397375;  // 2 sqrt(2/pi)
+constexpr double kGeluB = 0.044715 * kGeluA;
+
+// x/2 (1 + tanh(u)) = x sigmoid(2u). In the tail e^(2u) magnifies the
+// absolute error of 2u (|2u| ~ 90 where outputs reach the subnormals), so 2u
+// is formed in double and handed on as hi + lo. x > 10: x.
+HWY_NOINLINE void GeluTanhAccurate(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  const DD dd;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    VF hi, lo;
+    InDoubleHiLo(x, [&](auto xd) {
+      return hn::Mul(xd, hn::MulAdd(hn::Set(dd, kGeluB), hn::Mul(xd, xd), hn::Set(dd, kGeluA)));
+    }, hi, lo);
+    const VF y = XSigmoidAccurate<true>(x, hi, lo);
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, 10.0f)), x, y));
+  });
+}
+
+HWY_NOINLINE void GeluTanhFast(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF z = hn::Mul(x, hn::MulAdd(hn::Set(d, float(kGeluB)), hn::Mul(x, x), hn::Set(d, float(kGeluA))));
+    const VF y = hn::Mul(x, SigmoidFast(z));
+    // Large |x|: z overflows to +-inf; the limits are x and -0.
+    const VF big = hn::IfThenElse(hn::Gt(x, hn::Set(d, 10.0f)), x, y);
+    return KeepNaN(x, hn::IfThenElse(hn::Lt(x, hn::Set(d, -10.0f)), hn::CopySign(hn::Zero(d), x), big));
+  });
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace actbench
+HWY_AFTER_NAMESPACE();
+
+#endif  // ACTBENCH_IMPLS_SIMD_ACTIVATIONS_INL_H_

@@ -1,0 +1,159 @@
+// Highway SIMD variants (family "simd"): every kernel of activations-inl.h,
+// compiled for every attainable x86 target (HWY_COMPILE_ALL_ATTAINABLE) and
+// registered once per target this CPU supports, so one machine measures the
+// same algorithm on AVX3_DL, AVX3, AVX2, SSE4, SSSE3 and EMU128.
+#include <cstring>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "impls/simd/simd_variants.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "impls/simd/activations-inl.h"
+#include "impls/variant.h"
+
+// One type for every target (HWY_EXPORT needs one signature), defined once
+// although this file is compiled once per target.
+#ifndef ACTBENCH_SIMD_COMPILED_DEFINED
+#define ACTBENCH_SIMD_COMPILED_DEFINED
+namespace actbench {
+struct CompiledKernel {
+  const char* id;  // activation/variant
+  KernelFn fn;
+};
+}  // namespace actbench
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace actbench {
+namespace HWY_NAMESPACE {
+
+// This target's kernels, by variant id.
+void AppendCompiled(std::vector<CompiledKernel>& out, int64_t& target) {
+  target = HWY_TARGET;
+  out = {
+      {"relu/select", &ReluSelect},
+      {"leaky_relu/select", &LeakyReluSelect},
+      {"prelu/select", &PreluSelect},
+      {"hard_sigmoid/clamp-div", &HardSigmoidClampDiv},
+      {"hard_sigmoid/clamp-mul", &HardSigmoidClampMul},
+      {"hard_swish/clamp-f64", &HardSwishClampF64},
+      {"hard_swish/clamp-mul", &HardSwishClampMul},
+      {"elu/expm1-rr2-p7", &Elu<true>},
+      {"elu/expm1-rr2-p6", &Elu<false>},
+      {"sigmoid/rr2-p7-div", &SigmoidAccurate},
+      {"sigmoid/rr1-p6-nr1", &SigmoidFastKernel},
+      {"tanh/expm1-rr2-p7-div", &TanhExpm1<true>},
+      {"tanh/expm1-rr2-p6-nr1", &TanhExpm1<false>},
+      {"gelu_tanh/sigmoid-form-f64arg", &GeluTanhAccurate},
+      {"gelu_tanh/sigmoid-form-rr1-p6-nr1", &GeluTanhFast},
+      {"gelu/tanh-form-rr1-p6-nr1", &GeluTanhFast},
+      {"silu/rr2-p7-div", &SiluAccurate},
+      {"silu/rr1-p6-nr1", &SiluFast},
+      {"mish/exp-rational-rr2-p7-div", &MishAccurate},
+      {"mish/exp-rational-rr1-p6-nr1", &MishFast},
+      {"softplus/log1p-exp-rr2-p7", &SoftplusLog1pExp<true>},
+      {"softplus/log1p-exp-rr1-p6", &SoftplusLog1pExp<false>},
+  };
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace actbench
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace actbench {
+
+HWY_EXPORT(AppendCompiled);
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Targets without FMA (SSE4, SSSE3, EMU128) round every MulAdd twice.
+bool HasFma(int64_t target) { return (target & (HWY_AVX2 | HWY_AVX3 | HWY_AVX3_DL)) != 0; }
+
+struct Meta {
+  Act activation;
+  const char* name;
+  const char* description;
+  double max_ulp;          // on FMA targets
+  double max_ulp_no_fma;   // on SSE4, SSSE3, EMU128
+  double domain_lo = -kInf;
+  const char* note = "";
+  Act computes;
+};
+
+std::vector<Meta> Metas() {
+  // computes == activation unless given.
+  auto m = [](Act a, const char* name, const char* desc, double fma, double no_fma,
+              double lo = -kInf, const char* note = "") {
+    return Meta{a, name, desc, fma, no_fma, lo, note, a};
+  };
+  std::vector<Meta> v = {
+      m(Act::kRelu, "select", "x < 0 ? 0 : x", 0, 0),
+      m(Act::kLeakyRelu, "select", "x < 0 ? alpha x : x (one rounding)", 0.5, 0.5),
+      m(Act::kPrelu, "select", "row by row over N x C, slopes per vector", 0.5, 0.5),
+      m(Act::kHardSigmoid, "clamp-div", "relu6(x + 3) / 6", 1, 1),
+      m(Act::kHardSigmoid, "clamp-mul", "relu6(x + 3) * (1/6)", 1.5, 1.5),
+      m(Act::kHardSwish, "clamp-f64", "x relu6(x + 3) / 6 in double", 0.51, 0.51),
+      m(Act::kHardSwish, "clamp-mul", "x relu6(x + 3) * (1/6) in float", 2, 2),
+      m(Act::kElu, "expm1-rr2-p7", "alpha expm1(x): rr2, degree-7 polynomial", 2, 2),
+      m(Act::kElu, "expm1-rr2-p6", "alpha expm1(x): degree-6 polynomial", 4, 4),
+      m(Act::kSigmoid, "rr2-p7-div", "e^-|x| (rr2, p7, two-step scale) / compensated 1 + e", 2, 2),
+      m(Act::kSigmoid, "rr1-p6-nr1", "e^-|x| (rr1, p6), reciprocal + 1 Newton step", 4, 64, -87.0,
+        "outputs below 2^-126 (x < -87.3) flush to 0; rr1 needs FMA (n ln2 rounds without it)"),
+      m(Act::kTanh, "expm1-rr2-p7-div", "E/(E+2), E = expm1(2|x|), compensated denominator", 2, 2),
+      m(Act::kTanh, "expm1-rr2-p6-nr1", "E/(E+2) with degree-6 expm1 and reciprocal + 1 Newton step", 6, 6),
+      m(Act::kGeluTanh, "sigmoid-form-f64arg", "x sigmoid(2u), 2u formed in double, accurate sigmoid", 4, 4),
+      m(Act::kGeluTanh, "sigmoid-form-rr1-p6-nr1", "x sigmoid(2u) in float, fast sigmoid", 256, 256, -5.0,
+        "2u carries |2u| eps absolute error into e^2u; outputs flush below x = -9"),
+      Meta{Act::kGelu, "tanh-form-rr1-p6-nr1", "the tanh-form approximation (gelu_tanh), fast", 256, 256,
+           -5.0, "scored against gelu_tanh; its distance from exact gelu is the second score",
+           Act::kGeluTanh},
+      m(Act::kSilu, "rr2-p7-div", "x e/(1+e) scaled last, compensated denominator", 2, 2),
+      m(Act::kSilu, "rr1-p6-nr1", "x sigmoid(x) with the fast sigmoid", 5, 64, -87.0,
+        "outputs flush to 0 for x < -87.3; rr1 needs FMA"),
+      m(Act::kMish, "exp-rational-rr2-p7-div", "x N/(N+2), N = e^x(e^x+2), scaled last", 3, 3, -kInf,
+        "four roundings around N (2.64 ULP measured); the 2 ULP goal needs a compensated N"),
+      m(Act::kMish, "exp-rational-rr1-p6-nr1", "x N/(N+2) with fast exp and reciprocal", 6, 64, -80.0,
+        "outputs flush to 0 for x < -87.3; rr1 needs FMA"),
+      m(Act::kSoftplus, "log1p-exp-rr2-p7", "max(z,0) + log1p(e^-|z|), accurate exp with subnormals", 2, 2),
+      m(Act::kSoftplus, "log1p-exp-rr1-p6", "max(z,0) + log1p(e^-|z|), fast exp", 4, 64, -87.0,
+        "outputs flush to 0 for x < -87.3; rr1 needs FMA"),
+  };
+  return v;
+}
+
+}  // namespace
+
+void RegisterSimdVariants(std::vector<Variant>& out) {
+  // Collect each supported target's kernel table through Highway's dispatch.
+  std::map<std::string, std::vector<std::pair<int64_t, KernelFn>>> by_id;
+  for (int64_t t : hwy::SupportedAndGeneratedTargets()) {
+    hwy::SetSupportedTargetsForTest(t);
+    std::vector<CompiledKernel> compiled;
+    int64_t reached = 0;
+    HWY_DYNAMIC_DISPATCH(AppendCompiled)(compiled, reached);
+    for (const auto& c : compiled) by_id[c.id].push_back({reached, c.fn});
+  }
+  hwy::SetSupportedTargetsForTest(0);
+
+  for (const Meta& m : Metas()) {
+    Variant v{m.activation, m.computes, m.name, "simd", m.description,
+              Promise{m.max_ulp, m.domain_lo, kInf, m.note, true}, {}};
+    for (const auto& [target, fn] : by_id[v.id()]) {
+      TargetKernel k{hwy::TargetName(target), target, fn};
+      if (!HasFma(target)) k.max_ulp = m.max_ulp_no_fma;
+      v.kernels.push_back(std::move(k));
+    }
+    out.push_back(std::move(v));
+  }
+}
+
+}  // namespace actbench
+#endif  // HWY_ONCE
