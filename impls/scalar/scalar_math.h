@@ -107,9 +107,9 @@ T GeluTanh(T x, const Params&) {
   const double two_u = xd * (kA + kB * (xd * xd));
   const T hi = static_cast<T>(two_u);
   const T lo = static_cast<T>(two_u - static_cast<double>(hi));
-  if (hi < T(-20)) {
-    // sigmoid(2u) = e^(2u) to within 2^-28; form x * e^(hi) (1 + lo) without a
-    // subnormal e^(hi), which would lose bits before the multiply by x.
+  if (hi < T(-40)) {
+    // sigmoid(2u) = e^(2u) to within e^-40 (1e-10 ULP); form x e^(hi) (1 + lo)
+    // without a subnormal e^(hi), which would lose bits before the multiply.
     const T h = std::exp(hi * T(0.5));
     return (x * h * (T(1) + lo)) * h;
   }
