@@ -65,6 +65,7 @@ RefValue AtInfinity(Act act, bool positive, float slope, const Params& p) {
       return Exact(-1.0);
     case Act::kGelu:
     case Act::kGeluTanh:
+    case Act::kGeluSigmoid:
     case Act::kSilu:
     case Act::kMish:
       return Exact(-0.0);  // x * (something tending to 0 faster than 1/x)
@@ -107,6 +108,10 @@ RefValue Reference(Act act, float xf, const Params& p, size_t index) {
       const Big u = kC * (x + kCubic * x * x * x);
       return Round(x * SigmoidBig(2 * u));
     }
+    case Act::kGeluSigmoid:
+      // The constant is the float 1.702f, as float32 code (PyTorch's
+      // QuickGELU included) actually multiplies by.
+      return Round(x * SigmoidBig(FromFloat(1.702f) * x));
     case Act::kSilu:
       return Round(x * SigmoidBig(x));
     case Act::kMish:

@@ -39,6 +39,8 @@ std::vector<Activation> BuildTable() {
        "", false},
       {Act::kGeluTanh, "gelu_tanh",
        "x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3)))", {}, "gelu", false},
+      {Act::kGeluSigmoid, "gelu_sigmoid",
+       "x * sigmoid(c x), c = 1.702f (the float nearest 1.702): QuickGELU", {}, "gelu", false},
       {Act::kSilu, "silu", "x / (1 + exp(-x))", {}, "", false},
       {Act::kMish, "mish", "x * tanh(softplus(x))", {}, "", false},
       {Act::kSoftplus, "softplus",
@@ -107,6 +109,8 @@ Range OutputRange(const Activation& a, const Params& p) {
       return {-0.1699713, inf};  // at x = -0.7517915
     case Act::kGeluTanh:
       return {-0.1700408, inf};  // at x = -0.7524614
+    case Act::kGeluSigmoid:
+      return {-0.1636102, inf};  // silu's minimum / c, at x = -0.7511543
     case Act::kSilu:
       return {-0.2784646, inf};  // at x = -1.2784645 (-W(1/e))
     case Act::kMish:

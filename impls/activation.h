@@ -23,6 +23,7 @@ enum class Act {
   kTanh,
   kGelu,
   kGeluTanh,
+  kGeluSigmoid,
   kSilu,
   kMish,
   kSoftplus,

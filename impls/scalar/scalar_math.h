@@ -116,6 +116,15 @@ T GeluTanh(T x, const Params&) {
   return x * SigmoidHiLo(hi, lo);
 }
 
+// QuickGELU: x sigmoid(c x), c = 1.702f. In double the product c x is exact.
+// Below -100 the result is under half the smallest subnormal (and -inf * 0
+// would be NaN).
+template <typename T>
+T GeluSigmoid(T x, const Params&) {
+  if (x < T(-100)) return T(-0.0);
+  return x * Sigmoid(T(1.702f) * x);
+}
+
 // x * sigmoid(x); below -32 sigmoid(x) = e^x to within 2^-46, and the
 // product is formed without a subnormal e^x (see XTimesExpNegativeTail).
 template <typename T>

@@ -118,6 +118,12 @@ void RegisterScalarVariants(std::vector<Variant>& out) {
   out.push_back(Make(Act::kGeluTanh, "sigmoid-form-f64", "x * sigmoid(2u) in double", kF64,
                      Elementwise<double, GeluTanh<double>>));
 
+  out.push_back(Make(Act::kGeluSigmoid, "exp-div-f32", "x * sigmoid(1.702f x) in float",
+                     On(64.0, -50.0, kInf, "the rounded 1.702f x is magnified by |1.702 x| in e^(1.702 x)"),
+                     Elementwise<float, GeluSigmoid<float>>));
+  out.push_back(Make(Act::kGeluSigmoid, "exp-div-f64", "x * sigmoid(1.702f x) in double", kF64,
+                     Elementwise<double, GeluSigmoid<double>>));
+
   out.push_back(Make(Act::kSilu, "exp-div-f32", "x * sigmoid(x), stable sigmoid",
                      Everywhere(3.0, "three roundings after expf"), Elementwise<float, Silu<float>>));
   out.push_back(Make(Act::kSilu, "exp-div-f64", "the same in double", kF64,

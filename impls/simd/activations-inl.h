@@ -325,6 +325,115 @@ HWY_NOINLINE void GeluTanhFast(const float* in, float* out, size_t n, const Para
   });
 }
 
+// ---------------------------------------------------------------- GELU, sigmoid form
+
+constexpr float kQuickGeluC = 1.702f;
+
+// x sigmoid(c x): c x formed exactly in double and passed on as hi + lo.
+HWY_NOINLINE void GeluSigmoidAccurate(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  const DD dd;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    VF hi, lo;
+    InDoubleHiLo(x, [&](auto xd) { return hn::Mul(xd, hn::Set(dd, double(kQuickGeluC))); }, hi, lo);
+    const VF y = XSigmoidAccurate<true>(x, hi, lo);
+    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, y));
+  });
+}
+
+HWY_NOINLINE void GeluSigmoidFast(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF y = hn::Mul(x, SigmoidFast(hn::Mul(x, hn::Set(d, kQuickGeluC))));
+    return KeepNaN(x, hn::IfThenElse(hn::Lt(x, hn::Set(d, -51.0f)), hn::CopySign(hn::Zero(d), x), y));
+  });
+}
+
+// ---------------------------------------------------------------- GELU, exact (erf)
+
+// Coefficient tables from tools/fit_poly (Chebyshev interpolation, 200-bit
+// arithmetic, float-rounded coefficients re-checked):
+//   erfcx(t) = e^(t^2) erfc(t) on [0.5, 2], [2, 4], [4, 6.5], [6.5, 10.5],
+//     degree 10 in w = (t - mid) / half; max relative error 2.1e-8, 1.2e-8,
+//     3.6e-8, 2.8e-8.
+//   erf(t) / t in s = t^2 on [0, 0.25], degree 6 in w = (s - 0.125) / 0.125;
+//     max relative error 4.5e-8.
+// Regenerate: fit_poly erfcx 0.5 2 10 (and so on); fit_poly erf_over_t 0 0.25 6.
+constexpr float kErfcx[4][11] = {
+    {0.367822915f, -0.15661642f, 0.0600725114f, -0.0211856533f, 0.00696449121f, -0.00215612422f,
+     0.000632611453f, -0.000174690067f, 4.69220504e-05f, -1.44500564e-05f, 3.55791235e-06f},
+    {0.179001153f, -0.0543722622f, 0.0158843715f, -0.00447941478f, 0.00122303539f, -0.000324216613f,
+     8.35745668e-05f, -2.07839566e-05f, 5.1003226e-06f, -1.4332137e-06f, 3.34154322e-07f},
+    {0.105612732f, -0.0243068058f, 0.0055064857f, -0.00122871273f, 0.000270224526f, -5.86124261e-05f,
+     1.25422375e-05f, -2.63501533e-06f, 5.49834056e-07f, -1.27686064e-07f, 2.59446473e-08f},
+    {0.0659251213f, -0.0153041696f, 0.00352961384f, -0.000808827579f, 0.000184182602f, -4.16892799e-05f,
+     9.37749337e-06f, -2.08127744e-06f, 4.62725666e-07f, -1.17794009e-07f, 2.58472053e-08f},
+};
+constexpr float kErfcxMid[4] = {1.25f, 3.0f, 5.25f, 8.5f};
+constexpr float kErfcxInvHalf[4] = {1.0f / 0.75f, 1.0f, 1.0f / 1.25f, 0.5f};
+constexpr float kErfOverT[7] = {1.08307528f, -0.043642059f, 0.00161307165f, -4.76233654e-05f,
+                                1.15160367e-06f, -2.34834499e-08f, 4.1285611e-10f};
+
+// erfcx(t) for t in [0.5, 10.5]: the piece's coefficients are selected per lane.
+HWY_INLINE VF Erfcx(VF t) {
+  const DF d;
+  const auto p0 = hn::Lt(t, hn::Set(d, 2.0f)), p1 = hn::Lt(t, hn::Set(d, 4.0f)),
+             p2 = hn::Lt(t, hn::Set(d, 6.5f));
+  auto pick = [&](const float* v) {
+    return hn::IfThenElse(p0, hn::Set(d, v[0]),
+                          hn::IfThenElse(p1, hn::Set(d, v[1]), hn::IfThenElse(p2, hn::Set(d, v[2]), hn::Set(d, v[3]))));
+  };
+  const float mids[4] = {kErfcxMid[0], kErfcxMid[1], kErfcxMid[2], kErfcxMid[3]};
+  const float inv[4] = {kErfcxInvHalf[0], kErfcxInvHalf[1], kErfcxInvHalf[2], kErfcxInvHalf[3]};
+  const VF w = hn::Mul(hn::Sub(t, pick(mids)), pick(inv));
+  VF r = hn::Zero(d);
+  for (int k = 10; k >= 0; --k) {
+    const float c[4] = {kErfcx[0][k], kErfcx[1][k], kErfcx[2][k], kErfcx[3][k]};
+    r = hn::MulAdd(r, w, pick(c));
+  }
+  return r;
+}
+
+// gelu(x) = x Phi(x), Phi(x) = erfc(-x/sqrt2)/2, with t = |x|/sqrt2:
+// - t < 0.5: x/2 (1 + erf(x/sqrt2)), erf(t) = t P(t^2) (no cancellation: erf < 0.53);
+// - x < 0: x/2 erfc(t), erfc(t) = e^-t^2 erfcx(t). t^2 = x^2/2 is formed
+//   exactly in double (hi + lo): e^-t^2 magnifies its absolute error, which
+//   would otherwise cost ~2 t^2 eps (the 10^9 ULP of the usual kernels). The
+//   product is scaled by 2^n last, so outputs down to the subnormals round once;
+// - x > 0: x - x/2 erfc(t), where erfc(t)/2 < 0.24 damps its error.
+// x > 10: x. x < -14.9: -0 (|gelu| < 2^-150).
+HWY_NOINLINE void GeluErfcAccurate(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  const DD dd;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF half_x = hn::Mul(x, hn::Set(d, 0.5f));
+    const VF t = hn::Mul(hn::Abs(x), hn::Set(d, 0.70710678118654752f));
+    // Small |x|.
+    const VF s = hn::Mul(t, t);
+    const VF ws = hn::Mul(hn::Sub(s, hn::Set(d, 0.125f)), hn::Set(d, 8.0f));
+    VF pe = hn::Set(d, kErfOverT[6]);
+    for (int k = 5; k >= 0; --k) pe = hn::MulAdd(pe, ws, hn::Set(d, kErfOverT[k]));
+    const VF erf_signed = hn::CopySign(hn::Mul(t, pe), x);
+    const VF small = hn::MulAdd(half_x, erf_signed, half_x);
+    // Tails.
+    VF t2, t2_lo;
+    InDoubleHiLo(x, [&](auto xd) { return hn::Mul(hn::Mul(xd, xd), hn::Set(dd, 0.5)); }, t2, t2_lo);
+    const ExpParts e = ExpReduce7(hn::Neg(hn::Min(t2, hn::Set(d, 110.25f))));
+    // e^-(t2 + t2_lo) = (1 + et)(1 - t2_lo) = 1 + u.
+    const VF u = hn::NegMulAdd(t2_lo, hn::Add(hn::Set(d, 1.0f), e.t), e.t);
+    const VF r = Erfcx(hn::Min(hn::Max(t, hn::Set(d, 0.5f)), hn::Set(d, 10.5f)));
+    const VF q = hn::Mul(hn::MulAdd(half_x, u, half_x), r);  // x/2 e^-t^2 erfcx * 2^-n
+    const VF tail = Scale(q, e.n);
+    const VF neg = tail;                 // x < 0: x/2 erfc(t)
+    const VF pos = hn::Sub(x, tail);     // x > 0: x - x/2 erfc(t)
+    VF y = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), neg, pos);
+    y = hn::IfThenElse(hn::Lt(t, hn::Set(d, 0.5f)), small, y);
+    y = hn::IfThenElse(hn::Gt(x, hn::Set(d, 10.0f)), x, y);
+    y = hn::IfThenElse(hn::Lt(x, hn::Set(d, -14.9f)), hn::CopySign(hn::Zero(d), x), y);
+    return KeepNaN(x, y);
+  });
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace actbench
 HWY_AFTER_NAMESPACE();

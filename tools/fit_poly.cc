@@ -1,0 +1,101 @@
+// fit_poly: near-minimax polynomial fits for the kernels' coefficient tables.
+//
+//   fit_poly FUNCTION LO HI DEGREE
+//
+// Interpolates FUNCTION at the DEGREE+1 Chebyshev nodes of [LO, HI] in
+// 200-bit arithmetic (Boost.Multiprecision, MPFR backend), in the variable
+// w = (t - mid) / half in [-1, 1], converts to monomial coefficients of w,
+// rounds them to float, and reports the max relative error of the rounded
+// polynomial (evaluated in high precision) on a fine grid. Chebyshev
+// interpolation is within a small factor of the minimax error and needs no
+// iteration, so the tables are regenerated exactly by rerunning this.
+//
+// Functions: erfcx (e^(t^2) erfc(t)), erf_over_t (erf(t)/t in the variable
+// t^2: pass LO, HI as the range of t^2).
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <boost/multiprecision/mpfr.hpp>
+
+namespace mp = boost::multiprecision;
+using Big = mp::number<mp::mpfr_float_backend<60>, mp::et_off>;
+
+namespace {
+
+Big Pi() {
+  Big pi;
+  mpfr_const_pi(pi.backend().data(), MPFR_RNDN);
+  return pi;
+}
+
+Big Eval(const std::string& f, const Big& t) {
+  if (f == "erfcx") return mp::exp(t * t) * mp::erfc(t);
+  if (f == "erf_over_t") {  // argument is s = t^2
+    const Big r = mp::sqrt(t);
+    return r == 0 ? Big(2) / mp::sqrt(Pi()) : mp::erf(r) / r;
+  }
+  std::fprintf(stderr, "fit_poly: unknown function %s\n", f.c_str());
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 5) {
+    std::fprintf(stderr, "usage: fit_poly FUNCTION LO HI DEGREE\n");
+    return 2;
+  }
+  const std::string f = argv[1];
+  const Big lo(argv[2]), hi(argv[3]);
+  const int n = std::atoi(argv[4]);
+  const Big mid = (lo + hi) / 2, half = (hi - lo) / 2, pi = Pi();
+  // Chebyshev coefficients a_k of the interpolant at nodes cos(pi (j + 1/2) / (n + 1)).
+  std::vector<Big> fx(n + 1), a(n + 1);
+  for (int j = 0; j <= n; ++j) fx[j] = Eval(f, mid + half * mp::cos(pi * (j + Big(0.5)) / (n + 1)));
+  for (int k = 0; k <= n; ++k) {
+    Big s = 0;
+    for (int j = 0; j <= n; ++j) s += fx[j] * mp::cos(pi * k * (j + Big(0.5)) / (n + 1));
+    a[k] = s * 2 / (n + 1);
+  }
+  a[0] /= 2;
+  // Monomial coefficients: sum a_k T_k(w), with T_{k+1} = 2 w T_k - T_{k-1}.
+  std::vector<Big> c(n + 1, Big(0)), tkm1(n + 1, Big(0)), tk(n + 1, Big(0));
+  tkm1[0] = 1;  // T_0
+  if (n >= 1) tk[1] = 1;  // T_1
+  for (int i = 0; i <= n; ++i) c[i] += a[0] * tkm1[i];
+  if (n >= 1)
+    for (int i = 0; i <= n; ++i) c[i] += a[1] * tk[i];
+  for (int k = 2; k <= n; ++k) {
+    std::vector<Big> next(n + 1, Big(0));
+    for (int i = 0; i <= n; ++i) {
+      if (i > 0) next[i] += 2 * tk[i - 1];
+      next[i] -= tkm1[i];
+    }
+    for (int i = 0; i <= n; ++i) c[i] += a[k] * next[i];
+    tkm1 = tk;
+    tk = next;
+  }
+  std::vector<float> cf(n + 1);
+  for (int i = 0; i <= n; ++i) cf[i] = mpfr_get_flt(c[i].backend().data(), MPFR_RNDN);
+  // Error of the float-rounded polynomial, in high precision, on a fine grid.
+  Big worst = 0;
+  const int grid = 20000;
+  for (int g = 0; g <= grid; ++g) {
+    const Big w = Big(-1) + Big(2) * g / grid;
+    Big p = 0;
+    for (int i = n; i >= 0; --i) p = p * w + Big(static_cast<double>(cf[i]));
+    const Big exact = Eval(f, mid + half * w);
+    const Big rel = mp::abs(p / exact - 1);
+    if (rel > worst) worst = rel;
+  }
+  std::printf("// %s on [%s, %s], degree %d in w = (t - %.17g) / %.17g\n", f.c_str(), argv[2], argv[3], n,
+              static_cast<double>(mid), static_cast<double>(half));
+  std::printf("// max relative error with float coefficients: %.3g (%.2f ULP of 2^-24)\n",
+              static_cast<double>(worst), static_cast<double>(worst) * 16777216.0);
+  std::printf("{");
+  for (int i = 0; i <= n; ++i) std::printf("%s%.9gf", i ? ", " : "", static_cast<double>(cf[i]));
+  std::printf("}\n");
+  return 0;
+}
