@@ -18,7 +18,8 @@
 namespace actbench {
 namespace {
 
-using testing::GuardedBuffer;
+using testing::GuardedArena;
+using testing::kAlignFloats;
 
 std::vector<VariantTarget> AllRunnable() {
   std::vector<const Variant*> vs;
@@ -91,23 +92,36 @@ std::vector<float> SafetyInputs(size_t n) {
   return v;
 }
 
-TEST_P(VariantTest, NeverTouchesMemoryPastEitherEndForAnyN) {
+// n from 0 to 70 (over 4x the widest vector, 16 floats on AVX-512), every
+// start misalignment 0..15 floats from a 64-byte boundary, input and output
+// misaligned differently, out of place and in place: the buffers sit against
+// a PROT_NONE page (tests/guarded_buffer.h), so a stray access faults here.
+TEST_P(VariantTest, NeverTouchesMemoryPastEitherEndForAnyNAndMisalignment) {
   const VariantTarget& vt = GetParam();
   const Params p = DefaultParams(GetActivation(vt.variant->activation));
-  for (size_t n = 0; n <= 70; ++n) {
+  constexpr size_t kMaxN = 70;
+  static_assert(kMaxN >= 3 * kAlignFloats, "n must reach 3x the widest vector");
+  GuardedArena src_arena(kMaxN), dst_arena(kMaxN);
+  for (size_t n = 0; n <= kMaxN; ++n) {
     const std::vector<float> in = SafetyInputs(n);
     std::vector<float> expected(n);
     vt.kernel->fn(in.data(), expected.data(), n, p);
-    for (GuardedBuffer::Side side : {GuardedBuffer::Side::kEnd, GuardedBuffer::Side::kStart}) {
-      GuardedBuffer src(n, side), dst(n, side);
-      std::copy(in.begin(), in.end(), src.data());
-      vt.kernel->fn(src.data(), dst.data(), n, p);  // a stray access faults here
-      for (size_t i = 0; i < n; ++i)
-        ASSERT_TRUE(SameBits(dst.data()[i], expected[i])) << vt.label() << " n=" << n << " i=" << i;
-      vt.kernel->fn(src.data(), src.data(), n, p);  // in place
-      for (size_t i = 0; i < n; ++i)
-        ASSERT_TRUE(SameBits(src.data()[i], expected[i]))
-            << vt.label() << " in place, n=" << n << " i=" << i;
+    for (size_t m = 0; m < kAlignFloats; ++m) {
+      // The output's misalignment walks through every class against the input's.
+      const size_t m_out = (m * 7 + n) % kAlignFloats;
+      for (int placement = 0; placement < 2; ++placement) {
+        float* src = placement == 0 ? src_arena.AtEnd(n, m) : src_arena.AtStart(n, m);
+        float* dst = placement == 0 ? dst_arena.AtStart(n, m_out) : dst_arena.AtEnd(n, m_out);
+        std::copy(in.begin(), in.end(), src);
+        vt.kernel->fn(src, dst, n, p);
+        for (size_t i = 0; i < n; ++i)
+          ASSERT_TRUE(SameBits(dst[i], expected[i]))
+              << vt.label() << " n=" << n << " misalign=" << m << "/" << m_out << " i=" << i;
+        vt.kernel->fn(src, src, n, p);
+        for (size_t i = 0; i < n; ++i)
+          ASSERT_TRUE(SameBits(src[i], expected[i]))
+              << vt.label() << " in place, n=" << n << " misalign=" << m << " i=" << i;
+      }
     }
   }
 }

@@ -1,0 +1,102 @@
+// libFuzzer target: every variant on every target this CPU runs, against the
+// correctly rounded reference, on arbitrary float bit patterns.
+//
+// Input: two bytes pick the (variant, target) row (little-endian, modulo the
+// number of rows), the rest are float32 values (at most kMaxFloats: each one
+// costs an MPFR reference). Checked per input:
+// - memory: the kernel reads and writes exactly n floats (ASan redzones on
+//   both ends of separate heap buffers), out of place and in place;
+// - determinism: in place gives the same bits as out of place;
+// - the special-value contract (accuracy/sweep.h CheckContract) for variants
+//   that keep it: NaN in -> NaN out, the limits at +-inf, outputs in range;
+// - the promise: within the variant's domain, the ULP error against the
+//   function it computes is at most the bound it promises on that target.
+// A failure prints the row, the input and the output bits, then aborts.
+#include <cinttypes>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "accuracy/reference.h"
+#include "accuracy/sweep.h"
+#include "accuracy/ulp.h"
+#include "impls/variant.h"
+
+namespace {
+
+using namespace actbench;
+
+constexpr size_t kMaxFloats = 64;
+
+const std::vector<VariantTarget>& Rows() {
+  static const std::vector<VariantTarget> rows = [] {
+    std::vector<const Variant*> vs;
+    for (const Variant& v : Variants()) vs.push_back(&v);
+    return RunnableTargets(vs);
+  }();
+  return rows;
+}
+
+uint32_t Bits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+[[noreturn]] void Die(const VariantTarget& vt, const char* what, float x, float y, float expected) {
+  std::fprintf(stderr, "%s: %s: x = %.9g (0x%08" PRIx32 ") gave %.9g (0x%08" PRIx32
+               "), reference %.9g (0x%08" PRIx32 ")\n",
+               vt.label().c_str(), what, x, Bits(x), y, Bits(y), expected, Bits(expected));
+  std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 2) return 0;
+  const std::vector<VariantTarget>& rows = Rows();
+  const VariantTarget& vt = rows[(data[0] | data[1] << 8) % rows.size()];
+  const size_t n = std::min((size - 2) / sizeof(float), kMaxFloats);
+
+  // Exactly n floats each, so ASan sees any access past either end.
+  std::unique_ptr<float[]> in(new float[n]), out(new float[n]), inplace(new float[n]);
+  if (n) std::memcpy(in.get(), data + 2, n * sizeof(float));
+  std::memcpy(inplace.get(), in.get(), n * sizeof(float));
+
+  const Variant& v = *vt.variant;
+  const Params p = DefaultParams(GetActivation(v.activation));
+  vt.kernel->fn(in.get(), out.get(), n, p);
+  vt.kernel->fn(inplace.get(), inplace.get(), n, p);
+
+  std::vector<float> xs(in.get(), in.get() + n), ys(out.get(), out.get() + n);
+  std::vector<RefValue> ref(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (Bits(inplace[i]) != Bits(ys[i]) && !(std::isnan(inplace[i]) && std::isnan(ys[i])))
+      Die(vt, "in place differs from out of place", xs[i], inplace[i], ys[i]);
+    ref[i] = Reference(v.computes, xs[i], p, i);  // i picks the PReLU channel
+  }
+
+  if (v.promise.keeps_contract) {
+    const ContractResult c = CheckContract(GetActivation(v.computes), p, xs, ys, ref);
+    if (!c.pass) {
+      std::fprintf(stderr, "%s: contract broken: %s\n", vt.label().c_str(), c.examples.front().c_str());
+      std::abort();
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const double x = xs[i];
+    if (!(x >= v.promise.domain_lo && x <= v.promise.domain_hi)) continue;
+    if (UlpError(ys[i], ref[i].exact, ref[i].rounded) > vt.promised_ulp()) {
+      char what[96];
+      std::snprintf(what, sizeof what, "%.3g ULP, promised %.3g",
+                    UlpError(ys[i], ref[i].exact, ref[i].rounded), vt.promised_ulp());
+      Die(vt, what, xs[i], ys[i], ref[i].rounded);
+    }
+  }
+  return 0;
+}
