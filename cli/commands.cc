@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -249,6 +250,43 @@ int List(bool json, const Selection& sel) {
   return 0;
 }
 
+// Ctrl-C (SIGINT) or SIGTERM stops the program at once, wherever it is: the
+// handler removes the temporary file of the report being written, if any
+// (WriteFileAtomic's "<path>.tmp.<pid>"; cli_hardening_test checks none is
+// left), so every earlier report stays exactly as it was, and exits 130 with
+// one line. Only async-signal-safe calls in the handler.
+constexpr size_t kMaxPath = 4096;
+char g_temp[kMaxPath];
+volatile std::sig_atomic_t g_temp_set = 0;
+
+void StopOnSignal(int sig) {
+  if (g_temp_set) ::unlink(g_temp);
+  static const char kMsg[] = "actbench: error: interrupted; earlier reports are left as they were\n";
+  if (::write(STDERR_FILENO, kMsg, sizeof kMsg - 1) < 0) {
+  }
+  ::_exit(128 + sig);
+}
+
+void StopCleanlyOnSignals() {
+  struct sigaction sa = {};
+  sa.sa_handler = StopOnSignal;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+// WriteFileAtomic under the handler's watch.
+void WriteWatched(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  g_temp_set = 0;
+  if (tmp.size() < kMaxPath) {
+    std::memcpy(g_temp, tmp.c_str(), tmp.size() + 1);
+    g_temp_set = 1;
+  }
+  WriteFileAtomic(path, text);  // removes its temporary file when it throws
+  g_temp_set = 0;
+}
+
 std::vector<float> ReadFloats(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) throw UsageError(fmt::format("{}: {}", path, std::strerror(errno)));
@@ -278,10 +316,11 @@ int Eval(const std::string& id, const std::string& target, const std::string& in
   }
   if (!k) throw UsageError(fmt::format("variant {} has no kernel for target '{}' on this CPU", id, target));
   std::vector<float> x = ReadFloats(in_path);
+  StopCleanlyOnSignals();
   const Params p = DefaultParams(GetActivation(v->activation));
   k->fn(x.data(), x.data(), x.size(), p);
   try {
-    WriteFileAtomic(out_path, std::string(reinterpret_cast<const char*>(x.data()), x.size() * sizeof(float)));
+    WriteWatched(out_path, std::string(reinterpret_cast<const char*>(x.data()), x.size() * sizeof(float)));
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }
@@ -291,7 +330,7 @@ int Eval(const std::string& id, const std::string& target, const std::string& in
 
 void WriteOrThrow(const std::string& path, const std::string& text) {
   try {
-    WriteFileAtomic(path, text);
+    WriteWatched(path, text);
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }
@@ -314,6 +353,7 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
       throw UsageError(e.what());
     }
   }
+  StopCleanlyOnSignals();
   const auto start = std::chrono::steady_clock::now();
   Report report = NewReport(rows, c, command);
   if (accuracy) RunAccuracy(report.rows, rows, c.quick, report.config);

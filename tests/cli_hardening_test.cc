@@ -1,0 +1,423 @@
+// Hardening of the actbench command line (issue 7), run as a user runs it:
+// - bad input that tests/cli_test.cc does not already cover: every
+//   subcommand's flags with bad values, files that are directories, empty,
+//   of odd length, unreadable, and outputs that cannot be written. Each gives
+//   one line on stderr, exit status 2, and changes no file;
+// - nothing lost: `actbench run` killed with SIGINT or SIGKILL at a random
+//   point leaves the previous report intact and parseable; after SIGINT no
+//   temporary file remains and the exit status is 130 with one last line;
+// - deterministic: two accuracy runs give the same accuracy JSON.
+//
+// When the tests run as root (CI containers), the child drops to nobody
+// (65534) so that permission bits apply to it.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "reports/report.h"
+
+#ifndef ACTBENCH_BIN
+#error "ACTBENCH_BIN must name the actbench binary"
+#endif
+
+namespace actbench {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+const std::vector<std::string> kFastBench = {"--min-time", "0.01", "--benchmark_filter=/L1/"};
+constexpr uid_t kNobody = 65534;
+
+struct CliResult {
+  int status = -1;  // exit code, or -signal when killed by a signal
+  std::string out, err;
+  std::string Describe() const {
+    return "exit status " + std::to_string(status) + "\n--- stdout ---\n" + out.substr(0, 3000) +
+           "\n--- stderr ---\n" + err.substr(0, 3000);
+  }
+};
+
+// A fresh directory, world-accessible so the child can work in it as nobody.
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string templ = std::string(base && *base ? base : "/tmp") + "/actbench_hardening.XXXXXX";
+    if (::mkdtemp(templ.data()) == nullptr) {
+      ADD_FAILURE() << "mkdtemp: " << std::strerror(errno);
+      return;
+    }
+    path_ = templ;
+    ::chmod(path_.c_str(), 0777);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// Runs ACTBENCH_BIN in `cwd`. `watch`, when given, sees the child's pid, the
+// time since it started and its stderr so far, about every millisecond.
+CliResult RunCli(const std::vector<std::string>& args, const std::string& cwd,
+                 const std::function<void(pid_t, Clock::duration, const std::string&)>& watch = nullptr) {
+  CliResult r;
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
+    return r;
+  }
+  std::vector<std::string> argv_s = {ACTBENCH_BIN};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const bool drop = ::geteuid() == 0;
+  const auto start = Clock::now();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull < 0 || ::dup2(devnull, 0) < 0 || ::dup2(out_pipe[1], 1) < 0 || ::dup2(err_pipe[1], 2) < 0 ||
+        ::chdir(cwd.c_str()) != 0)
+      ::_exit(126);
+    if (drop && (::setgid(kNobody) != 0 || ::setuid(kNobody) != 0)) ::_exit(126);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&r.out, &r.err};
+  int open_fds = 2;
+  bool killed = false;
+  char buf[65536];
+  while (open_fds > 0) {
+    if (watch) watch(pid, Clock::now() - start, r.err);
+    if (!killed && Clock::now() - start > std::chrono::seconds(600)) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+      ADD_FAILURE() << "actbench timed out and was killed";
+    }
+    if (::poll(fds, 2, watch ? 1 : 100) < 0 && errno != EINTR) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      const ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
+      if (got > 0) {
+        sinks[i]->append(buf, static_cast<size_t>(got));
+      } else if (got == 0 || errno != EINTR) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  int wstatus = 0;
+  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+  }
+  r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WIFSIGNALED(wstatus) ? -WTERMSIG(wstatus) : -1;
+  return r;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+void WriteAll(const std::string& path, const std::string& bytes, mode_t mode = 0666) {
+  {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    ASSERT_TRUE(f.good()) << path;
+  }
+  ::chmod(path.c_str(), mode);
+}
+
+void MakeDir(const std::string& path, mode_t mode) {
+  ASSERT_EQ(::mkdir(path.c_str(), 0777), 0) << path;
+  ::chmod(path.c_str(), mode);  // not subject to the umask
+}
+
+std::map<std::string, std::string> Snapshot(const std::string& dir) {
+  std::map<std::string, std::string> snap;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    const std::string rel = fs::relative(it->path(), dir).string();
+    snap[rel] = it->is_directory() ? "<dir>" : "<file> " + ReadAll(it->path().string());
+  }
+  return snap;
+}
+
+std::vector<std::string> SplitLines(const std::string& s) {
+  std::vector<std::string> lines;
+  std::istringstream in(s);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<std::string> DirEntries(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// ---------------------------------------------------------------------------
+// Bad input: one line on stderr, exit status 2, nothing on stdout, no file
+// created, removed or changed.
+
+class BadInput : public ::testing::Test {
+ protected:
+  void Expect(const std::vector<std::string>& args, const std::string& must_mention = "") {
+    std::string cmd;
+    for (const std::string& a : args) cmd += " '" + a + "'";
+    SCOPED_TRACE("actbench" + cmd);
+    const auto before = Snapshot(dir_.path());
+    const CliResult r = RunCli(args, dir_.path());
+    EXPECT_EQ(r.status, 2) << r.Describe();
+    EXPECT_EQ(r.out, "") << r.Describe();
+    const std::vector<std::string> lines = SplitLines(r.err);
+    ASSERT_EQ(lines.size(), 1u) << "expected exactly one line on stderr\n" << r.Describe();
+    EXPECT_EQ(lines[0].rfind("actbench: error: ", 0), 0u) << r.Describe();
+    if (!must_mention.empty()) {
+      EXPECT_NE(lines[0].find(must_mention), std::string::npos) << "not mentioned: " << must_mention;
+    }
+    EXPECT_TRUE(Snapshot(dir_.path()) == before) << "files were created, removed or changed";
+  }
+  std::vector<std::string> Run(std::vector<std::string> args) {
+    args.insert(args.end(), kFastBench.begin(), kFastBench.end());
+    return args;
+  }
+  TempDir dir_;
+};
+
+TEST_F(BadInput, FlagValuesThatDoNotParse) {
+  Expect({"bench", "-a", "relu", "--min-time", "fast"}, "min-time");
+  Expect({"run", "-a", "relu", "--min-time", "nan"});
+  Expect({"bench", "-a", "relu", "--min-time"}, "min-time");
+  Expect({"accuracy", "-a"}, "activation");
+  Expect({"accuracy", "--json"}, "json");
+  Expect({"run", "--out"}, "out");
+  Expect({"eval", "-v", "relu/max", "--in"}, "in");
+}
+
+TEST_F(BadInput, EmptyNames) {
+  Expect({"accuracy", "-a", ""}, "activation");
+  Expect({"list", "-v", ""}, "variant");
+  Expect({"list", "-t", ""}, "target");
+  Expect({"list", "-v", "relu"}, "relu");         // an activation is not a variant
+  Expect({"list", "-v", "relu/max@AVX2"}, "AVX2");  // a row label is not a variant
+}
+
+TEST_F(BadInput, FlagsOfOtherSubcommands) {
+  Expect({"list", "--quick"}, "--quick");
+  Expect({"accuracy", "-a", "relu", "--min-time", "1"}, "--min-time");
+  Expect({"accuracy", "-a", "relu", "--out", "o"}, "--out");
+  Expect({"bench", "-a", "relu", "--out", "o"}, "--out");
+  Expect({"eval", "-v", "relu/max", "--in", "x", "--out", "y", "--json", "z"}, "--json");
+  Expect({"eval", "-v", "relu/max", "--in", "x", "--out", "y", "-a", "relu"});
+  Expect({"list", "run"}, "run");
+  Expect({"--quick", "list"});
+}
+
+TEST_F(BadInput, EvalInputFiles) {
+  MakeDir(dir_ / "d", 0777);
+  Expect({"eval", "-v", "relu/max", "--in", "d", "--out", "o.bin"}, "d");
+  Expect({"eval", "-v", "relu/max", "--in", "", "--out", "o.bin"});
+  for (size_t odd : {1, 2, 3, 5, 4099}) {
+    WriteAll(dir_ / "odd.bin", std::string(odd, '\x01'));
+    Expect({"eval", "-v", "relu/max", "--in", "odd.bin", "--out", "o.bin"}, "odd.bin");
+  }
+  WriteAll(dir_ / "secret.bin", std::string(8, '\0'), 0000);
+  Expect({"eval", "-v", "relu/max", "--in", "secret.bin", "--out", "o.bin"}, "secret.bin");
+  WriteAll(dir_ / "file", "x");
+  Expect({"eval", "-v", "relu/max", "--in", "file/x.bin", "--out", "o.bin"}, "file/x.bin");
+}
+
+TEST_F(BadInput, EvalOutputs) {
+  WriteAll(dir_ / "in.bin", std::string(16, '\0'));
+  MakeDir(dir_ / "ro", 0555);
+  Expect({"eval", "-v", "relu/max", "--in", "in.bin", "--out", "ro/o.bin"}, "ro/o.bin");
+  WriteAll(dir_ / "file", "x");
+  Expect({"eval", "-v", "relu/max", "--in", "in.bin", "--out", "file/o.bin"}, "file/o.bin");
+  Expect({"eval", "-v", "relu/max", "--in", "in.bin", "--out", ""});
+  Expect({"eval", "-v", "relu/max", "--in", "in.bin", "--out", "."});
+}
+
+TEST_F(BadInput, MeasuringOutputs) {
+  MakeDir(dir_ / "ro", 0555);
+  MakeDir(dir_ / "d", 0777);
+  WriteAll(dir_ / "file", "x");
+  for (const char* cmd : {"accuracy", "bench", "run"}) {
+    SCOPED_TRACE(cmd);
+    std::vector<std::string> base = Run({cmd, "--quick", "-a", "relu"});
+    if (std::string(cmd) == "run") base.insert(base.end(), {"--out", "o"});
+    for (const char* json : {"ro/r.json", "d", "file/r.json", "nodir/r.json"}) {
+      std::vector<std::string> args = base;
+      args.insert(args.end(), {"--json", json});
+      Expect(args);
+    }
+  }
+  Expect(Run({"run", "--quick", "-a", "relu", "--out", "ro"}), "ro");
+  Expect(Run({"run", "--quick", "-a", "relu", "--out", "ro/o"}), "ro/o");
+  Expect(Run({"run", "--quick", "-a", "relu", "--out", "file"}), "file");
+  Expect(Run({"run", "--quick", "-a", "relu", "--out", "file/o"}), "file/o");
+  Expect(Run({"run", "--quick", "-a", "relu", "--out", "nodir/o"}), "nodir/o");
+}
+
+TEST_F(BadInput, BenchmarkOutputs) {
+  MakeDir(dir_ / "ro", 0555);
+  Expect({"bench", "-a", "relu", "--benchmark_out=ro/b.json"}, "ro/b.json");
+  Expect({"bench", "-a", "relu", "--benchmark_out=nodir/b.json"}, "nodir/b.json");
+  Expect({"bench", "-a", "relu", "--benchmark_out_format=yaml"}, "yaml");
+}
+
+// ---------------------------------------------------------------------------
+// Nothing lost
+
+std::vector<std::string> RunArgs(const std::string& acts) {
+  std::vector<std::string> args = {"run", "--quick", "-a", acts, "--out", "o"};
+  args.insert(args.end(), kFastBench.begin(), kFastBench.end());
+  return args;
+}
+
+class Interrupted : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto start = Clock::now();
+    const CliResult r = RunCli(RunArgs("relu,sigmoid"), dir_.path());
+    ASSERT_EQ(r.status, 0) << r.Describe();
+    run_time_ = Clock::now() - start;
+    previous_json_ = ReadAll(dir_ / "o/report.json");
+    previous_md_ = ReadAll(dir_ / "o/report.md");
+    ASSERT_NO_THROW(ReadReport(dir_ / "o/report.json"));
+  }
+
+  // Runs a second, different run and sends `sig` once `when` says so.
+  CliResult KillSecondRun(int sig, const std::function<bool(Clock::duration, const std::string&)>& when) {
+    bool sent = false;
+    return RunCli(RunArgs("relu,tanh"), dir_.path(), [&](pid_t pid, Clock::duration t, const std::string& err) {
+      if (!sent && when(t, err)) {
+        ::kill(pid, sig);
+        sent = true;
+      }
+    });
+  }
+
+  // The previous report, or (when the signal came after the rename) the new
+  // one complete: never a mix, never a half-written file.
+  void ExpectNothingLost(const CliResult& r) {
+    const std::string json = ReadAll(dir_ / "o/report.json");
+    Report report;
+    ASSERT_NO_THROW(report = ReadReport(dir_ / "o/report.json")) << r.Describe();
+    if (json != previous_json_) {
+      // Replaced: by the second run's complete report, never by anything else.
+      EXPECT_EQ(report.config["selection"]["activations"], json::parse(R"(["relu","tanh"])"))
+          << r.Describe();
+    }
+    previous_json_ = json;  // the next trial starts from what is there now
+  }
+
+  TempDir dir_;
+  Clock::duration run_time_{};
+  std::string previous_json_, previous_md_;
+};
+
+TEST_F(Interrupted, SigintDuringMeasuringLeavesThePreviousReport) {
+  const CliResult r = KillSecondRun(SIGINT, [](Clock::duration, const std::string& err) {
+    return err.find("accuracy 2/") != std::string::npos;
+  });
+  EXPECT_EQ(r.status, 130) << r.Describe();
+  const std::vector<std::string> lines = SplitLines(r.err);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back().rfind("actbench: error: interrupted", 0), 0u) << r.Describe();
+  EXPECT_EQ(ReadAll(dir_ / "o/report.json"), previous_json_);
+  EXPECT_EQ(ReadAll(dir_ / "o/report.md"), previous_md_);
+  EXPECT_EQ(DirEntries(dir_ / "o"), (std::vector<std::string>{"report.json", "report.md"}));
+}
+
+// Random points over the whole run, the writing of the reports included.
+TEST_F(Interrupted, SigintAtRandomPoints) {
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> at(0.0, 1.1);
+  for (int trial = 0; trial < 6; ++trial) {
+    const auto delay = std::chrono::duration_cast<Clock::duration>(run_time_ * at(rng));
+    SCOPED_TRACE("SIGINT after " + std::to_string(std::chrono::duration<double>(delay).count()) + " s");
+    const CliResult r = KillSecondRun(SIGINT, [&](Clock::duration t, const std::string&) { return t >= delay; });
+    // 130 from the handler; killed by SIGINT before it was installed; or 0
+    // when the run finished first.
+    EXPECT_TRUE(r.status == 130 || r.status == -SIGINT || r.status == 0) << r.Describe();
+    ExpectNothingLost(r);
+    EXPECT_EQ(DirEntries(dir_ / "o"), (std::vector<std::string>{"report.json", "report.md"}))
+        << "a temporary file was left\n" << r.Describe();
+  }
+}
+
+TEST_F(Interrupted, SigkillAtRandomPointsLeavesAParseableReport) {
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> at(0.0, 1.1);
+  for (int trial = 0; trial < 4; ++trial) {
+    const auto delay = std::chrono::duration_cast<Clock::duration>(run_time_ * at(rng));
+    const CliResult r = KillSecondRun(SIGKILL, [&](Clock::duration t, const std::string&) { return t >= delay; });
+    EXPECT_TRUE(r.status == -SIGKILL || r.status == 0) << r.Describe();
+    ExpectNothingLost(r);  // a SIGKILL can leave a temporary file; never a broken report
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Deterministic: the accuracy part of two runs is byte-identical.
+
+std::string AccuracyPart(const std::string& path) {
+  json j = json::parse(ReadAll(path));
+  j.erase("machine");  // date, git state
+  j["config"]["accuracy"].erase("seconds");
+  j["config"].erase("seconds");
+  return j.dump(1);
+}
+
+TEST(Deterministic, TwoAccuracyRunsGiveTheSameJson) {
+  TempDir dir;
+  for (const char* name : {"a.json", "b.json"}) {
+    const CliResult r = RunCli({"accuracy", "--quick", "-a", "sigmoid,gelu,prelu", "--json", name}, dir.path());
+    ASSERT_EQ(r.status, 0) << r.Describe();
+  }
+  const std::string a = AccuracyPart(dir / "a.json"), b = AccuracyPart(dir / "b.json");
+  EXPECT_GT(a.size(), 1000u);
+  EXPECT_TRUE(a == b) << "accuracy results differ between two runs";
+}
+
+}  // namespace
+}  // namespace actbench
