@@ -466,8 +466,10 @@ Report ReadReport(const std::string& path) {
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    // nlohmann's message starts with "[json.exception.parse_error.N] "; keep the rest.
+  } catch (const json::exception& e) {
+    // parse_error, or out_of_range for a number too large for a double
+    // ("1e999", found by report_fuzz). nlohmann's message starts with
+    // "[json.exception.<kind>.N] "; keep the rest.
     std::string msg = e.what();
     if (auto pos = msg.find("] "); msg.rfind("[json.exception", 0) == 0 && pos != std::string::npos) {
       msg = msg.substr(pos + 2);

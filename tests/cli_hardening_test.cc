@@ -301,6 +301,21 @@ TEST_F(BadInput, BenchmarkOutputs) {
   Expect({"bench", "-a", "relu", "--benchmark_out_format=yaml"}, "yaml");
 }
 
+// Found by report_fuzz: a number too large for a double made nlohmann throw
+// out_of_range, which ReadReport let through (std::terminate in the fuzzer).
+TEST(ReadReport, NumberTooLargeIsAOneLineRuntimeError) {
+  TempDir dir;
+  WriteAll(dir / "r.json",
+           R"({"schema":"actbench-report","schema_version":1,"machine":{},"config":{"s":1e999},"rows":[]})");
+  try {
+    ReadReport(dir / "r.json");
+    ADD_FAILURE() << "accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("r.json"), std::string::npos) << e.what();
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Nothing lost
 
