@@ -76,6 +76,8 @@ class GuardedArena {
     // first granule with the float before it, which therefore stays readable.
     ASAN_POISON_MEMORY_REGION(base_ + page_, data_);
     ASAN_UNPOISON_MEMORY_REGION(p, n * sizeof(float));
+#else
+    (void)n;  // only ASan needs the length
 #endif
     return p;
   }

@@ -3,6 +3,7 @@
 // alignment and in-place use.
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -171,6 +172,27 @@ TEST(Params, NonDefaultValuesReachKernelAndReference) {
     ++checked;
   }
   EXPECT_GE(checked, 3);  // leaky_relu, elu, softplus at least
+}
+
+// +-inf and NaN at every position of a row, so for prelu each lands on every
+// channel, a zero slope included (kernel_fuzz found 0 * -inf = NaN there).
+TEST_P(VariantTest, LimitsAtInfinityOnEveryChannel) {
+  const VariantTarget& vt = GetParam();
+  if (!vt.variant->promise.keeps_contract) GTEST_SKIP() << vt.label() << " documents that it breaks the contract";
+  const Params p = DefaultParams(GetActivation(vt.variant->activation));
+  const size_t row = std::max<size_t>(p.channels, 1);
+  const float specials[] = {-std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity(),
+                            std::numeric_limits<float>::quiet_NaN()};
+  for (float v : specials) {
+    const std::vector<float> in(2 * row + 3, v);
+    std::vector<float> out(in.size());
+    vt.kernel->fn(in.data(), out.data(), in.size(), p);
+    for (size_t i = 0; i < in.size(); ++i) {
+      const float want = Reference(vt.variant->computes, v, p, i).rounded;
+      EXPECT_TRUE(std::isnan(want) ? std::isnan(out[i]) : out[i] == want)
+          << vt.label() << " f(" << v << ") at index " << i << " = " << out[i] << ", want " << want;
+    }
+  }
 }
 
 std::string TestName(const ::testing::TestParamInfo<VariantTarget>& info) {

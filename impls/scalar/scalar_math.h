@@ -24,9 +24,17 @@ T Relu(T x, const Params&) {
   return x < T(0) ? T(0) : x;  // NaN and -0 pass through unchanged
 }
 
+// slope x for x < 0 (one rounding of an exact product); a zero slope gives 0,
+// also at x = -inf, where the product alone would be 0 * -inf = NaN.
+template <typename T>
+T NegativeSlope(T x, T slope) {
+  const T scaled = slope == T(0) ? T(0) : slope * x;
+  return x < T(0) ? scaled : x;
+}
+
 template <typename T>
 T LeakyRelu(T x, const Params& p) {
-  return x < T(0) ? T(p.alpha) * x : x;  // one rounding of an exact product
+  return NegativeSlope(x, T(p.alpha));
 }
 
 // exp(x) - 1 through expm1: no cancellation just below 0.

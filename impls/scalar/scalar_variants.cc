@@ -27,7 +27,7 @@ void PreluSelect(const float* in, float* out, size_t n, const Params& p) {
     const size_t m = std::min(channels, n - row);
     const float* x = in + row;
     float* y = out + row;
-    for (size_t c = 0; c < m; ++c) y[c] = x[c] < 0.0f ? slopes[c] * x[c] : x[c];
+    for (size_t c = 0; c < m; ++c) y[c] = scalar::NegativeSlope(x[c], slopes[c]);
   }
 }
 

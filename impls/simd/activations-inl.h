@@ -31,12 +31,19 @@ HWY_NOINLINE void ReluSelect(const float* in, float* out, size_t n, const Params
   ForEachVector(in, out, n, [&](VF x, size_t) { return hn::IfThenZeroElse(hn::Lt(x, hn::Zero(d)), x); });
 }
 
+// slope x for x < 0, x otherwise. A zero slope gives 0, also at x = -inf
+// (the limit of 0 x), where the product alone would be 0 * -inf = NaN.
+HWY_INLINE VF NegativeSlope(VF x, VF slope) {
+  const DF d;
+  const VF scaled = hn::IfThenZeroElse(hn::Eq(slope, hn::Zero(d)), hn::Mul(x, slope));
+  return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), scaled, x);
+}
+
 // leaky_relu/select: x < 0 ? alpha x : x. Correctly rounded (one product).
 HWY_NOINLINE void LeakyReluSelect(const float* in, float* out, size_t n, const Params& p) {
   const DF d;
   const VF alpha = hn::Set(d, p.alpha);
-  ForEachVector(in, out, n,
-                [&](VF x, size_t) { return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Mul(x, alpha), x); });
+  ForEachVector(in, out, n, [&](VF x, size_t) { return NegativeSlope(x, alpha); });
 }
 
 // prelu/select: row by row over the N x C layout, slopes loaded per vector.
@@ -56,7 +63,7 @@ HWY_NOINLINE void PreluSelect(const float* in, float* out, size_t n, const Param
         std::copy(p.slopes + c, p.slopes + channels, s);
         slope = hn::Load(d, s);
       }
-      return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), hn::Mul(x, slope), x);
+      return NegativeSlope(x, slope);
     });
   }
 }
