@@ -36,6 +36,24 @@ bool SameIgnoringZeroSign(float a, float b) {
 
 }  // namespace
 
+size_t BinadeIndex(float x) {
+  if (std::isnan(x)) return kBinadeCount;
+  int e = kBinadeExpHi;
+  if (std::isfinite(x)) {
+    e = x == 0 ? kBinadeExpLo : std::ilogb(x);
+    e = std::clamp(e, kBinadeExpLo, kBinadeExpHi);
+  }
+  const size_t k = static_cast<size_t>(e - kBinadeExpLo);
+  return std::signbit(x) ? kBinadesPerSign - 1 - k : kBinadesPerSign + k;
+}
+
+int BinadeExponent(size_t index) {
+  const size_t k = index < kBinadesPerSign ? kBinadesPerSign - 1 - index : index - kBinadesPerSign;
+  return kBinadeExpLo + static_cast<int>(k);
+}
+
+bool BinadeNegative(size_t index) { return index < kBinadesPerSign; }
+
 ErrorStats ScoreOutputs(const std::string& against, const std::vector<float>& in,
                         const std::vector<float>& out, const std::vector<RefValue>& ref) {
   ErrorStats s;
@@ -43,10 +61,15 @@ ErrorStats ScoreOutputs(const std::string& against, const std::vector<float>& in
   s.count = in.size();
   double sum = 0;
   size_t finite = 0;
+  s.binade_max_ulp.assign(kBinadeCount, std::numeric_limits<double>::quiet_NaN());
   for (size_t i = 0; i < in.size(); ++i) {
     const float y = out[i];
     const RefValue& r = ref[i];
     const double ulp = UlpError(y, r.exact, r.rounded);
+    if (const size_t b = BinadeIndex(in[i]); b < kBinadeCount) {
+      double& m = s.binade_max_ulp[b];
+      if (std::isnan(m) || ulp > m) m = ulp;
+    }
     if (std::isnan(y) != std::isnan(r.rounded)) ++s.nan_mismatch;
     else if (!std::isnan(y) && std::isinf(y) != std::isinf(r.rounded)) ++s.inf_mismatch;
     s.max_ulp = std::max(s.max_ulp, ulp);

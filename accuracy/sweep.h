@@ -34,7 +34,26 @@ struct ErrorStats {
   size_t inf_mismatch = 0;  // infinity where a finite value was due, or the reverse
   std::vector<WorstInput> worst;  // largest errors first, at most kWorstKept
   static constexpr size_t kWorstKept = 10;
+  // Max ULP error per input binade (see BinadeIndex), kBinadeCount entries;
+  // NaN where the sweep had no input in that binade. Empty when not computed
+  // (reports from before it existed).
+  std::vector<double> binade_max_ulp;
 };
+
+// Input binades for the error-versus-input view: sign x floor(log2|x|), the
+// exponent clamped to [kBinadeExpLo, kBinadeExpHi]. Ordered along the real
+// line: index 0 is x <= -2^kBinadeExpHi, then ever smaller negative
+// magnitudes down to -0 (|x| < 2^(kBinadeExpLo+1)), then +0 upwards, the last
+// index holding x >= 2^kBinadeExpHi. Zeros, subnormals and infinities fall in
+// the clamped end bins; NaN inputs in none.
+inline constexpr int kBinadeExpLo = -40, kBinadeExpHi = 40;
+inline constexpr size_t kBinadesPerSign = kBinadeExpHi - kBinadeExpLo + 1;
+inline constexpr size_t kBinadeCount = 2 * kBinadesPerSign;
+// The binade of x, or kBinadeCount for NaN.
+size_t BinadeIndex(float x);
+// The clamped exponent floor(log2|x|) and sign of a binade index.
+int BinadeExponent(size_t index);
+bool BinadeNegative(size_t index);
 
 struct ContractResult {
   bool pass = true;

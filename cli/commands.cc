@@ -23,9 +23,12 @@
 #include <nlohmann/json.hpp>
 
 #include "accuracy/inputs.h"
+#include "cli/report_commands.h"
 #include "accuracy/sweep.h"
 #include "bench/bench.h"
 #include "impls/variant.h"
+#include "reports/csv.h"
+#include "reports/html.h"
 #include "reports/machine.h"
 #include "reports/markdown.h"
 #include "reports/report.h"
@@ -365,8 +368,11 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
     EnsureDirectory(c.out_dir);
     WriteOrThrow(c.out_dir + "/report.json", json);
     WriteOrThrow(c.out_dir + "/report.md", md);
-    std::fprintf(stderr, "wrote %s/report.json and %s/report.md (%.1f s)\n", c.out_dir.c_str(),
-                 c.out_dir.c_str(), Seconds(start));
+    WriteOrThrow(c.out_dir + "/report.csv", RenderCsv(report));
+    WriteOrThrow(c.out_dir + "/report.html", RenderHtml(report));
+    const char* d = c.out_dir.c_str();
+    std::fprintf(stderr, "wrote %s/report.json, %s/report.md, %s/report.csv and %s/report.html (%.1f s)\n", d, d,
+                 d, d, Seconds(start));
   } else {
     std::cout << md;
   }
@@ -402,7 +408,7 @@ int Main(int argc, char** argv) {
   const std::pair<const char*, const char*> kinds[] = {
       {"accuracy", "Sampled accuracy sweep against correctly rounded references"},
       {"bench", "Throughput at L1, L2 and DRAM sizes (Google Benchmark; --benchmark_* flags pass through)"},
-      {"run", "Accuracy + bench, written to OUT/report.json and OUT/report.md (--benchmark_* flags pass through)"}};
+      {"run", "Accuracy + bench, written to OUT/report.json, .md, .csv and .html (--benchmark_* flags pass through)"}};
   for (const auto& [name, help] : kinds) {
     CLI::App* cmd = app.add_subcommand(name, help);
     AddSelection(cmd, c.sel);
@@ -411,7 +417,7 @@ int Main(int argc, char** argv) {
       cmd->add_option("--min-time", c.min_time, "Seconds per benchmark (default 0.1)")
           ->check(CLI::PositiveNumber);
     if (std::string(name) == "run")
-      cmd->add_option("--out,-o", c.out_dir, "Directory for report.json and report.md (default out)");
+      cmd->add_option("--out,-o", c.out_dir, "Directory for report.json, .md, .csv and .html (default out)");
     cmd->add_option("--json", c.json_path, "Also write the JSON report to this file");
     measure[name] = cmd;
   }
@@ -423,12 +429,14 @@ int Main(int argc, char** argv) {
   eval->add_option("--in,-i", eval_in, "Input file of float32 values")->required();
   eval->add_option("--out,-o", eval_out, "Output file (written atomically)")->required();
 
+  const ReportCommands report_commands(app);  // pick, compare, merge
+
   try {
     if (args.size() > 1 && args[1][0] != '-') {
       bool known = false;
       for (const CLI::App* sub : app.get_subcommands({})) known |= sub->check_name(args[1]);
       if (!known)
-        throw UsageError(fmt::format("unknown command '{}' (known: list, accuracy, bench, run, eval)", args[1]));
+        throw UsageError(fmt::format("unknown command '{}' (known: list, accuracy, bench, run, eval, pick, compare, merge)", args[1]));
     }
     try {
       app.parse(static_cast<int>(args.size()), args.data());
@@ -447,6 +455,7 @@ int Main(int argc, char** argv) {
       throw UsageError(fmt::format("{} is only for the bench and run subcommands", benchmark_args[0]));
     if (list->parsed()) return List(list_json, list_sel);
     if (eval->parsed()) return Eval(eval_id, eval_target, eval_in, eval_out);
+    if (report_commands.Parsed()) return report_commands.Run();
     for (const auto& [name, cmd] : measure)
       if (cmd->parsed()) return Measure(name, c, benchmark_args);
     return 2;

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "reports/pick.h"
+
 namespace actbench {
 
 using nlohmann::json;
@@ -153,6 +155,43 @@ void RenderTable(const Report& r, const std::string& activation, const std::vect
   out += "\n";
 }
 
+// Per activation (and machine, in a merged report), the fastest row by L1
+// throughput within 1, 2 and 4 ULP over the whole sweep, contract passed.
+void RenderFastest(const Report& r, const std::vector<std::string>& activations, std::string& out) {
+  static constexpr double kBudgets[] = {1, 2, 4};
+  out += "## Fastest within 1, 2 and 4 ULP\n\n";
+  bool any_bench = false;
+  for (const ReportRow& row : r.rows) any_bench = any_bench || L1Throughput(row).has_value();
+  if (!any_bench) {
+    out += "No L1 throughput in this report (bench not run).\n\n";
+    return;
+  }
+  out += "By L1 throughput, among rows that pass the special-value contract; max ULP over the whole sweep, "
+         "against the activation itself.\n\n";
+  const bool merged = r.MachineCount() > 1;
+  out += merged ? "| activation | machine |" : "| activation |";
+  for (double b : kBudgets) out += fmt::format(" ≤ {:g} ULP |", b);
+  out += merged ? "\n|---|---|---|---|---|\n" : "\n|---|---|---|---|\n";
+  for (const std::string& a : activations) {
+    for (size_t m = 0; m < r.MachineCount(); ++m) {
+      out += "| " + Cell(a) + " |";
+      if (merged) out += " " + Cell(MachineName(r.machines[m])) + " |";
+      for (double b : kBudgets) {
+        PickRules rules;
+        rules.max_ulp = b;
+        rules.require_promise = false;
+        if (merged) rules.machine = m;
+        const ReportRow* best = FastestWithin(r, a, rules);
+        out += best ? fmt::format(" {}@{} ({:.2f} G/s) |", Cell(best->variant), Cell(best->target),
+                                  *L1Throughput(*best) / 1e9)
+                    : " - |";
+      }
+      out += "\n";
+    }
+  }
+  out += "\n";
+}
+
 void RenderFailures(const Report& r, std::string& out) {
   out += "## Broken promises and contract failures\n\n";
   bool any = false;
@@ -189,6 +228,7 @@ std::string RenderMarkdown(const Report& r) {
     if (!seen) activations.push_back(row.activation);
   }
   const std::vector<std::string> sizes = SizeLabels(r);
+  if (!activations.empty()) RenderFastest(r, activations, out);
   for (const std::string& a : activations) RenderTable(r, a, sizes, out);
   if (activations.empty()) out += "No rows.\n\n";
 

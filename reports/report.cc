@@ -88,6 +88,15 @@ json ToJson(const WorstInput& w) {
   return o;
 }
 
+// Max ULP per input binade: null where the sweep had no input there; the
+// whole field null when not computed.
+json BinadesJson(const std::vector<double>& v) {
+  if (v.empty()) return nullptr;
+  json a = json::array();
+  for (double d : v) a.push_back(std::isnan(d) ? json(nullptr) : Double(d));
+  return {{"exp_lo", kBinadeExpLo}, {"exp_hi", kBinadeExpHi}, {"max_ulp", std::move(a)}};
+}
+
 json ToJson(const ErrorStats& e) {
   json worst = json::array();
   for (const WorstInput& w : e.worst) worst.push_back(ToJson(w));
@@ -106,6 +115,7 @@ json ToJson(const ErrorStats& e) {
       {"nan_mismatch", e.nan_mismatch},
       {"inf_mismatch", e.inf_mismatch},
       {"worst", std::move(worst)},
+      {"binades", BinadesJson(e.binade_max_ulp)},
   };
 }
 
@@ -165,6 +175,12 @@ json ToJson(const ReportRow& r) {
       {"accuracy", r.accuracy ? ToJson(*r.accuracy) : json(nullptr)},
       {"bench", std::move(bench)},
   };
+}
+
+json ToJson(const ReportRow& r, bool with_machine) {
+  json j = ToJson(r);
+  if (with_machine) j["machine"] = r.machine;
+  return j;
 }
 
 // ---------------------------------------------------------------------------
@@ -308,6 +324,24 @@ ErrorStats ErrorFromJson(const Node& n) {
   e.nan_mismatch = n.Field("nan_mismatch").Size();
   e.inf_mismatch = n.Field("inf_mismatch").Size();
   for (const Node& w : n.Field("worst").Items()) e.worst.push_back(WorstFromJson(w));
+  // Optional: absent (or null) in reports written before it existed.
+  if (n.Has("binades") && !n.Field("binades").value().is_null()) {
+    const Node b = n.Field("binades");
+    if (b.Field("exp_lo").Int64() != kBinadeExpLo || b.Field("exp_hi").Int64() != kBinadeExpHi) {
+      Fail(b.path(), "binades over exponents [" + Shown(b.Field("exp_lo").value()) + ", " +
+                         Shown(b.Field("exp_hi").value()) + "]; this build reads [" +
+                         std::to_string(kBinadeExpLo) + ", " + std::to_string(kBinadeExpHi) + "]");
+    }
+    const std::vector<Node> items = b.Field("max_ulp").Items();
+    if (items.size() != kBinadeCount) {
+      Fail(b.path() + ".max_ulp", "expected " + std::to_string(kBinadeCount) + " entries, found " +
+                                      std::to_string(items.size()));
+    }
+    for (const Node& v : items) {
+      e.binade_max_ulp.push_back(v.value().is_null() ? std::numeric_limits<double>::quiet_NaN()
+                                                     : v.Number());
+    }
+  }
   return e;
 }
 
@@ -383,6 +417,32 @@ std::string OneLine(std::string s) {
 
 // ---------------------------------------------------------------------------
 
+std::string MachineString(const json& machine, std::initializer_list<const char*> path) {
+  const json* j = &machine;
+  for (const char* key : path) {
+    if (!j->is_object() || !j->contains(key)) return "unknown";
+    j = &(*j)[key];
+  }
+  if (j->is_string()) return j->get<std::string>();
+  if (j->is_null()) return "unknown";
+  return j->dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string MachineName(const json& machine) {
+  return MachineString(machine, {"hostname"}) + " (" + MachineString(machine, {"cpu", "model"}) + ")";
+}
+
+bool SameCpu(const json& a, const json& b) {
+  auto flags = [](const json& m) -> json {
+    if (m.is_object() && m.contains("cpu") && m["cpu"].is_object() && m["cpu"].contains("flags"))
+      return m["cpu"]["flags"];
+    return nullptr;
+  };
+  const std::string model = MachineString(a, {"cpu", "model"});
+  return model != "unknown" && model == MachineString(b, {"cpu", "model"}) && !flags(a).is_null() &&
+         flags(a) == flags(b);
+}
+
 ReportRow MakeRow(const VariantTarget& vt) {
   const Variant& v = *vt.variant;
   ReportRow r;
@@ -400,15 +460,21 @@ ReportRow MakeRow(const VariantTarget& vt) {
 }
 
 json ToJson(const Report& r) {
+  const bool merged = !r.machines.empty();
   json rows = json::array();
-  for (const ReportRow& row : r.rows) rows.push_back(ToJson(row));
-  return {
+  for (const ReportRow& row : r.rows) rows.push_back(ToJson(row, merged));
+  json j = {
       {"schema", kSchemaName},
       {"schema_version", r.schema_version},
       {"machine", r.machine.is_null() ? json::object() : r.machine},
       {"config", r.config.is_null() ? json::object() : r.config},
       {"rows", std::move(rows)},
   };
+  if (merged) {
+    j["machine"] = r.machines.front();
+    j["machines"] = r.machines;
+  }
+  return j;
 }
 
 Report ReportFromJson(const json& j) {
@@ -442,7 +508,25 @@ Report ReportFromJson(const json& j) {
   Node config = root.Field("config");
   if (!config.value().is_object()) Fail("config", std::string("expected an object, found ") + TypeName(config.value()));
   r.config = config.value();
-  for (const Node& row : root.Field("rows").Items()) r.rows.push_back(RowFromJson(row));
+  if (root.Has("machines")) {
+    for (const Node& m : root.Field("machines").Items()) {
+      if (!m.value().is_object()) Fail(m.path(), std::string("expected an object, found ") + TypeName(m.value()));
+      r.machines.push_back(m.value());
+    }
+    if (r.machines.empty()) Fail("machines", "empty; a merged report lists at least one machine");
+    r.machine = r.machines.front();
+  }
+  for (const Node& row : root.Field("rows").Items()) {
+    r.rows.push_back(RowFromJson(row));
+    if (row.Has("machine")) {
+      const Node m = row.Field("machine");
+      r.rows.back().machine = m.Size();
+      if (r.rows.back().machine >= r.MachineCount()) {
+        Fail(m.path(), "machine index " + Shown(m.value()) + " out of range; the report lists " +
+                           std::to_string(r.MachineCount()) + " machine(s)");
+      }
+    }
+  }
   return r;
 }
 

@@ -2,6 +2,7 @@
 // and decider reads. Schema documented in docs/report-schema.md.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ struct ReportRow {
   PromiseInfo promise;
   std::optional<AccuracyResult> accuracy;  // absent when accuracy was not run
   std::vector<BenchResult> bench;          // empty when bench was not run
+  // Index into Report::machines in a report merged across machines; 0 (the
+  // report's one machine) otherwise.
+  size_t machine = 0;
 
   std::string label() const { return activation + "/" + variant + "@" + target; }
 };
@@ -42,7 +46,25 @@ struct Report {
   nlohmann::json machine;  // see reports/machine.h
   nlohmann::json config;   // what was run: quick, sample sizes, bench sizes, filters, timings
   std::vector<ReportRow> rows;
+  // A report merged across machines (reports/merge.h) lists every machine
+  // here, machines[0] == machine, and each row names its own by index. Empty
+  // in a report from one run: every row is on `machine`.
+  std::vector<nlohmann::json> machines;
+
+  size_t MachineCount() const { return machines.empty() ? 1 : machines.size(); }
+  // The machine a row was measured on.
+  const nlohmann::json& MachineOf(const ReportRow& row) const {
+    return machines.empty() ? machine : machines.at(row.machine);
+  }
 };
+
+// A string field of a machine description by path ({"cpu", "model"}), or
+// "unknown" when absent; non-string values are given as JSON text.
+std::string MachineString(const nlohmann::json& machine, std::initializer_list<const char*> path);
+// A short human name for a machine: "hostname (cpu model)".
+std::string MachineName(const nlohmann::json& machine);
+// Same CPU: model and flags equal (speed is comparable across such machines).
+bool SameCpu(const nlohmann::json& a, const nlohmann::json& b);
 
 // Fills the row's identity and promise from a variant compiled for one target.
 ReportRow MakeRow(const VariantTarget& vt);

@@ -377,7 +377,8 @@ TEST_F(Interrupted, SigintDuringMeasuringLeavesThePreviousReport) {
   EXPECT_EQ(lines.back().rfind("actbench: error: interrupted", 0), 0u) << r.Describe();
   EXPECT_EQ(ReadAll(dir_ / "o/report.json"), previous_json_);
   EXPECT_EQ(ReadAll(dir_ / "o/report.md"), previous_md_);
-  EXPECT_EQ(DirEntries(dir_ / "o"), (std::vector<std::string>{"report.json", "report.md"}));
+  EXPECT_EQ(DirEntries(dir_ / "o"),
+            (std::vector<std::string>{"report.csv", "report.html", "report.json", "report.md"}));
 }
 
 // Random points over the whole run, the writing of the reports included.
@@ -394,7 +395,8 @@ TEST_F(Interrupted, SigintAtRandomPoints) {
     // when the run finished first.
     EXPECT_TRUE(r.status == 130 || r.status == -SIGINT || r.status == 0) << r.Describe();
     ExpectNothingLost(r);
-    EXPECT_EQ(DirEntries(dir_ / "o"), (std::vector<std::string>{"report.json", "report.md"}))
+    EXPECT_EQ(DirEntries(dir_ / "o"),
+              (std::vector<std::string>{"report.csv", "report.html", "report.json", "report.md"}))
         << "a temporary file was left\n" << r.Describe();
   }
 }

@@ -831,9 +831,10 @@ TEST(CliRun, WritesJsonAndMarkdownReports) {
   TempDir dir;
   const CliResult r = RunCli(RunArgs("relu,sigmoid", "o"), dir.path());
   ASSERT_EQ(r.status, 0) << r.Describe();
-  // Only the out dir, holding only the two reports (no temporaries left).
+  // Only the out dir, holding only the four reports (no temporaries left).
   EXPECT_EQ(DirEntries(dir.path()), std::vector<std::string>{"o"});
-  EXPECT_EQ(DirEntries(dir / "o"), (std::vector<std::string>{"report.json", "report.md"}));
+  EXPECT_EQ(DirEntries(dir / "o"),
+            (std::vector<std::string>{"report.csv", "report.html", "report.json", "report.md"}));
 
   Report report;
   ASSERT_NO_THROW(report = ReadReport(dir / "o/report.json"));
@@ -855,7 +856,8 @@ TEST(CliRun, DefaultOutDirectoryIsOut) {
   args.insert(args.end(), kFastBench.begin(), kFastBench.end());
   const CliResult r = RunCli(args, dir.path());
   ASSERT_EQ(r.status, 0) << r.Describe();
-  EXPECT_EQ(DirEntries(dir / "out"), (std::vector<std::string>{"report.json", "report.md"}));
+  EXPECT_EQ(DirEntries(dir / "out"),
+            (std::vector<std::string>{"report.csv", "report.html", "report.json", "report.md"}));
   EXPECT_NO_THROW(ReadReport(dir / "out/report.json"));
 }
 
@@ -910,7 +912,8 @@ TEST(CliRun, SecondRunReplacesTheReportAtomically) {
     EXPECT_TRUE(rep->machine["git"]["commit"].is_string());
     EXPECT_FALSE(rep->machine["git"]["commit"].get<std::string>().empty());
   }
-  EXPECT_EQ(DirEntries(dir / "o"), (std::vector<std::string>{"report.json", "report.md"}));
+  EXPECT_EQ(DirEntries(dir / "o"),
+            (std::vector<std::string>{"report.csv", "report.html", "report.json", "report.md"}));
   const std::string md = ReadAll(dir / "o/report.md");
   EXPECT_EQ(md.find("## sigmoid"), std::string::npos) << "report.md is still the first run's";
 }

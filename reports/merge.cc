@@ -1,0 +1,73 @@
+// Merging reports across machines.
+#include "reports/merge.h"
+
+#include <map>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace actbench {
+
+using nlohmann::json;
+
+std::string MachineIdentity(const json& machine) {
+  std::string flags = "unknown";
+  if (machine.is_object() && machine.contains("cpu") && machine["cpu"].is_object() &&
+      machine["cpu"].contains("flags"))
+    flags = machine["cpu"]["flags"].dump(-1, ' ', false, json::error_handler_t::replace);
+  return MachineString(machine, {"hostname"}) + "|" + MachineString(machine, {"cpu", "model"}) + "|" + flags;
+}
+
+void CombineRowResults(ReportRow& into, const ReportRow& from, const std::string& into_source,
+                       const std::string& from_source) {
+  (void)into;
+  throw std::runtime_error(fmt::format("row {} from the same machine is in both {} and {}", from.label(),
+                                       into_source, from_source));
+}
+
+Report MergeReports(const std::vector<Report>& reports, const std::vector<std::string>& sources) {
+  if (reports.empty()) throw std::runtime_error("nothing to merge");
+  if (sources.size() != reports.size()) throw std::logic_error("MergeReports: one source name per report");
+  Report out;
+  out.schema_version = reports.front().schema_version;
+  out.config = {{"command", "merge"}, {"inputs", json::array()}};
+
+  // Row key (machine identity + label) -> index in out.rows, and its source.
+  std::map<std::pair<std::string, std::string>, std::pair<size_t, std::string>> where;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const Report& r = reports[i];
+    if (r.schema_version != out.schema_version) {
+      throw std::runtime_error(fmt::format("{} has schema_version {} but {} has {}: refusing to merge",
+                                           sources[i], r.schema_version, sources.front(), out.schema_version));
+    }
+    out.config["inputs"].push_back({{"source", sources[i]}, {"config", r.config}});
+    // This input's machine indices -> the merged report's.
+    std::vector<size_t> remap;
+    for (size_t m = 0; m < r.MachineCount(); ++m) {
+      const json& desc = r.machines.empty() ? r.machine : r.machines[m];
+      size_t k = 0;
+      while (k < out.machines.size() && out.machines[k] != desc) ++k;
+      if (k == out.machines.size()) out.machines.push_back(desc);
+      remap.push_back(k);
+    }
+    for (const ReportRow& row : r.rows) {
+      ReportRow copy = row;
+      copy.machine = remap.at(row.machine);
+      const auto key = std::make_pair(MachineIdentity(out.machines[copy.machine]), copy.label());
+      auto it = where.find(key);
+      if (it != where.end()) {
+        CombineRowResults(out.rows[it->second.first], copy, it->second.second, sources[i]);
+        continue;
+      }
+      where.emplace(key, std::make_pair(out.rows.size(), sources[i]));
+      out.rows.push_back(std::move(copy));
+    }
+  }
+  out.machine = out.machines.front();
+  // One machine after all: a plain single-machine report.
+  if (out.machines.size() == 1) out.machines.clear();
+  return out;
+}
+
+}  // namespace actbench

@@ -1,0 +1,284 @@
+// Tests of `actbench pick`, `compare` and `merge`, and of the extra files
+// `run` writes, run as a user runs them: the real binary (ACTBENCH_BIN), real
+// files, exit codes, stdout and stderr apart.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "decide_fixtures.h"
+#include "reports/merge.h"
+#include "reports/report.h"
+
+#ifndef ACTBENCH_BIN
+#error "ACTBENCH_BIN must name the actbench binary"
+#endif
+
+namespace actbench {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::FixtureReport;
+using testing::FixtureRow;
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+void WriteReport(const fs::path& p, const Report& r) {
+  std::ofstream f(p);
+  f << ToJson(r).dump(2);
+}
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+struct CliRun {
+  int status = -1;
+  std::string out, err;
+  std::string Describe() const { return "status " + std::to_string(status) + "\nstdout:\n" + out + "\nstderr:\n" + err; }
+};
+
+class ReportCommands : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/actbench_report_commands.XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    fs::create_directory(dir_ / "work");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs actbench in dir_/work; stdout and stderr go to files outside it.
+  CliRun Actbench(const std::vector<std::string>& args) {
+    std::string cmd = "cd " + Quote((dir_ / "work").string()) + " && " + Quote(ACTBENCH_BIN);
+    for (const std::string& a : args) cmd += " " + Quote(a);
+    cmd += " > " + Quote((dir_ / "stdout").string()) + " 2> " + Quote((dir_ / "stderr").string()) + " < /dev/null";
+    const int st = std::system(cmd.c_str());
+    CliRun r;
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    r.out = ReadAll(dir_ / "stdout");
+    r.err = ReadAll(dir_ / "stderr");
+    return r;
+  }
+
+  fs::path Work(const std::string& name) const { return dir_ / "work" / name; }
+
+  std::map<std::string, std::string> Files() const {
+    std::map<std::string, std::string> m;
+    for (const auto& e : fs::recursive_directory_iterator(dir_ / "work"))
+      m[e.path().string()] = e.is_directory() ? "<dir>" : ReadAll(e.path());
+    return m;
+  }
+
+  // Bad input: one line on stderr starting "actbench: error:", exit 2,
+  // nothing on stdout, no file created or changed.
+  void ExpectBadInput(const std::vector<std::string>& args, const std::string& mention = "") {
+    std::string shown;
+    for (const std::string& a : args) shown += " " + a;
+    SCOPED_TRACE("actbench" + shown);
+    const auto before = Files();
+    const CliRun r = Actbench(args);
+    EXPECT_EQ(r.status, 2) << r.Describe();
+    EXPECT_EQ(r.out, "") << r.Describe();
+    EXPECT_EQ(r.err.rfind("actbench: error: ", 0), 0u) << r.Describe();
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.Describe();
+    if (!mention.empty()) {
+      EXPECT_NE(r.err.find(mention), std::string::npos) << r.Describe();
+    }
+    EXPECT_TRUE(Files() == before) << "files changed";
+  }
+
+  fs::path dir_;
+};
+
+// ---------------------------------------------------------------------------
+// pick
+
+TEST_F(ReportCommands, PickPrintsTheFastestWithinBudget) {
+  fs::create_directory(Work("out"));
+  WriteReport(Work("out/report.json"), FixtureReport());
+  CliRun r = Actbench({"pick", "--max-ulp", "2"});  // default --report out/report.json
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  EXPECT_NE(r.out.find("| sigmoid | sigmoid/rr2-p7-div@AVX3 | 1.5 | 2 | 4.00 |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| gelu | gelu/erf-f64@baseline |"), std::string::npos) << r.out;
+
+  r = Actbench({"pick", "--max-ulp", "4", "-a", "sigmoid", "--target", "AVX2", "--json"});
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  const json j = json::parse(r.out);
+  ASSERT_EQ(j["picks"].size(), 1u);
+  EXPECT_EQ(j["picks"][0]["choice"], "sigmoid/rr1-p6-nr1@AVX2");
+  EXPECT_EQ(j["picks"][0]["l1_elements_per_second"], 3e9);
+}
+
+TEST_F(ReportCommands, PickEmitsAHeader) {
+  WriteReport(Work("r.json"), FixtureReport());
+  const CliRun r = Actbench({"pick", "--max-ulp", "2", "--report", "r.json", "--emit-header", "choice.h"});
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  const std::string h = ReadAll(Work("choice.h"));
+  EXPECT_NE(h.find("constexpr const char* kActbenchSigmoid = \"sigmoid/rr2-p7-div@AVX3\";"), std::string::npos) << h;
+  // It compiles as C++ when a compiler is at hand.
+  if (std::system("command -v c++ > /dev/null 2>&1") == 0) {
+    std::ofstream(Work("use.cc")) << "#include \"choice.h\"\nint main() { return kActbenchSigmoid[0] == 's' ? 0 : 1; }\n";
+    const std::string cmd = "cd " + Quote(Work("").string()) + " && c++ -std=c++17 -fsyntax-only use.cc";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+  }
+}
+
+TEST_F(ReportCommands, PickBadInput) {
+  WriteReport(Work("r.json"), FixtureReport());
+  std::ofstream(Work("broken.json")) << "{\"schema\": ";
+  ExpectBadInput({"pick", "--report", "r.json"}, "--max-ulp");
+  ExpectBadInput({"pick", "--max-ulp", "-1", "--report", "r.json"});
+  ExpectBadInput({"pick", "--max-ulp", "x", "--report", "r.json"});
+  ExpectBadInput({"pick", "--max-ulp", "2", "--report", "missing.json"}, "missing.json");
+  ExpectBadInput({"pick", "--max-ulp", "2", "--report", "broken.json"}, "not valid JSON");
+  ExpectBadInput({"pick", "--max-ulp", "2", "--report", "r.json", "-a", "nosuch"}, "nosuch");
+  ExpectBadInput({"pick", "--max-ulp", "2", "--report", "r.json", "-t", "NEON"}, "NEON");
+  ExpectBadInput({"pick", "--max-ulp", "2", "--report", "r.json", "--emit-header", "no/such/dir/h.h"});
+  ExpectBadInput({"pick", "--max-ulp", "2", "--report", "r.json", "--emit-header", "."});
+  // A merged report needs --machine.
+  WriteReport(Work("m.json"), MergeReports({FixtureReport("a", "A"), FixtureReport("b", "B")}, {"a", "b"}));
+  ExpectBadInput({"pick", "--max-ulp", "2", "--report", "m.json"}, "--machine");
+  ExpectBadInput({"pick", "--max-ulp", "2", "--report", "m.json", "--machine", "3"}, "--machine");
+  const CliRun r = Actbench({"pick", "--max-ulp", "2", "--report", "m.json", "--machine", "2"});
+  EXPECT_EQ(r.status, 0) << r.Describe();
+  EXPECT_NE(r.out.find("b (B)"), std::string::npos) << r.out;
+}
+
+// ---------------------------------------------------------------------------
+// compare
+
+TEST_F(ReportCommands, CompareExitCodes) {
+  Report base = FixtureReport();
+  WriteReport(Work("base.json"), base);
+  CliRun r = Actbench({"compare", "base.json", "base.json"});
+  EXPECT_EQ(r.status, 0) << r.Describe();
+  EXPECT_NE(r.out.find("**Verdict: clean**"), std::string::npos) << r.out;
+
+  Report worse = base;
+  worse.rows[1].accuracy->error.max_ulp = 1.9;
+  WriteReport(Work("worse.json"), worse);
+  r = Actbench({"compare", "base.json", "worse.json", "--json", "c.json", "--markdown", "c.md"});
+  EXPECT_EQ(r.status, 1) << r.Describe();
+  EXPECT_NE(r.out.find("| sigmoid/rr2-p7-div@AVX3 | 1.5 | 1.9 | 2 | **FAIL**"), std::string::npos) << r.out;
+  EXPECT_EQ(ReadAll(Work("c.md")), r.out);
+  const json j = json::parse(ReadAll(Work("c.json")));
+  EXPECT_EQ(j["verdict"], "regression");
+  EXPECT_EQ(j["accuracy_failures"], 1);
+  r = Actbench({"compare", "base.json", "worse.json", "--tolerance-ulp", "0.5"});
+  EXPECT_EQ(r.status, 0) << r.Describe();
+
+  // Speed: 10 repetitions 25% slower on the same CPU.
+  base.rows = {FixtureRow("sigmoid", "rr2-p7-div", "AVX3", 1.5, 2, 4.0, 10)};
+  Report slow = base;
+  slow.rows = {FixtureRow("sigmoid", "rr2-p7-div", "AVX3", 1.5, 2, 3.0, 10)};
+  WriteReport(Work("b10.json"), base);
+  WriteReport(Work("s10.json"), slow);
+  r = Actbench({"compare", "b10.json", "s10.json"});
+  EXPECT_EQ(r.status, 1) << r.Describe();
+  EXPECT_NE(r.out.find("**REGRESSION**"), std::string::npos) << r.out;
+  r = Actbench({"compare", "b10.json", "s10.json", "--min-effect", "0.3"});
+  EXPECT_EQ(r.status, 0) << r.Describe();
+  // On another machine: not compared.
+  slow.machine = testing::FixtureMachine("elsewhere", "Other CPU");
+  WriteReport(Work("o10.json"), slow);
+  r = Actbench({"compare", "b10.json", "o10.json"});
+  EXPECT_EQ(r.status, 0) << r.Describe();
+  EXPECT_NE(r.out.find("speed not compared: different machines"), std::string::npos) << r.out;
+}
+
+TEST_F(ReportCommands, CompareBadInput) {
+  WriteReport(Work("a.json"), FixtureReport());
+  json v2 = ToJson(FixtureReport());
+  v2["schema_version"] = 99;
+  std::ofstream(Work("v99.json")) << v2.dump();
+  ExpectBadInput({"compare", "a.json"});
+  ExpectBadInput({"compare", "a.json", "missing.json"}, "missing.json");
+  ExpectBadInput({"compare", "a.json", "v99.json"}, "schema_version");
+  ExpectBadInput({"compare", "a.json", "a.json", "--alpha", "2"});
+  ExpectBadInput({"compare", "a.json", "a.json", "--min-effect", "-0.1"});
+  ExpectBadInput({"compare", "a.json", "a.json", "--tolerance-ulp", "nan"});
+  ExpectBadInput({"compare", "a.json", "a.json", "--json", "no/dir/c.json"});
+  ExpectBadInput({"compare", "a.json", "a.json", "--bogus"});
+}
+
+// ---------------------------------------------------------------------------
+// merge
+
+TEST_F(ReportCommands, MergeAcrossMachines) {
+  WriteReport(Work("a.json"), FixtureReport("host-a", "CPU A"));
+  WriteReport(Work("b.json"), FixtureReport("host-b", "CPU B"));
+  const CliRun r = Actbench({"merge", "a.json", "b.json", "--out", "m.json", "--html", "m.html", "--csv", "m.csv",
+                          "--markdown", "m.md"});
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  const Report m = ReadReport(Work("m.json").string());
+  EXPECT_EQ(m.MachineCount(), 2u);
+  EXPECT_EQ(m.rows.size(), 2 * FixtureReport().rows.size());
+  EXPECT_NE(ReadAll(Work("m.html")).find("<th>m1</th><th>m2</th>"), std::string::npos);
+  EXPECT_NE(ReadAll(Work("m.csv")).find("host-b (CPU B)"), std::string::npos);
+  EXPECT_NE(ReadAll(Work("m.md")).find("| activation | machine |"), std::string::npos);
+}
+
+TEST_F(ReportCommands, MergeBadInput) {
+  WriteReport(Work("a.json"), FixtureReport());
+  WriteReport(Work("a2.json"), FixtureReport());
+  json v = ToJson(FixtureReport("x", "Y"));
+  v["schema_version"] = 2;
+  std::ofstream(Work("v2.json")) << v.dump();
+  ExpectBadInput({"merge", "a.json", "a2.json", "--out", "m.json"}, "sigmoid/f64@baseline");
+  ExpectBadInput({"merge", "a.json", "v2.json", "--out", "m.json"}, "schema_version");
+  ExpectBadInput({"merge", "a.json", "--out", "no/dir/m.json"});
+  ExpectBadInput({"merge", "a.json"}, "--out");
+  ExpectBadInput({"merge", "a.json", "missing.json", "--out", "m.json"}, "missing.json");
+  // --html unwritable: refused before the merged JSON is written.
+  ExpectBadInput({"merge", "a.json", "--out", "m.json", "--html", "no/dir/m.html"});
+}
+
+// ---------------------------------------------------------------------------
+// run writes CSV and HTML next to the JSON and Markdown
+
+TEST_F(ReportCommands, RunWritesCsvAndHtml) {
+  const CliRun r = Actbench({"run", "--quick", "-a", "relu", "--out", "o", "--min-time", "0.01",
+                          "--benchmark_filter=/L1/"});
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(Work("o"))) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"report.csv", "report.html", "report.json", "report.md"}));
+  const Report rep = ReadReport(Work("o/report.json").string());
+  const std::string csv = ReadAll(Work("o/report.csv"));
+  EXPECT_EQ(static_cast<size_t>(std::count(csv.begin(), csv.end(), '\n')), rep.rows.size() + 1);
+  const std::string html = ReadAll(Work("o/report.html"));
+  EXPECT_NE(html.find("data-activation=\"relu\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"frontier\""), std::string::npos);
+  // The sweep's per-binade errors made it into the report.
+  for (const ReportRow& row : rep.rows) {
+    ASSERT_TRUE(row.accuracy.has_value());
+    EXPECT_EQ(row.accuracy->error.binade_max_ulp.size(), kBinadeCount) << row.label();
+  }
+  // pick reads the default report path of run.
+  const CliRun p = Actbench({"pick", "--max-ulp", "0.5", "--report", "o/report.json"});
+  EXPECT_EQ(p.status, 0) << p.Describe();
+  EXPECT_NE(p.out.find("| relu | relu/"), std::string::npos) << p.out;
+}
+
+}  // namespace
+}  // namespace actbench
