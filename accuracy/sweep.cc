@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 
+#include "accuracy/exhaustive.h"
 #include "accuracy/ulp.h"
 
 namespace actbench {
@@ -62,6 +63,7 @@ ErrorStats ScoreOutputs(const std::string& against, const std::vector<float>& in
   double sum = 0;
   size_t finite = 0;
   s.binade_max_ulp.assign(kBinadeCount, std::numeric_limits<double>::quiet_NaN());
+  s.histogram.assign(ErrorStats::kHistogramBins, 0);
   for (size_t i = 0; i < in.size(); ++i) {
     const float y = out[i];
     const RefValue& r = ref[i];
@@ -73,9 +75,11 @@ ErrorStats ScoreOutputs(const std::string& against, const std::vector<float>& in
     if (std::isnan(y) != std::isnan(r.rounded)) ++s.nan_mismatch;
     else if (!std::isnan(y) && std::isinf(y) != std::isinf(r.rounded)) ++s.inf_mismatch;
     s.max_ulp = std::max(s.max_ulp, ulp);
+    ++s.histogram[HistogramBin(ulp)];
     if (std::isfinite(ulp)) {
       sum += ulp;
       ++finite;
+      s.sum_ulp_q24 += QuantizeUlp(ulp);
     }
     s.max_ulp_distance = std::max(s.max_ulp_distance, UlpDistance(y, r.rounded));
     if (std::isfinite(y) && std::isfinite(r.exact)) {
@@ -90,6 +94,7 @@ ErrorStats ScoreOutputs(const std::string& against, const std::vector<float>& in
     if (ulp > 0) KeepWorst(s.worst, {in[i], y, r.rounded, ulp});
   }
   s.mean_ulp = finite ? sum / static_cast<double>(finite) : 0.0;
+  s.finite = finite;
   return s;
 }
 

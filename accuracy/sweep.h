@@ -38,6 +38,23 @@ struct ErrorStats {
   // NaN where the sweep had no input in that binade. Empty when not computed
   // (reports from before it existed).
   std::vector<double> binade_max_ulp;
+  // Exact sums, so that results of disjoint inputs combine to exactly what one
+  // run gives (reports/combine.h): inputs with a finite error, and the sum of
+  // their errors in units of 2^-24 ULP (each error rounded to that unit and
+  // capped at 2^64 ULP). mean_ulp is derived from these where they are kept.
+  size_t finite = 0;
+  unsigned __int128 sum_ulp_q24 = 0;
+  // Inputs per error bin: 0, (0, 0.5], (0.5, 1], (1, 2], (2, 4], (4, 16],
+  // (16, 256], more (infinite errors included). Empty when not computed.
+  std::vector<size_t> histogram;
+  static constexpr size_t kHistogramBins = 8;
+};
+
+// A range of float32 bit patterns, both ends included.
+struct BitRange {
+  uint32_t lo = 0, hi = 0;
+  uint64_t size() const { return uint64_t(hi) - lo + 1; }
+  bool operator==(const BitRange& o) const { return lo == o.lo && hi == o.hi; }
 };
 
 // Input binades for the error-versus-input view: sign x floor(log2|x|), the
@@ -68,6 +85,12 @@ struct AccuracyResult {
   bool promise_held = true;
   ContractResult contract;
   size_t inputs = 0;
+  // Exhaustive sweeps (accuracy/exhaustive.h): the bit-pattern ranges
+  // evaluated, sorted and disjoint (empty for the sampled sweep), and how many
+  // of those inputs' references of `error.against` needed the multiprecision
+  // fallback.
+  std::vector<BitRange> coverage;
+  size_t reference_fallbacks = 0;
 };
 
 // Scores outputs `out` for inputs `in` against reference values `ref`.

@@ -24,6 +24,8 @@
 
 #include "accuracy/inputs.h"
 #include "cli/report_commands.h"
+#include "cli/exhaustive_cli.h"
+#include "cli/report_commands.h"
 #include "accuracy/sweep.h"
 #include "bench/bench.h"
 #include "impls/variant.h"
@@ -208,6 +210,7 @@ struct Common {
   double min_time = 0.1;
   std::string out_dir = "out";
   std::string json_path;
+  ExhaustiveCli exhaustive;  // accuracy --exhaustive (cli/exhaustive_cli.h)
 };
 
 Report NewReport(const std::vector<VariantTarget>& rows, const Common& c, const std::string& command) {
@@ -346,6 +349,14 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
   // Everything that can be refused is refused before minutes of measuring.
   if (command == "run") CheckOutDirectory(c.out_dir);
   if (!c.json_path.empty()) CheckWritableFile("--json", c.json_path);
+  if (accuracy) {
+    BitRange probe;
+    try {
+      ResolveExhaustiveRange(c.exhaustive, &probe);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }
   if (bench) {
     BenchOptions probe;
     probe.benchmark_args = benchmark_args;
@@ -359,10 +370,14 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
   StopCleanlyOnSignals();
   const auto start = std::chrono::steady_clock::now();
   Report report = NewReport(rows, c, command);
-  if (accuracy) RunAccuracy(report.rows, rows, c.quick, report.config);
+  if (accuracy && c.exhaustive.enabled)
+    RunExhaustiveAccuracy(report, rows, c.exhaustive);
+  else if (accuracy)
+    RunAccuracy(report.rows, rows, c.quick, report.config);
   if (bench) RunBench(report.rows, rows, c.quick, c.min_time, benchmark_args, report.config);
   report.config["seconds"] = Seconds(start);
-  const std::string md = RenderMarkdown(report);
+  std::string md = RenderMarkdown(report);
+  if (c.exhaustive.enabled) md += ExhaustiveMarkdown(report);
   const std::string json = ToJson(report).dump(2) + "\n";
   if (command == "run") {
     EnsureDirectory(c.out_dir);
@@ -416,6 +431,16 @@ int Main(int argc, char** argv) {
     if (std::string(name) != "accuracy")
       cmd->add_option("--min-time", c.min_time, "Seconds per benchmark (default 0.1)")
           ->check(CLI::PositiveNumber);
+    if (std::string(name) == "accuracy") {
+      cmd->add_flag("--exhaustive", c.exhaustive.enabled,
+                    "Every float32 bit pattern (or --range / --shard of them) instead of the sample");
+      cmd->add_option("--range", c.exhaustive.range,
+                      "With --exhaustive: bit patterns LO HI, both included (hex 0x... or decimal)")
+          ->expected(2);
+      cmd->add_option("--shard", c.exhaustive.shard,
+                      "With --exhaustive: evaluate the I-th of N contiguous parts (1 <= I <= N)");
+      cmd->add_option("--threads", c.exhaustive.threads, "With --exhaustive: threads (default: all cores)");
+    }
     if (std::string(name) == "run")
       cmd->add_option("--out,-o", c.out_dir, "Directory for report.json, .md, .csv and .html (default out)");
     cmd->add_option("--json", c.json_path, "Also write the JSON report to this file");

@@ -10,6 +10,8 @@
 //   and type, and an error names the field's path in one line.
 #include "reports/report.h"
 
+#include "accuracy/exhaustive.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -119,20 +121,43 @@ json ToJson(const ErrorStats& e) {
   };
 }
 
+// Exhaustive-sweep fields (reports/combine.h); written when present.
+void PutExhaustiveStats(json& o, const ErrorStats& e) {
+  o["finite"] = e.finite;
+  o["sum_ulp"] = Double(static_cast<double>(static_cast<long double>(e.sum_ulp_q24) / 0x1p24L));
+  o["sum_ulp_q24"] = U128ToString(e.sum_ulp_q24);
+  if (!e.histogram.empty()) o["histogram"] = e.histogram;
+}
+
+json ToJsonWithSums(const ErrorStats& e) {
+  json o = ToJson(e);
+  PutExhaustiveStats(o, e);
+  return o;
+}
+
+json CoverageJson(const std::vector<BitRange>& v) {
+  json a = json::array();
+  for (const BitRange& b : v)
+    a.push_back({{"lo", fmt::format("0x{:08x}", b.lo)}, {"hi", fmt::format("0x{:08x}", b.hi)}});
+  return a;
+}
+
 json ToJson(const ContractResult& c) {
   return {{"pass", c.pass}, {"failures", c.failures}, {"examples", c.examples}};
 }
 
 json ToJson(const AccuracyResult& a) {
   json also = json::array();
-  for (const ErrorStats& e : a.also) also.push_back(ToJson(e));
+  for (const ErrorStats& e : a.also) also.push_back(ToJsonWithSums(e));
   return {
       {"inputs", a.inputs},
-      {"error", ToJson(a.error)},
+      {"error", ToJsonWithSums(a.error)},
       {"also", std::move(also)},
       {"max_ulp_in_domain", Double(a.max_ulp_in_domain)},
       {"promise_held", a.promise_held},
       {"contract", ToJson(a.contract)},
+      {"coverage", CoverageJson(a.coverage)},
+      {"reference_fallbacks", a.reference_fallbacks},
   };
 }
 
@@ -342,6 +367,26 @@ ErrorStats ErrorFromJson(const Node& n) {
                                                      : v.Number());
     }
   }
+  // Optional (absent in reports written before they existed): the exact sums
+  // and the histogram. Without them the sums are rebuilt from the mean.
+  if (n.Has("finite")) {
+    e.finite = n.Field("finite").Size();
+  } else {
+    e.finite = e.count - std::min(e.count, e.nan_mismatch + e.inf_mismatch);
+  }
+  if (n.Has("sum_ulp_q24")) {
+    const Node q = n.Field("sum_ulp_q24");
+    if (!U128FromString(q.String(), &e.sum_ulp_q24)) Fail(q.path(), "expected a decimal integer, found " + Shown(q.value()));
+  } else {
+    e.sum_ulp_q24 = static_cast<unsigned __int128>(static_cast<long double>(e.mean_ulp) *
+                                                   static_cast<long double>(e.finite) * 0x1p24L);
+  }
+  if (n.Has("histogram")) {
+    for (const Node& h : n.Field("histogram").Items()) e.histogram.push_back(h.Size());
+    if (e.histogram.size() != ErrorStats::kHistogramBins)
+      Fail(n.path() + ".histogram", "expected " + std::to_string(ErrorStats::kHistogramBins) + " bins, found " +
+                                        std::to_string(e.histogram.size()));
+  }
   return e;
 }
 
@@ -361,6 +406,22 @@ AccuracyResult AccuracyFromJson(const Node& n) {
   a.max_ulp_in_domain = n.Field("max_ulp_in_domain").Number();
   a.promise_held = n.Field("promise_held").Bool();
   a.contract = ContractFromJson(n.Field("contract"));
+  if (n.Has("coverage")) {  // optional: exhaustive sweeps only
+    for (const Node& c : n.Field("coverage").Items()) {
+      BitRange b;
+      for (auto [key, dst] : {std::pair<const char*, uint32_t*>{"lo", &b.lo}, {"hi", &b.hi}}) {
+        const Node f = c.Field(key);
+        const std::string t = f.String();
+        bool ok = t.size() == 10 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X');
+        for (size_t i = 2; ok && i < t.size(); ++i) ok = std::isxdigit(static_cast<unsigned char>(t[i])) != 0;
+        if (!ok) Fail(f.path(), "expected a bit pattern like \"0x3fc00000\", found " + Shown(f.value()));
+        *dst = static_cast<uint32_t>(std::stoul(t.substr(2), nullptr, 16));
+      }
+      if (b.lo > b.hi) Fail(c.path(), "lo is above hi");
+      a.coverage.push_back(b);
+    }
+  }
+  if (n.Has("reference_fallbacks")) a.reference_fallbacks = n.Field("reference_fallbacks").Size();
   return a;
 }
 

@@ -1,0 +1,457 @@
+#include "accuracy/exhaustive.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <set>
+#include <thread>
+
+#include "accuracy/fast_reference.h"
+#include "accuracy/ulp.h"
+
+namespace actbench {
+
+size_t HistogramBin(double ulp) {
+  return size_t(ulp > 0) + size_t(ulp > 0.5) + size_t(ulp > 1) + size_t(ulp > 2) + size_t(ulp > 4) +
+         size_t(ulp > 16) + size_t(ulp > 256);
+}
+
+unsigned __int128 QuantizeUlp(double ulp) {
+  if (ulp < 0x1p39) return static_cast<uint64_t>(ulp * 0x1p24 + 0.5);
+  if (ulp >= 0x1p64) return static_cast<unsigned __int128>(1) << 88;
+  return static_cast<unsigned __int128>(static_cast<uint64_t>(ulp)) << 24;
+}
+
+double MeanFromSums(const ErrorStats& s) {
+  if (s.finite == 0) return 0.0;
+  return static_cast<double>(static_cast<long double>(s.sum_ulp_q24) / 0x1p24L /
+                             static_cast<long double>(s.finite));
+}
+
+std::string U128ToString(unsigned __int128 v) {
+  if (v == 0) return "0";
+  std::string s;
+  while (v) {
+    s.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  }
+  return {s.rbegin(), s.rend()};
+}
+
+bool U128FromString(const std::string& s, unsigned __int128* v) {
+  if (s.empty() || s.size() > 39) return false;
+  unsigned __int128 r = 0;
+  const unsigned __int128 max = ~static_cast<unsigned __int128>(0);
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    const unsigned d = static_cast<unsigned>(c - '0');
+    if (r > (max - d) / 10) return false;
+    r = r * 10 + d;
+  }
+  *v = r;
+  return true;
+}
+
+bool ShardRange(uint32_t lo, uint32_t hi, uint64_t shard, uint64_t shards, BitRange* out) {
+  if (shards == 0 || shard == 0 || shard > shards || lo > hi) return false;
+  const uint64_t total = uint64_t(hi) - lo + 1;
+  // floor(total * k / shards) without overflow: total <= 2^32, shards < 2^32.
+  auto cut = [&](uint64_t k) {
+    const unsigned __int128 v = static_cast<unsigned __int128>(total) * k / shards;
+    return static_cast<uint64_t>(v);
+  };
+  const uint64_t b = cut(shard - 1), e = cut(shard);
+  if (e == b) return false;
+  out->lo = static_cast<uint32_t>(lo + b);
+  out->hi = static_cast<uint32_t>(lo + e - 1);
+  return true;
+}
+
+std::vector<BitRange> UnionRanges(std::vector<BitRange> r) {
+  std::sort(r.begin(), r.end(), [](const BitRange& a, const BitRange& b) { return a.lo < b.lo; });
+  std::vector<BitRange> out;
+  for (const BitRange& x : r) {
+    if (!out.empty() && uint64_t(x.lo) <= uint64_t(out.back().hi) + 1) {
+      out.back().hi = std::max(out.back().hi, x.hi);
+    } else {
+      out.push_back(x);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+constexpr size_t kChunk = size_t(1) << kExhaustiveChunkBits;
+constexpr size_t kContractExamples = 5;
+
+uint32_t BitsOf(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+float FloatOf(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+// 1/UlpOf(y), exactly (a power of two), from the bits of y.
+double InvUlpOf(double y) {
+  const double a = std::fabs(y);
+  if (a < 0x1p-126) return 0x1p149;
+  if (a >= static_cast<double>(std::numeric_limits<float>::max())) return 0x1p-104;
+  uint64_t b;
+  std::memcpy(&b, &a, sizeof b);
+  const int e = static_cast<int>((b >> 52) & 0x7ff) - 1023;
+  const uint64_t inv = static_cast<uint64_t>(1023 + 23 - e) << 52;
+  double d;
+  std::memcpy(&d, &inv, sizeof d);
+  return d;
+}
+
+// Largest first; equal errors by the smaller bit pattern: a total order, so
+// the worst list does not depend on the order inputs are seen in.
+bool Worse(const WorstInput& a, const WorstInput& b) {
+  if (a.ulp != b.ulp) return a.ulp > b.ulp;
+  return BitsOf(a.x) < BitsOf(b.x);
+}
+
+void KeepWorst(std::vector<WorstInput>& worst, const WorstInput& w) {
+  if (worst.size() == ErrorStats::kWorstKept && !Worse(w, worst.back())) return;
+  worst.insert(std::upper_bound(worst.begin(), worst.end(), w, Worse), w);
+  if (worst.size() > ErrorStats::kWorstKept) worst.pop_back();
+}
+
+// One activation's reference values for one chunk (the scored sub-range).
+struct RefChunk {
+  std::vector<double> exact, inv_ulp, inv_abs;
+  std::vector<float> rounded;
+  void Resize(size_t n) {
+    exact.resize(n);
+    inv_ulp.resize(n);
+    inv_abs.resize(n);
+    rounded.resize(n);
+  }
+};
+
+// Scores outputs y against ref for n inputs x; the chunk lies in one input
+// binade. Returns the chunk's max error.
+double ScoreChunk(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t n,
+                  size_t binade) {
+  double max_ulp = 0, max_abs = s.max_abs_err, max_rel = s.max_rel_err;
+  int64_t max_dist = s.max_ulp_distance;
+  size_t hist[ErrorStats::kHistogramBins] = {};
+  size_t finite = 0, nan_mm = 0, inf_mm = 0;
+  unsigned __int128 sum = 0;
+  double worst_cut = s.worst.size() == ErrorStats::kWorstKept ? s.worst.back().ulp : 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const float out = y[i], r = ref.rounded[i];
+    const double ex = ref.exact[i];
+    double ulp;
+    if (std::isfinite(out) && std::isfinite(r)) {
+      const double d = std::fabs(static_cast<double>(out) - ex);
+      ulp = d * ref.inv_ulp[i];
+      max_abs = std::max(max_abs, d);
+      max_rel = std::max(max_rel, d * ref.inv_abs[i]);
+      const int64_t dist = OrderedBits(out) - OrderedBits(r);
+      max_dist = std::max(max_dist, dist < 0 ? -dist : dist);
+    } else {
+      ulp = UlpError(out, ex, r);
+      if (std::isnan(out) != std::isnan(r))
+        ++nan_mm;
+      else if (!std::isnan(out) && std::isinf(out) != std::isinf(r))
+        ++inf_mm;
+      max_dist = std::max(max_dist, UlpDistance(out, r));
+      if (std::isfinite(out) && std::isfinite(ex)) {
+        const double d = std::fabs(static_cast<double>(out) - ex);
+        max_abs = std::max(max_abs, d);
+        if (ex != 0) max_rel = std::max(max_rel, d / std::fabs(ex));
+      }
+    }
+    ++hist[HistogramBin(ulp)];
+    if (ulp <= std::numeric_limits<double>::max()) {
+      ++finite;
+      sum += QuantizeUlp(ulp);
+    }
+    max_ulp = std::max(max_ulp, ulp);
+    if (ulp > 0 && ulp >= worst_cut) {
+      KeepWorst(s.worst, {x[i], out, r, ulp});
+      if (s.worst.size() == ErrorStats::kWorstKept) worst_cut = s.worst.back().ulp;
+    }
+  }
+  s.count += n;
+  s.max_ulp = std::max(s.max_ulp, max_ulp);
+  s.max_abs_err = max_abs;
+  s.max_rel_err = max_rel;
+  s.max_ulp_distance = max_dist;
+  s.nan_mismatch += nan_mm;
+  s.inf_mismatch += inf_mm;
+  s.finite += finite;
+  s.sum_ulp_q24 += sum;
+  for (size_t b = 0; b < ErrorStats::kHistogramBins; ++b) s.histogram[b] += hist[b];
+  if (binade < s.binade_max_ulp.size()) {
+    double& m = s.binade_max_ulp[binade];
+    if (std::isnan(m) || max_ulp > m) m = max_ulp;
+  }
+  return max_ulp;
+}
+
+void Finish(ErrorStats& s) {
+  s.mean_ulp = MeanFromSums(s);
+  s.above_0_5 = s.above_1 = s.above_2 = s.above_4 = 0;
+  for (size_t b = 2; b < s.histogram.size(); ++b) s.above_0_5 += s.histogram[b];
+  for (size_t b = 3; b < s.histogram.size(); ++b) s.above_1 += s.histogram[b];
+  for (size_t b = 4; b < s.histogram.size(); ++b) s.above_2 += s.histogram[b];
+  for (size_t b = 5; b < s.histogram.size(); ++b) s.above_4 += s.histogram[b];
+}
+
+ErrorStats EmptyStats(const std::string& against) {
+  ErrorStats s;
+  s.against = against;
+  s.histogram.assign(ErrorStats::kHistogramBins, 0);
+  s.binade_max_ulp.assign(kBinadeCount, std::numeric_limits<double>::quiet_NaN());
+  return s;
+}
+
+struct RowPlan {
+  const VariantTarget* vt;
+  Params params;
+  Act computes;
+  std::vector<Act> also;
+  const Activation* computes_act;
+  Range range;
+};
+
+// Per thread, per row.
+struct RowAcc {
+  AccuracyResult r;
+  std::vector<std::pair<uint32_t, std::string>> examples;  // by chunk start bits
+};
+
+}  // namespace
+
+// Merges `from` into `into` (same row, disjoint inputs). Exposed to
+// reports/combine.cc through CombineErrorStats below.
+void CombineErrorStatsInto(ErrorStats& into, const ErrorStats& from) {
+  into.count += from.count;
+  into.max_ulp = std::max(into.max_ulp, from.max_ulp);
+  into.max_ulp_distance = std::max(into.max_ulp_distance, from.max_ulp_distance);
+  into.max_abs_err = std::max(into.max_abs_err, from.max_abs_err);
+  into.max_rel_err = std::max(into.max_rel_err, from.max_rel_err);
+  into.above_0_5 += from.above_0_5;
+  into.above_1 += from.above_1;
+  into.above_2 += from.above_2;
+  into.above_4 += from.above_4;
+  into.nan_mismatch += from.nan_mismatch;
+  into.inf_mismatch += from.inf_mismatch;
+  for (const WorstInput& w : from.worst) KeepWorst(into.worst, w);
+  if (into.binade_max_ulp.empty()) {
+    into.binade_max_ulp = from.binade_max_ulp;
+  } else if (from.binade_max_ulp.size() == into.binade_max_ulp.size()) {
+    for (size_t b = 0; b < into.binade_max_ulp.size(); ++b) {
+      const double f = from.binade_max_ulp[b];
+      double& m = into.binade_max_ulp[b];
+      if (!std::isnan(f) && (std::isnan(m) || f > m)) m = f;
+    }
+  }
+  if (into.histogram.size() == from.histogram.size()) {
+    for (size_t b = 0; b < into.histogram.size(); ++b) into.histogram[b] += from.histogram[b];
+  } else {
+    into.histogram.clear();  // one side lacks it: unknown
+  }
+  into.finite += from.finite;
+  into.sum_ulp_q24 += from.sum_ulp_q24;
+  into.mean_ulp = MeanFromSums(into);
+}
+
+ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const ExhaustiveOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  ExhaustiveResult res;
+  std::vector<RowPlan> plans;
+  std::set<Act> acts;
+  for (const VariantTarget& vt : rows) {
+    RowPlan pl;
+    pl.vt = &vt;
+    pl.params = DefaultParams(GetActivation(vt.variant->activation));
+    pl.computes = vt.variant->computes;
+    pl.computes_act = &GetActivation(pl.computes);
+    if (vt.variant->activation != pl.computes) pl.also.push_back(vt.variant->activation);
+    if (const Activation* exact = FindActivation(pl.computes_act->approximates);
+        exact && exact->id != pl.computes && exact->id != vt.variant->activation)
+      pl.also.push_back(exact->id);
+    pl.range = OutputRange(*pl.computes_act, pl.params);
+    acts.insert(pl.computes);
+    for (Act a : pl.also) acts.insert(a);
+    plans.push_back(std::move(pl));
+  }
+  std::map<Act, Params> act_params;
+  for (Act a : acts) act_params[a] = DefaultParams(GetActivation(a));
+
+  const uint64_t c_lo = o.lo >> kExhaustiveChunkBits, c_hi = o.hi >> kExhaustiveChunkBits;
+  const uint64_t total = uint64_t(o.hi) - o.lo + 1;
+  std::atomic<uint64_t> next{c_lo}, done{0};
+  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<uint64_t>(threads, c_hi - c_lo + 1));
+
+  struct ThreadState {
+    std::vector<RowAcc> rows;
+    std::map<Act, uint64_t> fallbacks, inputs;
+    std::vector<BitRange> covered;
+  };
+  std::vector<ThreadState> states(threads);
+
+  auto worker = [&](ThreadState& st) {
+    st.rows.resize(plans.size());
+    for (size_t k = 0; k < plans.size(); ++k) {
+      AccuracyResult& r = st.rows[k].r;
+      r.error = EmptyStats(plans[k].computes_act->name);
+      for (Act a : plans[k].also) r.also.push_back(EmptyStats(GetActivation(a).name));
+    }
+    std::vector<float> block(kChunk), out(kChunk), tmp(kChunk);
+    std::map<Act, RefChunk> refs;
+    for (Act a : acts) refs[a].Resize(kChunk);
+    std::vector<float> in_v, out_v;
+    std::vector<RefValue> ref_v;
+    while (!(o.stop && o.stop->load(std::memory_order_relaxed))) {
+      const uint64_t c = next.fetch_add(1);
+      if (c > c_hi) break;
+      const uint32_t base = static_cast<uint32_t>(c << kExhaustiveChunkBits);
+      const uint32_t s = std::max(o.lo, base), e = std::min<uint32_t>(o.hi, base + (kChunk - 1));
+      const size_t off = s - base, n = size_t(e - s) + 1;
+      for (size_t i = 0; i < kChunk; ++i) block[i] = FloatOf(base + static_cast<uint32_t>(i));
+      const float* x = block.data() + off;
+      // One reference pass per activation. The index (PReLU channel) is the
+      // position in the aligned chunk, as the kernels see it.
+      for (Act a : acts) {
+        RefChunk& rc = refs[a];
+        const Params& p = act_params[a];
+        uint64_t fb = 0;
+        for (size_t i = 0; i < n; ++i) {
+          bool fell;
+          const RefValue v = ZivReference(a, x[i], p, off + i, &fell);
+          fb += fell;
+          rc.exact[i] = v.exact;
+          rc.rounded[i] = v.rounded;
+          rc.inv_ulp[i] = InvUlpOf(v.exact);
+          rc.inv_abs[i] = v.exact != 0 && std::isfinite(v.exact) ? 1.0 / std::fabs(v.exact) : 0.0;
+        }
+        st.fallbacks[a] += fb;
+        st.inputs[a] += n;
+      }
+      const uint32_t field = base >> 23;  // sign and exponent: one per chunk
+      const bool special_chunk = (field & 0xff) == 0xff;
+      const size_t binade = special_chunk ? kBinadeCount : BinadeIndex(x[0]);
+      const double x_first = x[0], x_last = x[n - 1];
+      const double x_min = std::min(x_first, x_last), x_max = std::max(x_first, x_last);
+      for (size_t k = 0; k < plans.size(); ++k) {
+        const RowPlan& pl = plans[k];
+        RowAcc& acc = st.rows[k];
+        pl.vt->kernel->fn(block.data(), out.data(), kChunk, pl.params);
+        const float* y = out.data() + off;
+        const double m = ScoreChunk(acc.r.error, x, y, refs[pl.computes], n, binade);
+        for (size_t j = 0; j < pl.also.size(); ++j)
+          ScoreChunk(acc.r.also[j], x, y, refs[pl.also[j]], n, binade);
+        // Promise domain: whole chunk inside, outside, or checked per input.
+        const Promise& pr = pl.vt->variant->promise;
+        if (!special_chunk) {
+          if (x_min >= pr.domain_lo && x_max <= pr.domain_hi) {
+            acc.r.max_ulp_in_domain = std::max(acc.r.max_ulp_in_domain, m);
+          } else if (!(x_max < pr.domain_lo || x_min > pr.domain_hi)) {
+            const RefChunk& rc = refs[pl.computes];
+            for (size_t i = 0; i < n; ++i)
+              if (x[i] >= pr.domain_lo && x[i] <= pr.domain_hi)
+                acc.r.max_ulp_in_domain =
+                    std::max(acc.r.max_ulp_in_domain, UlpError(y[i], rc.exact[i], rc.rounded[i]));
+          }
+        }
+        // Contract: a full check only where it can fail (non-finite inputs,
+        // a NaN output, or an output outside the range).
+        bool suspect = special_chunk;
+        for (size_t i = 0; i < n && !suspect; ++i) {
+          const double v = y[i];
+          suspect = !(v >= pl.range.lo && v <= pl.range.hi);
+        }
+        if (suspect) {
+          in_v.assign(x, x + n);
+          out_v.assign(y, y + n);
+          const RefChunk& rc = refs[pl.computes];
+          ref_v.resize(n);
+          for (size_t i = 0; i < n; ++i) ref_v[i] = {rc.exact[i], rc.rounded[i]};
+          const ContractResult cr = CheckContract(*pl.computes_act, pl.params, in_v, out_v, ref_v);
+          acc.r.contract.failures += cr.failures;
+          for (const std::string& ex : cr.examples) acc.examples.emplace_back(s, ex);
+          std::stable_sort(acc.examples.begin(), acc.examples.end(),
+                           [](const auto& a, const auto& b) { return a.first < b.first; });
+          if (acc.examples.size() > kContractExamples) acc.examples.resize(kContractExamples);
+        }
+      }
+      st.covered.push_back({s, e});
+      done.fetch_add(n, std::memory_order_relaxed);
+    }
+  };
+
+  std::vector<std::thread> pool;
+  std::atomic<unsigned> running{threads};
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      worker(states[t]);
+      running.fetch_sub(1);
+    });
+  auto last = std::chrono::steady_clock::now();
+  while (running.load() > 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (o.progress && std::chrono::steady_clock::now() - last > std::chrono::milliseconds(250)) {
+      last = std::chrono::steady_clock::now();
+      o.progress(done.load(), total);
+    }
+  }
+  for (auto& th : pool) th.join();
+  if (o.progress) o.progress(done.load(), total);
+
+  // Combine the threads (every combination is order-independent).
+  res.rows.resize(plans.size());
+  for (size_t k = 0; k < plans.size(); ++k) {
+    AccuracyResult& r = res.rows[k];
+    r.error = EmptyStats(plans[k].computes_act->name);
+    for (Act a : plans[k].also) r.also.push_back(EmptyStats(GetActivation(a).name));
+    std::vector<std::pair<uint32_t, std::string>> examples;
+    for (ThreadState& st : states) {
+      if (st.rows.empty()) continue;
+      const AccuracyResult& f = st.rows[k].r;
+      CombineErrorStatsInto(r.error, f.error);
+      for (size_t j = 0; j < r.also.size(); ++j) CombineErrorStatsInto(r.also[j], f.also[j]);
+      r.max_ulp_in_domain = std::max(r.max_ulp_in_domain, f.max_ulp_in_domain);
+      r.contract.failures += f.contract.failures;
+      examples.insert(examples.end(), st.rows[k].examples.begin(), st.rows[k].examples.end());
+    }
+    std::stable_sort(examples.begin(), examples.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 0; i < examples.size() && i < kContractExamples; ++i)
+      r.contract.examples.push_back(examples[i].second);
+    r.contract.pass = r.contract.failures == 0;
+    Finish(r.error);
+    for (ErrorStats& a : r.also) Finish(a);
+    r.promise_held = r.max_ulp_in_domain <= plans[k].vt->promised_ulp();
+  }
+  std::vector<BitRange> covered;
+  for (ThreadState& st : states) {
+    covered.insert(covered.end(), st.covered.begin(), st.covered.end());
+    for (auto& [a, v] : st.fallbacks) res.reference_fallbacks[a] += v;
+    for (auto& [a, v] : st.inputs) res.reference_inputs[a] += v;
+  }
+  res.coverage = UnionRanges(covered);
+  for (const BitRange& b : res.coverage) res.inputs += b.size();
+  for (size_t k = 0; k < plans.size(); ++k) {
+    res.rows[k].inputs = res.inputs;
+    res.rows[k].coverage = res.coverage;
+    res.rows[k].reference_fallbacks = res.reference_fallbacks[plans[k].computes];
+  }
+  res.interrupted = res.inputs < total;
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return res;
+}
+
+}  // namespace actbench

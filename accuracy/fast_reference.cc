@@ -1,0 +1,364 @@
+// The double-precision reference with a decision test; see fast_reference.h
+// and docs/exhaustive.md.
+//
+// What is relied on: glibc's double exp, expm1, log1p, tanh, erf and erfc are
+// within a few ULP of double (glibc's published bounds: <= 2 ULP, erfc <= 5),
+// i.e. relative errors below 2^-50. Every formula below adds at most a few
+// roundings of 2^-53 each and no cancellation (the stable forms of
+// impls/scalar/scalar_math.h, split as a + b where a is exact), so the value is
+// declared accurate to 2^-48 relative (2^-46 for gelu, whose erfc carries the
+// largest published error): a factor 4 to 16 of margin over the sum of the
+// published bounds. The exhaustive tests check the bound against MPFR.
+#include "accuracy/fast_reference.h"
+
+#include <cmath>
+#include <limits>
+
+#include "accuracy/ulp.h"
+
+namespace actbench {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kRel = 0x1p-48;      // relative bound of most double paths
+constexpr double kRelErfc = 0x1p-46;  // gelu (erfc)
+
+struct DD {
+  double hi, lo;
+};
+
+DD TwoSum(double a, double b) {
+  const double s = a + b;
+  const double bb = s - a;
+  return {s, (a - (s - bb)) + (b - bb)};
+}
+
+DD TwoProd(double a, double b) {
+  const double p = a * b;
+  return {p, std::fma(a, b, -p)};
+}
+
+DD Mul(DD a, double b) {  // relative error ~2^-104
+  const DD p = TwoProd(a.hi, b);
+  return TwoSum(p.hi, p.lo + a.lo * b);
+}
+
+DD Mul(DD a, DD b) {
+  const DD p = TwoProd(a.hi, b.hi);
+  return TwoSum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+}
+
+DD Add(DD a, DD b) {  // same-sign operands only (no cancellation)
+  const DD s = TwoSum(a.hi, b.hi);
+  return TwoSum(s.hi, s.lo + a.lo + b.lo);
+}
+
+// 1/sqrt(2), 2 sqrt(2/pi), 0.044715 * 2 sqrt(2/pi) as double-doubles, and
+// 2/sqrt(pi) (from MPFR at 300 bits).
+constexpr DD kInvSqrt2 = {0x1.6a09e667f3bcdp-1, -0x1.bdd3413b26456p-55};
+constexpr DD kA = {0x1.9884533d43651p+0, -0x1.cbc0d30ebfd15p-54};
+constexpr DD kB = {0x1.2444f2a4d8b4bp-4, -0x1.6c843a29d1c7p-61};
+constexpr double kTwoOverSqrtPi = 0x1.20dd750429b6dp+0;
+
+// The decision test. The exact value f lies in [a + b - err, a + b + err].
+// Decides the correctly rounded float of f and a double in f's float binade,
+// or returns false.
+bool Decide(double a, double b, double err, RefValue* out) {
+  if (!std::isfinite(a) || !std::isfinite(b) || !std::isfinite(err)) return false;
+  const DD s = b == 0 ? DD{a, 0.0} : TwoSum(a, b);  // a + b exactly (keeping a's zero sign)
+  const double hi = s.hi, lo = s.lo;
+  // Inflated so that the roundings of the two sums below stay inside it; the
+  // absolute floor covers results that underflow in double (a subnormal
+  // double has an absolute error up to 2^-1075 per operation).
+  const double e = err * (1 + 0x1p-30) + 0x1p-1060;
+
+  // Rounding. The candidate is the rounding of hi nudged one double toward
+  // lo (no midpoint lies strictly between hi and its neighbour, so this is
+  // the rounding of hi + lo unless hi + lo is a midpoint). f must then lie
+  // strictly between the midpoints (doubles) around the candidate, tested as
+  // signs of (hi - edge) + (lo -+ e): hi - edge is exact when they are close.
+  const double hn = lo > 0 ? std::nextafter(hi, kInf) : (lo < 0 ? std::nextafter(hi, -kInf) : hi);
+  const float rounded = static_cast<float>(hn);
+  constexpr double kOverflow = static_cast<double>(std::numeric_limits<float>::max()) + 0x1p103;
+  const double e2 = e + std::fabs(lo) * 0x1p-50;  // covers the rounding of lo -+ e
+  if (std::isinf(rounded)) {
+    const double edge = rounded > 0 ? kOverflow : -kOverflow;
+    if (!(rounded > 0 ? (hi - edge) + (lo - e2) > 0 : (hi - edge) + (lo + e2) < 0)) return false;
+  } else {
+    const float up = std::nextafter(rounded, std::numeric_limits<float>::infinity());
+    const float dn = std::nextafter(rounded, -std::numeric_limits<float>::infinity());
+    const double up_edge = std::isinf(up) ? kOverflow : (static_cast<double>(rounded) + up) / 2;
+    const double dn_edge = std::isinf(dn) ? -kOverflow : (static_cast<double>(rounded) + dn) / 2;
+    if (!((hi - up_edge) + (lo + e2) < 0) || !((hi - dn_edge) + (lo - e2) > 0)) return false;
+  }
+
+  // Binade: |f| = |hi| + o + (error within e).
+  const double ah = std::fabs(hi);
+  const double o = hi < 0 ? -lo : lo;
+  int ex;
+  const bool power_of_two = ah != 0 && std::frexp(ah, &ex) == 0.5;
+  double rep;
+  if (power_of_two) {
+    const double below = std::nextafter(ah, 0.0);
+    // Reference() works at 200 bits: a value within 2^-200 (relative) of a
+    // power of two is rounded to it there, and its exact double is then the
+    // power of two itself. Match that; between 2^-206 and 2^-196 leave it to
+    // the fallback. Signs of o -+ e are exact (a rounded sum is zero or of
+    // the right sign).
+    if (std::fabs(o) + e <= 0x1p-206 * ah)
+      rep = ah;
+    else if (o - e >= 0)
+      rep = ah;
+    else if (o + e < 0 && -(o + e) > 0x1p-196 * ah)
+      rep = below;  // just below a power of two: the lower binade (as RNDZ gives)
+    else if (UlpOf(below) == UlpOf(ah))
+      rep = ah;
+    else
+      return false;
+  } else {
+    rep = ah;
+    bool same = false;
+    if (ah != 0) {
+      // Inside [2^k, 2^(k+1)): the distances to both ends are exact doubles.
+      const int k = std::ilogb(ah);
+      const double p_dn = std::ldexp(1.0, k), p_up = std::ldexp(1.0, k + 1);
+      same = o + e2 < p_up - ah && o - e2 > p_dn - ah;
+    }
+    if (!same) {  // ulp is also constant below 2^-126 and above the largest float
+      const double t = std::fabs(lo) + e2;
+      const double m_lo = ah - t <= 0 ? 0.0 : std::nextafter(ah - t, 0.0);
+      const double m_hi = std::nextafter(ah + t, kInf);
+      if (UlpOf(m_lo) != UlpOf(m_hi)) return false;
+    }
+  }
+  out->exact = std::signbit(hi) ? -rep : rep;
+  out->rounded = rounded;
+  return true;
+}
+
+// f = A + dir * delta with 0 < delta < 2^-1000 |A|, A a float: rounds to A.
+// Reference() works at 200 bits, where f rounds to A itself, so A is also the
+// exact double it gives (and the binade, when A is a power of two).
+RefValue Toward(double A, int dir) {
+  if (A == 0) return {dir < 0 ? -0.0 : 0.0, dir < 0 ? -0.0f : 0.0f};
+  return {A, static_cast<float>(A)};
+}
+
+RefValue ExactValue(double v) { return {v, static_cast<float>(v)}; }  // v exact in double
+
+bool Relative(double y, double rel, RefValue* out) { return Decide(y, 0.0, std::fabs(y) * rel, out); }
+bool Split(double a, double b, double rel, RefValue* out) {
+  return Decide(a, b, std::fabs(b) * rel, out);
+}
+
+bool Elu(double x, const Params& p, RefValue* out) {
+  const double alpha = p.alpha;
+  if (!(alpha > 0) || !std::isfinite(alpha)) return false;
+  if (x > 0) return *out = ExactValue(x), true;
+  if (x == 0) return *out = ExactValue(alpha * x), true;  // -0 * alpha: -0
+  if (x < -700) return *out = Toward(-alpha, +1), true;
+  if (x < -1) return Split(-alpha, alpha * std::exp(x), kRel, out);  // alpha (e^x - 1)
+  return Relative(alpha * std::expm1(x), kRel, out);
+}
+
+bool Sigmoid(double x, RefValue* out) {
+  if (std::fabs(x) < 1) return Split(0.5, 0.5 * std::tanh(x / 2), kRel, out);  // 1/2 + tanh(x/2)/2
+  if (x >= 0) {
+    if (x > 700) return *out = Toward(1.0, -1), true;
+    const double e = std::exp(-x);
+    return Split(1.0, -e / (1 + e), kRel, out);  // 1 - e/(1+e)
+  }
+  const double e = std::exp(x);
+  return Relative(e / (1 + e), kRel, out);
+}
+
+bool Tanh(double x, RefValue* out) {
+  const double ax = std::fabs(x), s = x < 0 ? -1.0 : 1.0;
+  if (ax < 0x1p-20) {
+    // x - x^3/3 + 2x^5/15: the x^5 term is below 2^-38 of the cubic one.
+    const double b = -(x * x * x) / 3;
+    return Decide(x, b, std::fabs(b) * 0x1p-36, out);
+  }
+  if (ax < 0.55) return Relative(std::tanh(x), kRel, out);
+  if (ax > 350) return *out = Toward(s, x < 0 ? +1 : -1), true;
+  const double e = std::exp(-2 * ax);
+  return Split(s, -s * (2 * e / (1 + e)), kRel, out);  // s (1 - 2e/(1+e))
+}
+
+// erfc(t) for t = hi + lo, lo tiny: erfc(hi) - lo * 2/sqrt(pi) * exp(-hi^2).
+double ErfcDD(DD t) { return std::erfc(t.hi) - t.lo * kTwoOverSqrtPi * std::exp(-t.hi * t.hi); }
+
+bool Gelu(double x, RefValue* out) {
+  if (x >= 1) {
+    if (x > 38) return *out = Toward(x, -1), true;  // x Phi(x), 1 - Phi(x) < 2^-1000
+    const DD t = Mul(kInvSqrt2, x);
+    return Split(x, -(x / 2) * ErfcDD(t), kRelErfc, out);  // x - x/2 erfc(x/sqrt2)
+  }
+  if (x > -1) {
+    // x/2 + x/2 erf(x/sqrt2): the first term exact, the second relative.
+    return Split(x / 2, (x / 2) * std::erf(x * kInvSqrt2.hi), kRelErfc, out);
+  }
+  const DD t = Mul(kInvSqrt2, -x);
+  return Relative((x / 2) * ErfcDD(t), kRelErfc, out);
+}
+
+bool GeluTanh(double x, RefValue* out) {
+  // z = 2u = x (a + b x^2) as a double-double (x^2 is exact).
+  const DD z = Add(Mul(kA, x), Mul(kB, TwoProd(x * x, x)));
+  if (std::fabs(x) < 1) {
+    // x sigmoid(z) = x/2 + x/2 tanh(z/2); z's rounding costs 2^-53 relative.
+    return Split(x / 2, (x / 2) * std::tanh(z.hi / 2), kRel, out);
+  }
+  if (x >= 1) {
+    if (z.hi > 700) return *out = Toward(x, -1), true;
+    // x - x sigmoid(-z); sigmoid(-hi - lo) = s (1 - lo sigmoid(hi)).
+    const double e = std::exp(-z.hi), s = e / (1 + e);
+    return Split(x, -x * (s * (1 - z.lo * (1 - s))), kRel, out);
+  }
+  const double e = std::exp(z.hi), s = e / (1 + e);
+  if (s == 0) return Relative(x * s, kRel, out);  // -0 (z.lo may be huge here)
+  return Relative(x * (s * (1 + z.lo * (1 - s))), kRel, out);
+}
+
+// x sigmoid(k x) for k > 0 (silu: k = 1; gelu_sigmoid: k = 1.702f; k x is
+// exact in double).
+bool XSigmoid(double x, double k, RefValue* out) {
+  const double z = k * x;
+  if (std::fabs(x) < 1) return Split(x / 2, (x / 2) * std::tanh(z / 2), kRel, out);
+  if (x >= 1) {
+    if (z > 700) return *out = Toward(x, -1), true;
+    const double e = std::exp(-z);
+    return Split(x, -x * (e / (1 + e)), kRel, out);
+  }
+  const double e = std::exp(z);
+  return Relative(x * (e / (1 + e)), kRel, out);
+}
+
+bool Mish(double x, RefValue* out) {
+  if (x >= 1) {
+    if (x > 350) return *out = Toward(x, -1), true;
+    // x n/(n+2) = x - x 2/(n+2), 2/(n+2) = 2e^2/(1 + 2e + 2e^2) with e = e^-x.
+    const double e = std::exp(-x);
+    return Split(x, -x * (2 * e * e / (1 + 2 * e + 2 * e * e)), kRel, out);
+  }
+  const double e = std::exp(x), n = e * (e + 2);
+  return Relative(x * (n / (n + 2)), kRel, out);
+}
+
+bool Softplus(double x, const Params& p, RefValue* out) {
+  const double beta = p.beta, thr = p.threshold;
+  if (!(beta > 0) || !std::isfinite(beta) || std::isnan(thr)) return false;
+  const double z = beta * x;  // exact: a product of two floats
+  if (z > thr) return *out = ExactValue(x), true;
+  if (z > 0) {
+    if (z > 700) return *out = Toward(x, +1), true;
+    return Split(x, std::log1p(std::exp(-z)) / beta, kRel, out);  // x + log1p(e^-z)/beta
+  }
+  return Relative(std::log1p(std::exp(z)) / beta, kRel, out);
+}
+
+bool HardSigmoid(double x, RefValue* out) {
+  if (x <= -3) return *out = ExactValue(0.0), true;
+  if (x >= 3) return *out = ExactValue(1.0), true;
+  if (x >= -1) {
+    const double b = x / 6;  // (x + 3)/6 = 1/2 + x/6; one rounding, f >= 1/3
+    return Decide(0.5, b, std::fabs(b) * 0x1p-52, out);
+  }
+  // Near -3, 1/2 + x/6 cancels: (x + 3)/6 as a double-double instead.
+  const DD s = TwoSum(x, 3.0);
+  const double q = s.hi / 6, rem = std::fma(-q, 6.0, s.hi);  // exact remainder
+  const double q_lo = (rem + s.lo) / 6;
+  return Decide(q, q_lo, std::fabs(q_lo) * 0x1p-50 + std::fabs(q) * 0x1p-100, out);
+}
+
+bool HardSwish(double x, RefValue* out) {
+  if (x <= -3) return *out = ExactValue(-0.0), true;  // x * 0: -0
+  if (x >= 3) return *out = ExactValue(x), true;
+  if (x == 0) return *out = ExactValue(x), true;
+  if (std::fabs(x) < 1) {
+    const double b = (x * x) / 6;  // x (x + 3)/6 = x/2 + x^2/6; x^2 exact
+    return Decide(x / 2, b, b * 0x1p-52, out);
+  }
+  // x (x + 3) as a double-double (it cancels near -3), then / 6.
+  const DD s = TwoSum(x, 3.0);
+  const DD pr = TwoProd(x, s.hi);
+  const double p_lo = pr.lo + x * s.lo;
+  const double q = pr.hi / 6, rem = std::fma(-q, 6.0, pr.hi);
+  const double q_lo = (rem + p_lo) / 6;
+  return Decide(q, q_lo, std::fabs(q_lo) * 0x1p-50 + std::fabs(q) * 0x1p-100, out);
+}
+
+}  // namespace
+
+double FastRelativeBound(Act act) { return act == Act::kGelu ? kRelErfc : kRel; }
+
+bool FastReference(Act act, float xf, const Params& p, size_t index, RefValue* out) {
+  if (!std::isfinite(xf)) {
+    *out = Reference(act, xf, p, index);  // NaN and the limits: no multiprecision
+    return true;
+  }
+  const double x = xf;
+  if (xf == 0) {  // exact values, signs of zero as Reference() gives them
+    switch (act) {
+      case Act::kSigmoid:
+      case Act::kHardSigmoid:
+        *out = ExactValue(0.5);
+        return true;
+      case Act::kTanh:
+      case Act::kGelu:
+      case Act::kGeluTanh:
+      case Act::kSilu:
+      case Act::kGeluSigmoid:
+      case Act::kHardSwish:
+        *out = ExactValue(x);
+        return true;
+      default:
+        break;
+    }
+  }
+  switch (act) {
+    case Act::kRelu:
+      *out = ExactValue(xf < 0 ? 0.0 : x);
+      return true;
+    case Act::kLeakyRelu:
+    case Act::kPrelu: {
+      if (act == Act::kPrelu && p.channels == 0) return false;
+      const double slope = act == Act::kPrelu ? p.slopes[index % p.channels] : p.alpha;
+      *out = ExactValue(xf < 0 ? slope * x : x);  // 24 x 24 bits: exact in double
+      return true;
+    }
+    case Act::kElu:
+      return Elu(x, p, out);
+    case Act::kSigmoid:
+      return Sigmoid(x, out);
+    case Act::kTanh:
+      return Tanh(x, out);
+    case Act::kGelu:
+      return Gelu(x, out);
+    case Act::kGeluTanh:
+      return GeluTanh(x, out);
+    case Act::kSilu:
+      return XSigmoid(x, 1.0, out);
+    case Act::kGeluSigmoid:
+      return XSigmoid(x, static_cast<double>(1.702f), out);
+    case Act::kMish:
+      return Mish(x, out);
+    case Act::kSoftplus:
+      return Softplus(x, p, out);
+    case Act::kHardSigmoid:
+      return HardSigmoid(x, out);
+    case Act::kHardSwish:
+      return HardSwish(x, out);
+    default:
+      return false;  // an activation without a double path: always the fallback
+  }
+}
+
+RefValue ZivReference(Act act, float x, const Params& p, size_t index, bool* fell_back) {
+  RefValue r;
+  *fell_back = !FastReference(act, x, p, index, &r);
+  if (*fell_back) r = Reference(act, x, p, index);
+  return r;
+}
+
+}  // namespace actbench

@@ -1,0 +1,34 @@
+// A fast reference for exhaustive sweeps: each activation in double (with
+// double-double steps where a rounding would be amplified), with a stated
+// error bound; when the bound cannot decide the correctly rounded float (the
+// value is too close to a midpoint between two floats) or the float binade of
+// the exact value (too close to a power of two), the input falls back to the
+// multiprecision Reference() (Ziv's strategy). docs/exhaustive.md has the
+// bounds per activation and what they rely on.
+#pragma once
+
+#include <cstddef>
+
+#include "accuracy/reference.h"
+#include "impls/activation.h"
+
+namespace actbench {
+
+// The double path. Returns true and fills *out when it decided the result:
+// out->rounded is then the correctly rounded float (bit for bit what
+// Reference() gives, sign of zero included) and out->exact a double in the
+// same float binade as the exact value, within 2^-24 ULP of Reference()'s
+// exact (it is not always the truncated double Reference() gives, but the
+// real-valued ULP errors computed from the two differ by less than 1e-6).
+// Returns false when it cannot decide, or when the parameters are outside
+// what the double path handles (then every input falls back).
+bool FastReference(Act act, float x, const Params& p, size_t index, RefValue* out);
+
+// Ziv's strategy: FastReference(), else Reference(). *fell_back tells which.
+RefValue ZivReference(Act act, float x, const Params& p, size_t index, bool* fell_back);
+
+// The relative error bound the double path assumes for act's computed value
+// (before the decision test): 2^-48 for most activations, 2^-46 for gelu.
+double FastRelativeBound(Act act);
+
+}  // namespace actbench

@@ -1,0 +1,350 @@
+// The exhaustive sweep: the double-precision reference against the
+// multiprecision one on more than 10^7 inputs, the Ziv fallback on
+// constructed near-midpoint inputs, shards combining to exactly one run, a
+// clean stop, and the CLI's refusals.
+#include "accuracy/exhaustive.h"
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "accuracy/fast_reference.h"
+#include "accuracy/ulp.h"
+#include "reports/combine.h"
+#include "reports/report.h"
+
+namespace actbench {
+namespace {
+
+uint32_t Bits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+float Float(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+bool SameFloat(float a, float b) { return (std::isnan(a) && std::isnan(b)) || Bits(a) == Bits(b); }
+
+struct Tally {
+  uint64_t compared = 0, decided = 0, mismatches = 0;
+  std::string first_mismatch;
+};
+
+// Checks a decided fast value against Reference(): the same correctly rounded
+// float, bit for bit, and an exact value in the same float binade whose ULP
+// error differs by < 1e-6.
+bool Agrees(const RefValue& fast, const RefValue& ref, std::string* why) {
+  if (!SameFloat(fast.rounded, ref.rounded)) {
+    *why = "rounded " + std::to_string(fast.rounded) + " vs " + std::to_string(ref.rounded);
+    return false;
+  }
+  if (std::isnan(ref.exact) || std::isinf(ref.exact)) return std::isnan(ref.exact) ? std::isnan(fast.exact) : fast.exact == ref.exact;
+  if (UlpOf(fast.exact) != UlpOf(ref.exact)) {
+    *why = "binade differs";
+    return false;
+  }
+  const double d = std::fabs(fast.exact - ref.exact) / UlpOf(ref.exact);
+  if (!(d < 1e-6)) {
+    *why = "exact differs by " + std::to_string(d) + " ULP";
+    return false;
+  }
+  return true;
+}
+
+void Check(Act a, const std::vector<uint32_t>& bits, const Params& p, Tally* t) {
+  for (size_t i = 0; i < bits.size(); ++i) {
+    const float x = Float(bits[i]);
+    RefValue fast;
+    const bool decided = FastReference(a, x, p, i, &fast);
+    ++t->compared;
+    if (!decided) continue;
+    ++t->decided;
+    const RefValue ref = Reference(a, x, p, i);
+    std::string why;
+    if (!Agrees(fast, ref, &why)) {
+      if (t->mismatches++ == 0) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%s(%a = 0x%08x): ", GetActivation(a).name, static_cast<double>(x), bits[i]);
+        t->first_mismatch = buf + why;
+      }
+    }
+  }
+}
+
+// > 10^7 inputs over all activations: random bit patterns plus dense runs of
+// consecutive patterns where the functions bend, saturate or underflow.
+TEST(FastReference, AgreesWithMultiprecisionOnTenMillionInputs) {
+  const float starts[] = {0.0f,  -0.0f, 1e-30f, -1e-30f, 1e-8f,  -1e-8f, 0.3f,   -0.3f,  1.0f,  -1.0f,
+                          2.9f,  -3.0f, 8.8f,   -5.5f,   16.6f,  -17.f,  20.0f,  -38.f,  -88.f, -103.f,
+                          38.0f, 350.f, 9.0f,   -9.0f,   0.55f,  -0.55f, -2.999f, -1.0e-3f};
+  constexpr size_t kRandom = 380000, kRun = 14000;
+  uint64_t total = 0;
+  std::vector<std::thread> pool;
+  std::vector<Tally> tallies(Activations().size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t k; (k = next.fetch_add(1)) < Activations().size();) {
+      const Activation& a = Activations()[k];
+      std::vector<uint32_t> bits;
+      std::mt19937 rng(1000 + static_cast<unsigned>(k));
+      for (size_t i = 0; i < kRandom; ++i) bits.push_back(static_cast<uint32_t>(rng()));
+      for (float s : starts)
+        for (uint32_t j = 0; j < kRun; ++j) bits.push_back(Bits(s) + j);
+      Check(a.id, bits, DefaultParams(a), &tallies[k]);
+    }
+  };
+  for (int t = 0; t < 2; ++t) pool.emplace_back(work);
+  for (auto& th : pool) th.join();
+  for (size_t k = 0; k < tallies.size(); ++k) {
+    SCOPED_TRACE(Activations()[k].name);
+    const Tally& t = tallies[k];
+    total += t.compared;
+    EXPECT_EQ(t.mismatches, 0u) << Activations()[k].name << ": " << t.first_mismatch;
+    // The fallback is rare: at least 99% decided by the double path, even on
+    // these inputs (the dense runs hold many exact hard_sigmoid ties, which
+    // always fall back).
+    EXPECT_GT(static_cast<double>(t.decided), 0.99 * static_cast<double>(t.compared))
+        << Activations()[k].name;
+  }
+  EXPECT_GE(total, 10000000u);
+}
+
+// hard_sigmoid(x) = 1/2 + x/6 is exactly a midpoint between two floats for
+// x = 3 (2j + 1) 2^-24 (x < 0: 2^-25): no error bound can decide it, so the double path must
+// refuse and the fallback give MPFR's ties-to-even result.
+TEST(FastReference, FallsBackOnExactTies) {
+  const Params p = DefaultParams(GetActivation(Act::kHardSigmoid));
+  uint64_t fallbacks = 0;
+  for (uint32_t j = 0; j < 20000; ++j) {
+    for (float sign : {1.0f, -1.0f}) {
+      // Above 1/2 floats are 2^-24 apart, below 2^-25.
+      const float x = sign * static_cast<float>(3 * (2 * j + 1)) * (sign > 0 ? 0x1p-24f : 0x1p-25f);
+      RefValue fast;
+      EXPECT_FALSE(FastReference(Act::kHardSigmoid, x, p, 0, &fast)) << x;
+      bool fell = false;
+      const RefValue z = ZivReference(Act::kHardSigmoid, x, p, 0, &fell);
+      fallbacks += fell;
+      const RefValue r = Reference(Act::kHardSigmoid, x, p, 0);
+      ASSERT_TRUE(SameFloat(z.rounded, r.rounded)) << x;
+      ASSERT_EQ(z.exact, r.exact) << x;
+    }
+  }
+  EXPECT_EQ(fallbacks, 40000u);
+}
+
+// Inputs whose value lies within 2^-40 (relative) of a midpoint, found by
+// searching runs of consecutive patterns: Ziv's result equals MPFR's on every
+// one, and the double path decides most of them (its bound is 2^-48).
+TEST(FastReference, NearMidpointsMatchMultiprecision) {
+  uint64_t near = 0, fell_total = 0;
+  for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu, Act::kGeluTanh, Act::kSilu, Act::kMish,
+                Act::kSoftplus, Act::kElu}) {
+    SCOPED_TRACE(GetActivation(a).name);
+    const Params p = DefaultParams(GetActivation(a));
+    for (float start : {0.75f, -2.5f, 6.0f}) {
+      for (uint32_t j = 0; j < (1u << 17); ++j) {
+        const float x = Float(Bits(start) + j);
+        RefValue v;
+        if (!FastReference(a, x, p, 0, &v) || !std::isfinite(v.rounded) || v.rounded == 0) {
+          bool fell;
+          ZivReference(a, x, p, 0, &fell);
+          if (fell) {
+            ++fell_total;
+            ++near;
+            const RefValue z = ZivReference(a, x, p, 0, &fell);
+            const RefValue r = Reference(a, x, p, 0);
+            EXPECT_TRUE(SameFloat(z.rounded, r.rounded));
+          }
+          continue;
+        }
+        // Distance of the value to the nearest midpoint, relative.
+        const double f = v.exact, r = v.rounded;
+        const double up = std::nextafter(v.rounded, INFINITY), dn = std::nextafter(v.rounded, -INFINITY);
+        const double dist = std::min(std::fabs(f - (r + up) / 2), std::fabs(f - (r + dn) / 2));
+        if (dist > 0x1p-40 * std::fabs(f)) continue;
+        ++near;
+        bool fell;
+        const RefValue z = ZivReference(a, x, p, 0, &fell);
+        fell_total += fell;
+        const RefValue ref = Reference(a, x, p, 0);
+        std::string why;
+        EXPECT_TRUE(Agrees(z, ref, &why)) << x << ": " << why;
+      }
+    }
+  }
+  EXPECT_GT(near, 20u);  // about 2^-16 of all inputs lie that close
+}
+
+TEST(ShardRange, PartitionsTheRangeExactly) {
+  for (uint64_t n : {1u, 2u, 3u, 7u, 64u, 1000u}) {
+    uint64_t next = 0x100;
+    for (uint64_t i = 1; i <= n; ++i) {
+      BitRange r;
+      if (!ShardRange(0x100, 0x100 + 999, i, n, &r)) continue;
+      EXPECT_EQ(r.lo, next);
+      next = uint64_t(r.hi) + 1;
+    }
+    EXPECT_EQ(next, 0x100u + 1000);
+  }
+  BitRange r;
+  EXPECT_FALSE(ShardRange(0, 0xffffffffu, 3, 2, &r));
+  EXPECT_FALSE(ShardRange(0, 0xffffffffu, 0, 0, &r));
+  ASSERT_TRUE(ShardRange(0, 0xffffffffu, 4, 4, &r));
+  EXPECT_EQ(r.hi, 0xffffffffu);
+  EXPECT_EQ(r.lo, 0xc0000000u);
+}
+
+std::vector<VariantTarget> RowsOf(std::initializer_list<const char*> acts) {
+  std::vector<const Variant*> vs;
+  for (const Variant& v : Variants())
+    for (const char* a : acts)
+      if (GetActivation(v.activation).name == std::string(a)) vs.push_back(&v);
+  return RunnableTargets(vs);
+}
+
+nlohmann::json RowsJson(const std::vector<VariantTarget>& rows, const std::vector<AccuracyResult>& acc) {
+  Report r;
+  for (size_t k = 0; k < rows.size(); ++k) {
+    r.rows.push_back(MakeRow(rows[k]));
+    r.rows.back().accuracy = acc[k];
+  }
+  return ToJson(r)["rows"];
+}
+
+TEST(Exhaustive, ShardsCombineToExactlyOneRun) {
+  const std::vector<VariantTarget> rows = RowsOf({"gelu_tanh", "prelu", "hard_swish"});
+  ASSERT_FALSE(rows.empty());
+  ExhaustiveOptions o;
+  // Unaligned ends, crossing chunk and binade boundaries, around 1.0 and -1.0.
+  for (auto [lo, hi] : {std::pair<uint32_t, uint32_t>{0x3f7f1234u, 0x3f82abcdu}, {0xbf7ff001u, 0xbf80f00fu}}) {
+    o.lo = lo;
+    o.hi = hi;
+    o.threads = 2;
+    const ExhaustiveResult whole = RunExhaustive(rows, o);
+    EXPECT_FALSE(whole.interrupted);
+    EXPECT_EQ(whole.inputs, uint64_t(hi) - lo + 1);
+    ASSERT_EQ(whole.coverage.size(), 1u);
+    o.threads = 1;
+    std::vector<AccuracyResult> combined;
+    for (uint64_t i = 1; i <= 3; ++i) {
+      BitRange s;
+      ASSERT_TRUE(ShardRange(lo, hi, i, 3, &s));
+      o.lo = s.lo;
+      o.hi = s.hi;
+      const ExhaustiveResult part = RunExhaustive(rows, o);
+      if (combined.empty()) {
+        combined = part.rows;
+      } else {
+        // Combine in the "wrong" order too: the result must not care.
+        for (size_t k = 0; k < rows.size(); ++k)
+          combined[k] = CombineAccuracy(part.rows[k], combined[k], rows[k].promised_ulp());
+      }
+    }
+    const nlohmann::json a = RowsJson(rows, combined), b = RowsJson(rows, whole.rows);
+    EXPECT_TRUE(a == b) << nlohmann::json::diff(a, b).dump().substr(0, 600);
+    for (const AccuracyResult& r : whole.rows) {
+      EXPECT_EQ(r.error.count, whole.inputs);
+      uint64_t h = 0;
+      for (size_t b : r.error.histogram) h += b;
+      EXPECT_EQ(h, whole.inputs);
+    }
+  }
+}
+
+TEST(Exhaustive, ReportRoundTripKeepsTheNewFields) {
+  const std::vector<VariantTarget> rows = RowsOf({"silu"});
+  ExhaustiveOptions o;
+  o.lo = 0xc2000000u;
+  o.hi = 0xc2020000u;
+  const ExhaustiveResult res = RunExhaustive(rows, o);
+  const nlohmann::json j = RowsJson(rows, res.rows);
+  Report r;
+  r.machine = nlohmann::json::object();
+  r.config = nlohmann::json::object();
+  for (size_t k = 0; k < rows.size(); ++k) {
+    r.rows.push_back(MakeRow(rows[k]));
+    r.rows.back().accuracy = res.rows[k];
+  }
+  const Report back = ReportFromJson(ToJson(r));
+  EXPECT_TRUE(ToJson(back)["rows"] == j) << nlohmann::json::diff(ToJson(back)["rows"], j).dump().substr(0, 600);
+  ASSERT_FALSE(back.rows.empty());
+  EXPECT_EQ(back.rows[0].accuracy->coverage.size(), 1u);
+  EXPECT_EQ(back.rows[0].accuracy->error.histogram.size(), ErrorStats::kHistogramBins);
+}
+
+TEST(Exhaustive, StopsCleanlyAndReportsWhatWasCovered) {
+  const std::vector<VariantTarget> rows = RowsOf({"relu"});
+  std::atomic<bool> stop{false};
+  ExhaustiveOptions o;
+  o.lo = 0;
+  o.hi = 0x0fffffffu;
+  o.threads = 2;
+  o.stop = &stop;
+  o.progress = [&](uint64_t done, uint64_t) {
+    if (done > 0) stop = true;
+  };
+  const ExhaustiveResult res = RunExhaustive(rows, o);
+  EXPECT_TRUE(res.interrupted);
+  EXPECT_GT(res.inputs, 0u);
+  EXPECT_LT(res.inputs, uint64_t(o.hi) + 1);
+  uint64_t covered = 0;
+  for (const BitRange& b : res.coverage) covered += b.size();
+  EXPECT_EQ(covered, res.inputs);
+  for (const AccuracyResult& r : res.rows) EXPECT_EQ(r.error.count, res.inputs);
+}
+
+// Bad input: one line on stderr starting "actbench: error: ", exit code 2.
+void ExpectUsageError(const std::string& args) {
+  const std::string cmd = std::string(ACTBENCH_BIN) + " accuracy " + args + " 2>&1 >/dev/null";
+  FILE* f = popen(cmd.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  std::string err;
+  char buf[512];
+  while (fgets(buf, sizeof buf, f)) err += buf;
+  const int status = pclose(f);
+  EXPECT_EQ(WEXITSTATUS(status), 2) << args;
+  EXPECT_EQ(err.rfind("actbench: error: ", 0), 0u) << args << ": " << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << args << ": " << err;
+}
+
+TEST(ExhaustiveCli, RefusesBadRangesAndShards) {
+  ExpectUsageError("--exhaustive -a relu --shard 3/2");
+  ExpectUsageError("--exhaustive -a relu --shard 0/0");
+  ExpectUsageError("--exhaustive -a relu --shard 1");
+  ExpectUsageError("--exhaustive -a relu --shard a/b");
+  ExpectUsageError("--exhaustive -a relu --range 0x10 0x0f");
+  ExpectUsageError("--exhaustive -a relu --range 0x1ffffffff 0");
+  ExpectUsageError("--exhaustive -a relu --range 12x 13");
+  ExpectUsageError("--exhaustive -a relu --range 5");
+  ExpectUsageError("-a relu --range 0 5");
+}
+
+TEST(ExhaustiveCli, WritesAJsonReportForARange) {
+  const std::string path = ::testing::TempDir() + "/exh.json";
+  const std::string cmd = std::string(ACTBENCH_BIN) +
+                          " accuracy --exhaustive -a hard_sigmoid --range 0x3f800000 0x3f80ffff --json " + path +
+                          " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  const Report r = ReadReport(path);
+  ASSERT_FALSE(r.rows.empty());
+  for (const ReportRow& row : r.rows) {
+    ASSERT_TRUE(row.accuracy);
+    EXPECT_EQ(row.accuracy->inputs, 0x10000u);
+    ASSERT_EQ(row.accuracy->coverage.size(), 1u);
+    EXPECT_EQ(row.accuracy->coverage[0].lo, 0x3f800000u);
+  }
+  EXPECT_EQ(r.config["exhaustive"]["inputs"], 0x10000u);
+}
+
+}  // namespace
+}  // namespace actbench
