@@ -57,16 +57,24 @@ struct Selection {
   std::vector<std::string> targets;
 };
 
+// Names and paths must not be empty ("-a relu,,sigmoid", "--json ''").
+const CLI::Validator kNonEmpty(
+    [](std::string& v) { return v.empty() ? std::string("an empty value is not allowed") : std::string(); },
+    "", "NonEmpty");
+
 void AddSelection(CLI::App* cmd, Selection& s) {
   cmd->add_option("--activation,-a", s.activations,
                   "Activations to include (repeat or comma-separate); default: all")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->check(kNonEmpty);
   cmd->add_option("--variant,-v", s.variants,
                   "Variants to include, as activation/variant (repeat or comma-separate)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->check(kNonEmpty);
   cmd->add_option("--target,-t", s.targets,
                   "CPU targets to include, e.g. AVX3, AVX2, SSE4, EMU128, baseline")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->check(kNonEmpty);
 }
 
 std::string VariantIds() {
@@ -442,8 +450,9 @@ int Main(int argc, char** argv) {
       cmd->add_option("--threads", c.exhaustive.threads, "With --exhaustive: threads (default: all cores)");
     }
     if (std::string(name) == "run")
-      cmd->add_option("--out,-o", c.out_dir, "Directory for report.json, .md, .csv and .html (default out)");
-    cmd->add_option("--json", c.json_path, "Also write the JSON report to this file");
+      cmd->add_option("--out,-o", c.out_dir, "Directory for report.json, .md, .csv and .html (default out)")
+          ->check(kNonEmpty);
+    cmd->add_option("--json", c.json_path, "Also write the JSON report to this file")->check(kNonEmpty);
     measure[name] = cmd;
   }
 

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "reports/combine.h"
+
 namespace actbench {
 
 using nlohmann::json;
@@ -19,11 +21,22 @@ std::string MachineIdentity(const json& machine) {
   return MachineString(machine, {"hostname"}) + "|" + MachineString(machine, {"cpu", "model"}) + "|" + flags;
 }
 
+// Two results of one row from one machine: shards of an exhaustive sweep
+// (disjoint, non-empty coverage, no benchmarks) combine exactly; anything
+// else is the same measurement twice, which a merge refuses.
 void CombineRowResults(ReportRow& into, const ReportRow& from, const std::string& into_source,
                        const std::string& from_source) {
-  (void)into;
-  throw std::runtime_error(fmt::format("row {} from the same machine is in both {} and {}", from.label(),
-                                       into_source, from_source));
+  const bool shards = into.accuracy && from.accuracy && !into.accuracy->coverage.empty() &&
+                      !from.accuracy->coverage.empty() && into.bench.empty() && from.bench.empty();
+  if (!shards)
+    throw std::runtime_error(fmt::format("row {} from the same machine is in both {} and {}", from.label(),
+                                         into_source, from_source));
+  try {
+    into.accuracy = CombineAccuracy(*into.accuracy, *from.accuracy, into.promise.max_ulp);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(fmt::format("cannot combine row {} of {} and {}: {}", from.label(), into_source,
+                                         from_source, e.what()));
+  }
 }
 
 Report MergeReports(const std::vector<Report>& reports, const std::vector<std::string>& sources) {

@@ -236,6 +236,8 @@ TEST_F(BadInput, EmptyNames) {
   Expect({"list", "-t", ""}, "target");
   Expect({"list", "-v", "relu"}, "relu");         // an activation is not a variant
   Expect({"list", "-v", "relu/max@AVX2"}, "AVX2");  // a row label is not a variant
+  Expect({"accuracy", "-a", "relu", "--quick", "--json", ""}, "--json");  // not "no --json"
+  Expect({"run", "-a", "relu", "--quick", "--out", ""}, "--out");         // refused before measuring
 }
 
 TEST_F(BadInput, FlagsOfOtherSubcommands) {

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "accuracy/exhaustive.h"
 #include "accuracy/sweep.h"
 #include "decide_fixtures.h"
 #include "reports/compare.h"
@@ -375,6 +376,37 @@ TEST(Merge, RefusesTheSameRowTwiceFromOneMachine) {
     EXPECT_NE(msg.find("again.json"), std::string::npos) << msg;
     EXPECT_EQ(msg.find('\n'), std::string::npos);
   }
+}
+
+// Shards of an exhaustive sweep merge into exactly the one-piece result, and
+// overlapping shards are refused.
+TEST(Merge, CombinesExhaustiveShardsIntoTheOnePieceResult) {
+  const Variant* v = FindVariant("sigmoid/rr2-p7-div");
+  ASSERT_NE(v, nullptr);
+  const std::vector<VariantTarget> rows = RunnableTargets({v});
+  ASSERT_FALSE(rows.empty());
+  const std::vector<VariantTarget> one_row = {rows.front()};
+  auto run = [&](uint32_t lo, uint32_t hi) {
+    ExhaustiveOptions o;
+    o.lo = lo;
+    o.hi = hi;
+    o.threads = 2;
+    const ExhaustiveResult x = RunExhaustive(one_row, o);
+    Report r;
+    r.machine = {{"hostname", "h"}, {"cpu", {{"model", "m"}, {"flags", json::array()}}}};
+    ReportRow row = MakeRow(one_row.front());
+    row.accuracy = x.rows.front();
+    r.rows.push_back(row);
+    return r;
+  };
+  // x in [-2, -1.5) and [-1.5, -1): a range where sigmoid has non-zero errors.
+  const Report whole = run(0xbf800000u, 0xc0000000u - 1);
+  const Report lower = run(0xbf800000u, 0xbfc00000u - 1), upper = run(0xbfc00000u, 0xc0000000u - 1);
+  const Report merged = MergeReports({upper, lower}, {"upper.json", "lower.json"});
+  ASSERT_EQ(merged.rows.size(), 1u);
+  EXPECT_EQ(ToJson(merged)["rows"][0]["accuracy"].dump(), ToJson(whole)["rows"][0]["accuracy"].dump());
+  EXPECT_GT(whole.rows[0].accuracy->error.max_ulp, 0.0);
+  EXPECT_THROW(MergeReports({whole, lower}, {"whole.json", "lower.json"}), std::runtime_error);
 }
 
 TEST(Merge, RefusesDifferentSchemaVersions) {
