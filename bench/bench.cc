@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -145,6 +146,23 @@ void CheckOneOf(const char* flag, const std::string& v, std::initializer_list<co
                            list + ")");
 }
 
+// Numeric flags are checked here: on a value it cannot parse the library
+// prints its own line to stderr before ours would follow.
+void CheckNumber(const char* flag, const std::string& v, bool integer) {
+  char* end = nullptr;
+  errno = 0;
+  if (integer) {
+    const long n = std::strtol(v.c_str(), &end, 10);
+    if (!v.empty() && *end == '\0' && errno == 0 && n >= 0 && n <= 1000000) return;
+    throw std::runtime_error("bad benchmark flag: --" + std::string(flag) + "=" + v +
+                             " (expected a whole number from 0 to 1000000)");
+  }
+  const double d = std::strtod(v.c_str(), &end);
+  if (!v.empty() && *end == '\0' && errno == 0 && std::isfinite(d) && d >= 0) return;
+  throw std::runtime_error("bad benchmark flag: --" + std::string(flag) + "=" + v +
+                           " (expected a non-negative number of seconds)");
+}
+
 ParsedArgs ParseArgs(const BenchOptions& options) {
   if (!(options.min_time > 0) || !std::isfinite(options.min_time))
     throw std::runtime_error("benchmark min_time must be a positive number of seconds, not " +
@@ -183,6 +201,9 @@ ParsedArgs ParseArgs(const BenchOptions& options) {
       p.report_aggregates_only = Truthy(v);
       continue;
     }
+    if (FlagValue(arg, "benchmark_repetitions", false, &v)) CheckNumber("benchmark_repetitions", v, true);
+    if (FlagValue(arg, "benchmark_min_time", false, &v)) CheckNumber("benchmark_min_time", v, false);
+    if (FlagValue(arg, "benchmark_min_warmup_time", false, &v)) CheckNumber("benchmark_min_warmup_time", v, false);
     // The library calls exit() on a bad value of these; throw instead.
     if (FlagValue(arg, "benchmark_format", false, &v)) {
       CheckOneOf("benchmark_format", v, {"console", "json", "csv"});

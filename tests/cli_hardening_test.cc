@@ -238,6 +238,8 @@ TEST_F(BadInput, EmptyNames) {
   Expect({"list", "-v", "relu/max@AVX2"}, "AVX2");  // a row label is not a variant
   Expect({"accuracy", "-a", "relu", "--quick", "--json", ""}, "--json");  // not "no --json"
   Expect({"run", "-a", "relu", "--quick", "--out", ""}, "--out");         // refused before measuring
+  Expect({"bench", "-a", "relu", "--benchmark_repetitions=x"}, "benchmark_repetitions");
+  Expect({"bench", "-a", "relu", "--benchmark_min_time=abc"}, "benchmark_min_time");
 }
 
 TEST_F(BadInput, FlagsOfOtherSubcommands) {
