@@ -398,6 +398,7 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
   for (unsigned t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       worker(states[t]);
+      ReleaseThreadCaches();  // the MPFR fallback ran on this thread
       running.fetch_sub(1);
     });
   auto last = std::chrono::steady_clock::now();

@@ -130,6 +130,8 @@ RefValue Reference(Act act, float xf, const Params& p, size_t index) {
   return Exact(std::numeric_limits<double>::quiet_NaN());
 }
 
+void ReleaseThreadCaches() { mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE); }
+
 std::vector<RefValue> ReferenceArray(Act act, const std::vector<float>& in, const Params& p,
                                      unsigned threads) {
   std::vector<RefValue> out(in.size());
@@ -148,9 +150,7 @@ std::vector<RefValue> ReferenceArray(Act act, const std::vector<float>& in, cons
     const size_t b = std::min(in.size(), t * chunk), e = std::min(in.size(), b + chunk);
     pool.emplace_back([&work, b, e] {
       work(b, e);
-      // MPFR keeps per-thread caches (constants such as log 2 for exp) that
-      // outlive the thread unless freed in it: LeakSanitizer found them.
-      mpfr_free_cache2(MPFR_FREE_LOCAL_CACHE);
+      ReleaseThreadCaches();
     });
   }
   for (auto& th : pool) th.join();

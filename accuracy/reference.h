@@ -22,6 +22,11 @@ struct RefValue {
 // f(x) for element `index` of an array (index picks the PReLU channel).
 RefValue Reference(Act act, float x, const Params& p, size_t index = 0);
 
+// MPFR keeps per-thread caches (constants such as log 2 for exp) that outlive
+// a thread unless freed in it (LeakSanitizer reports them). Every thread that
+// calls Reference, other than the main one, calls this before it ends.
+void ReleaseThreadCaches();
+
 // Reference values for a whole array, split over `threads` threads
 // (0 = all hardware threads).
 std::vector<RefValue> ReferenceArray(Act act, const std::vector<float>& in, const Params& p,

@@ -102,6 +102,7 @@ TEST(FastReference, AgreesWithMultiprecisionOnTenMillionInputs) {
         for (uint32_t j = 0; j < kRun; ++j) bits.push_back(Bits(s) + j);
       Check(a.id, bits, DefaultParams(a), &tallies[k]);
     }
+    ReleaseThreadCaches();
   };
   for (int t = 0; t < 2; ++t) pool.emplace_back(work);
   for (auto& th : pool) th.join();
