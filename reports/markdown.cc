@@ -17,19 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-// A string field of the machine description, or "unknown"; the machine object
-// comes from a file and may lack anything.
-std::string MachineText(const json& machine, std::initializer_list<const char*> path) {
-  const json* j = &machine;
-  for (const char* key : path) {
-    if (!j->is_object() || !j->contains(key)) return "unknown";
-    j = &(*j)[key];
-  }
-  if (j->is_string()) return j->get<std::string>();
-  if (j->is_null()) return "unknown";
-  return j->dump();
-}
-
 // One line, safe inside a table cell.
 std::string Cell(const std::string& s) {
   std::string out;
@@ -102,7 +89,7 @@ std::string Throughput(const ReportRow& row, const std::string& size) {
 
 void RenderHeading(const Report& r, std::string& out) {
   const json& m = r.machine;
-  std::string commit = MachineText(m, {"git", "commit"});
+  std::string commit = MachineString(m, {"git", "commit"});
   if (commit != "unknown" && commit.size() > 12) commit = commit.substr(0, 12);
   const json* dirty = nullptr;
   if (m.is_object() && m.contains("git") && m["git"].is_object() && m["git"].contains("dirty")) {
@@ -111,11 +98,11 @@ void RenderHeading(const Report& r, std::string& out) {
   if (dirty && dirty->is_boolean() && dirty->get<bool>()) commit += " (dirty)";
 
   out += "# actbench report\n\n";
-  out += fmt::format("- CPU: {}\n", Cell(MachineText(m, {"cpu", "model"})));
-  out += fmt::format("- Compiler: {} ({})\n", Cell(MachineText(m, {"compiler"})),
-                     Cell(MachineText(m, {"build_type"})));
+  out += fmt::format("- CPU: {}\n", Cell(MachineString(m, {"cpu", "model"})));
+  out += fmt::format("- Compiler: {} ({})\n", Cell(MachineString(m, {"compiler"})),
+                     Cell(MachineString(m, {"build_type"})));
   out += fmt::format("- Commit: {}\n", Cell(commit));
-  out += fmt::format("- Date: {}\n", Cell(MachineText(m, {"date"})));
+  out += fmt::format("- Date: {}\n", Cell(MachineString(m, {"date"})));
   out += fmt::format("- Rows: {}\n\n", r.rows.size());
 }
 
