@@ -87,17 +87,6 @@ namespace {
 constexpr size_t kChunk = size_t(1) << kExhaustiveChunkBits;
 constexpr size_t kContractExamples = 5;
 
-uint32_t BitsOf(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
-float FloatOf(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
-
 // 1/UlpOf(y), exactly (a power of two), from the bits of y.
 double InvUlpOf(double y) {
   const double a = std::fabs(y);
@@ -116,7 +105,7 @@ double InvUlpOf(double y) {
 // the worst list does not depend on the order inputs are seen in.
 bool Worse(const WorstInput& a, const WorstInput& b) {
   if (a.ulp != b.ulp) return a.ulp > b.ulp;
-  return BitsOf(a.x) < BitsOf(b.x);
+  return FloatBits(a.x) < FloatBits(b.x);
 }
 
 void KeepWorst(std::vector<WorstInput>& worst, const WorstInput& w) {
@@ -321,7 +310,7 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
       const uint32_t base = static_cast<uint32_t>(c << kExhaustiveChunkBits);
       const uint32_t s = std::max(o.lo, base), e = std::min<uint32_t>(o.hi, base + (kChunk - 1));
       const size_t off = s - base, n = size_t(e - s) + 1;
-      for (size_t i = 0; i < kChunk; ++i) block[i] = FloatOf(base + static_cast<uint32_t>(i));
+      for (size_t i = 0; i < kChunk; ++i) block[i] = FloatFromBits(base + static_cast<uint32_t>(i));
       const float* x = block.data() + off;
       // One reference pass per activation. The index (PReLU channel) is the
       // position in the aligned chunk, as the kernels see it.

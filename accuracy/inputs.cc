@@ -1,29 +1,21 @@
 #include "accuracy/inputs.h"
 
 #include <cmath>
-#include <cstring>
 #include <limits>
 
+#include "accuracy/ulp.h"
+
 namespace actbench {
-namespace {
-
-float FromBits(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
-
-}  // namespace
 
 std::vector<float> SpecialValues() {
   using L = std::numeric_limits<float>;
   std::vector<float> v = {
-      FromBits(0x7fc00000u),  // quiet NaN
-      FromBits(0x7fa00001u),  // signalling-NaN pattern with a payload
-      FromBits(0xffc00000u),  // negative quiet NaN
+      FloatFromBits(0x7fc00000u),  // quiet NaN
+      FloatFromBits(0x7fa00001u),  // signalling-NaN pattern with a payload
+      FloatFromBits(0xffc00000u),  // negative quiet NaN
       L::infinity(), -L::infinity(), 0.0f, -0.0f,
       L::denorm_min(), -L::denorm_min(),
-      FromBits(0x007fffffu), FromBits(0x807fffffu),  // largest subnormals
+      FloatFromBits(0x007fffffu), FloatFromBits(0x807fffffu),  // largest subnormals
       L::min(), -L::min(), L::max(), -L::max(), L::epsilon(), -L::epsilon(),
       1.0f, -1.0f, 0.5f, -0.5f,
   };
@@ -68,7 +60,7 @@ std::vector<float> SampledInputs(const SampleOptions& o) {
   if (o.stride_samples > 0) {
     const uint64_t stride = ((uint64_t{1} << 32) / o.stride_samples) | 1u;
     for (uint64_t k = 0; k < o.stride_samples; ++k)
-      v.push_back(FromBits(static_cast<uint32_t>(k * stride + 0x9e3779b9u)));
+      v.push_back(FloatFromBits(static_cast<uint32_t>(k * stride + 0x9e3779b9u)));
   }
   if (o.dense_samples > 1) {
     const double step = 2.0 * o.dense_limit / (o.dense_samples - 1);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 namespace actbench {
 
@@ -23,6 +24,18 @@ double UlpError(float out, double exact, float rounded);
 // are the same point; adjacent floats are 1 apart). NaN against NaN is 0; NaN
 // against a number is INT64_MAX.
 int64_t UlpDistance(float a, float b);
+
+// The IEEE binary32 bit pattern of a float, and the float of a bit pattern.
+inline uint32_t FloatBits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+inline float FloatFromBits(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
 
 // The float32 bit pattern as an ordered integer (-0 and +0 both map to 0).
 int64_t OrderedBits(float f);

@@ -11,6 +11,7 @@
 #include "reports/report.h"
 
 #include "accuracy/exhaustive.h"
+#include "accuracy/ulp.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -50,18 +51,6 @@ json DoubleArray(const std::vector<double>& v) {
   json a = json::array();
   for (double d : v) a.push_back(Double(d));
   return a;
-}
-
-uint32_t FloatBits(float f) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, sizeof bits);
-  return bits;
-}
-
-float FloatFromBits(uint32_t bits) {
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
 }
 
 // Exact hex-float text of a float ("0x1.8p+1"); "inf", "-inf", "nan" otherwise.

@@ -207,18 +207,6 @@ std::vector<float> FloatsFromBytes(const std::string& bytes) {
   return v;
 }
 
-uint32_t Bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
-
-float FromBits(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
-
 // Every entry under `dir` (recursively), with its type, size and contents, so
 // that any file created, removed or changed shows up as a difference.
 std::map<std::string, std::string> Snapshot(const std::string& dir) {
@@ -603,12 +591,12 @@ std::vector<float> EvalInputs() {
   std::vector<float> x = {
       kNanF, -kNanF, kInfF, -kInfF, 0.0f, -0.0f,
       std::numeric_limits<float>::denorm_min(), -std::numeric_limits<float>::denorm_min(),
-      FromBits(0x00400000u), -FromBits(0x007fffffu),  // subnormals
+      FloatFromBits(0x00400000u), -FloatFromBits(0x007fffffu),  // subnormals
       std::numeric_limits<float>::min(), -std::numeric_limits<float>::min(),
       std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest(),
       std::numeric_limits<float>::epsilon(), 1.0f, -1.0f, 0.5f, -0.5f, 3.0f, -3.0f, 6.0f, -6.0f,
       20.0f, -20.0f, 88.5f, -88.5f, 103.9f, -103.9f, 104.0f, -104.0f, 1e-30f, -1e-30f, 1e30f, -1e30f,
-      FromBits(0x7fc12345u)  // a NaN with a payload
+      FloatFromBits(0x7fc12345u)  // a NaN with a payload
   };
   std::mt19937 rng(12345);
   std::uniform_real_distribution<float> wide(-30.0f, 30.0f);
@@ -651,23 +639,23 @@ TEST_F(CliEval, SigmoidF64MatchesTheCorrectlyRoundedReference) {
   int exact = 0;
   for (size_t i = 0; i < in.size(); ++i) {
     const float want = Reference(Act::kSigmoid, in[i], p, i).rounded;
-    SCOPED_TRACE(::testing::Message() << "x=" << in[i] << " (0x" << std::hex << Bits(in[i]) << ")");
+    SCOPED_TRACE(::testing::Message() << "x=" << in[i] << " (0x" << std::hex << FloatBits(in[i]) << ")");
     if (std::isnan(want)) {
       EXPECT_TRUE(std::isnan(out[i])) << "got " << out[i];
       continue;
     }
     EXPECT_LE(UlpDistance(out[i], want), 1) << "got " << out[i] << " want " << want;
-    exact += Bits(out[i]) == Bits(want);
+    exact += FloatBits(out[i]) == FloatBits(want);
   }
   // The f64 variant is within 0.51 ULP: nearly every value is the correctly rounded one.
   EXPECT_GE(exact, static_cast<int>(in.size()) * 9 / 10);
   // Known values, bit for bit.
   EXPECT_TRUE(std::isnan(out[0]) && std::isnan(out[1]));
-  EXPECT_EQ(Bits(out[2]), Bits(1.0f));   // +inf
-  EXPECT_EQ(Bits(out[3]), Bits(0.0f));   // -inf
-  EXPECT_EQ(Bits(out[4]), Bits(0.5f));   // +0
-  EXPECT_EQ(Bits(out[5]), Bits(0.5f));   // -0
-  EXPECT_EQ(Bits(out[6]), Bits(0.5f));   // subnormal
+  EXPECT_EQ(FloatBits(out[2]), FloatBits(1.0f));   // +inf
+  EXPECT_EQ(FloatBits(out[3]), FloatBits(0.0f));   // -inf
+  EXPECT_EQ(FloatBits(out[4]), FloatBits(0.5f));   // +0
+  EXPECT_EQ(FloatBits(out[5]), FloatBits(0.5f));   // -0
+  EXPECT_EQ(FloatBits(out[6]), FloatBits(0.5f));   // subnormal
 }
 
 // Every variant that promises (near) correct rounding, on the same inputs:
@@ -756,7 +744,7 @@ TEST_F(CliEval, OverwritesAnExistingOutputAndWorksInPlace) {
   WriteAll(dir_ / "out.f32", std::string(1000, 'x'));
   const std::vector<float> out = Eval("relu/max", in);
   ASSERT_EQ(out.size(), in.size());
-  EXPECT_EQ(Bits(out[0]), Bits(0.0f));
+  EXPECT_EQ(FloatBits(out[0]), FloatBits(0.0f));
   EXPECT_EQ(out[3], 2.5f);
   EXPECT_EQ(out[4], kInfF);
 

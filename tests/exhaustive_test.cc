@@ -22,18 +22,7 @@
 namespace actbench {
 namespace {
 
-uint32_t Bits(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
-float Float(uint32_t u) {
-  float f;
-  std::memcpy(&f, &u, sizeof f);
-  return f;
-}
-
-bool SameFloat(float a, float b) { return (std::isnan(a) && std::isnan(b)) || Bits(a) == Bits(b); }
+bool SameFloat(float a, float b) { return (std::isnan(a) && std::isnan(b)) || FloatBits(a) == FloatBits(b); }
 
 struct Tally {
   uint64_t compared = 0, decided = 0, mismatches = 0;
@@ -63,7 +52,7 @@ bool Agrees(const RefValue& fast, const RefValue& ref, std::string* why) {
 
 void Check(Act a, const std::vector<uint32_t>& bits, const Params& p, Tally* t) {
   for (size_t i = 0; i < bits.size(); ++i) {
-    const float x = Float(bits[i]);
+    const float x = FloatFromBits(bits[i]);
     RefValue fast;
     const bool decided = FastReference(a, x, p, i, &fast);
     ++t->compared;
@@ -99,7 +88,7 @@ TEST(FastReference, AgreesWithMultiprecisionOnTenMillionInputs) {
       std::mt19937 rng(1000 + static_cast<unsigned>(k));
       for (size_t i = 0; i < kRandom; ++i) bits.push_back(static_cast<uint32_t>(rng()));
       for (float s : starts)
-        for (uint32_t j = 0; j < kRun; ++j) bits.push_back(Bits(s) + j);
+        for (uint32_t j = 0; j < kRun; ++j) bits.push_back(FloatBits(s) + j);
       Check(a.id, bits, DefaultParams(a), &tallies[k]);
     }
     ReleaseThreadCaches();
@@ -154,7 +143,7 @@ TEST(FastReference, NearMidpointsMatchMultiprecision) {
     const Params p = DefaultParams(GetActivation(a));
     for (float start : {0.75f, -2.5f, 6.0f}) {
       for (uint32_t j = 0; j < (1u << 17); ++j) {
-        const float x = Float(Bits(start) + j);
+        const float x = FloatFromBits(FloatBits(start) + j);
         RefValue v;
         if (!FastReference(a, x, p, 0, &v) || !std::isfinite(v.rounded) || v.rounded == 0) {
           bool fell;

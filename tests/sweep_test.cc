@@ -8,28 +8,23 @@
 #include <gtest/gtest.h>
 
 #include "accuracy/inputs.h"
+#include "accuracy/ulp.h"
 
 namespace actbench {
 namespace {
 
 using L = std::numeric_limits<float>;
 
-uint32_t Bits(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
-
 TEST(Inputs, CoverEveryExponentAndSignAndTheSpecials) {
   const SampleOptions o = SampleOptions::Quick();
   const std::vector<float> in = SampledInputs(o);
   EXPECT_EQ(in.size(), o.stride_samples + o.dense_samples + SpecialValues().size());
   std::set<uint32_t> sign_exponent;
-  for (size_t i = 0; i < o.stride_samples; ++i) sign_exponent.insert(Bits(in[i]) >> 23);
+  for (size_t i = 0; i < o.stride_samples; ++i) sign_exponent.insert(FloatBits(in[i]) >> 23);
   EXPECT_EQ(sign_exponent.size(), 512u);  // 2 signs x 256 exponent fields
   auto has = [&](float v) {
     for (float x : in)
-      if (Bits(x) == Bits(v)) return true;
+      if (FloatBits(x) == FloatBits(v)) return true;
     return false;
   };
   for (float v : {L::infinity(), -L::infinity(), 0.0f, -0.0f, L::denorm_min(), -L::denorm_min(),

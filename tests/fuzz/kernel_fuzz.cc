@@ -42,16 +42,10 @@ const std::vector<VariantTarget>& Rows() {
   return rows;
 }
 
-uint32_t Bits(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
-  return u;
-}
-
 [[noreturn]] void Die(const VariantTarget& vt, const char* what, float x, float y, float expected) {
   std::fprintf(stderr, "%s: %s: x = %.9g (0x%08" PRIx32 ") gave %.9g (0x%08" PRIx32
                "), reference %.9g (0x%08" PRIx32 ")\n",
-               vt.label().c_str(), what, x, Bits(x), y, Bits(y), expected, Bits(expected));
+               vt.label().c_str(), what, x, FloatBits(x), y, FloatBits(y), expected, FloatBits(expected));
   std::abort();
 }
 
@@ -76,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<float> xs(in.get(), in.get() + n), ys(out.get(), out.get() + n);
   std::vector<RefValue> ref(n);
   for (size_t i = 0; i < n; ++i) {
-    if (Bits(inplace[i]) != Bits(ys[i]) && !(std::isnan(inplace[i]) && std::isnan(ys[i])))
+    if (FloatBits(inplace[i]) != FloatBits(ys[i]) && !(std::isnan(inplace[i]) && std::isnan(ys[i])))
       Die(vt, "in place differs from out of place", xs[i], inplace[i], ys[i]);
     ref[i] = Reference(v.computes, xs[i], p, i);  // i picks the PReLU channel
   }
