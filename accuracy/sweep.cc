@@ -16,10 +16,8 @@ namespace {
 constexpr size_t kContractExamples = 5;
 
 std::string Describe(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.9g (0x%08" PRIx32 ")", static_cast<double>(f), u);
+  std::snprintf(buf, sizeof buf, "%.9g (0x%08" PRIx32 ")", static_cast<double>(f), FloatBits(f));
   return buf;
 }
 

@@ -1,7 +1,6 @@
 #include "accuracy/ulp.h"
 
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 namespace actbench {
@@ -24,8 +23,7 @@ double UlpError(float out, double exact, float rounded) {
 }
 
 int64_t OrderedBits(float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, sizeof u);
+  const uint32_t u = FloatBits(f);
   const int64_t mag = u & 0x7fffffffu;
   return (u >> 31) ? -mag : mag;
 }
