@@ -11,7 +11,10 @@
 // iteration, so the tables are regenerated exactly by rerunning this.
 //
 // Functions: erfcx (e^(t^2) erfc(t)), erf_over_t (erf(t)/t in the variable
-// t^2: pass LO, HI as the range of t^2).
+// t^2: pass LO, HI as the range of t^2), exp (e^t).
+//
+// On an interval symmetric about 0 (LO = -HI) the coefficients are printed
+// in t itself (those of w divided by half^k, before rounding to float).
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -32,6 +35,7 @@ Big Pi() {
 
 Big Eval(const std::string& f, const Big& t) {
   if (f == "erfcx") return mp::exp(t * t) * mp::erfc(t);
+  if (f == "exp") return mp::exp(t);
   if (f == "erf_over_t") {  // argument is s = t^2
     const Big r = mp::sqrt(t);
     return r == 0 ? Big(2) / mp::sqrt(Pi()) : mp::erf(r) / r;
@@ -77,6 +81,11 @@ int main(int argc, char** argv) {
     tkm1 = tk;
     tk = next;
   }
+  const bool in_t = mid == 0;
+  if (in_t) {
+    Big scale = 1;
+    for (int i = 0; i <= n; ++i, scale *= half) c[i] /= scale;
+  }
   std::vector<float> cf(n + 1);
   for (int i = 0; i <= n; ++i) cf[i] = mpfr_get_flt(c[i].backend().data(), MPFR_RNDN);
   // Error of the float-rounded polynomial, in high precision, on a fine grid.
@@ -84,14 +93,19 @@ int main(int argc, char** argv) {
   const int grid = 20000;
   for (int g = 0; g <= grid; ++g) {
     const Big w = Big(-1) + Big(2) * g / grid;
+    const Big v = in_t ? half * w : w;
     Big p = 0;
-    for (int i = n; i >= 0; --i) p = p * w + Big(static_cast<double>(cf[i]));
+    for (int i = n; i >= 0; --i) p = p * v + Big(static_cast<double>(cf[i]));
     const Big exact = Eval(f, mid + half * w);
     const Big rel = mp::abs(p / exact - 1);
     if (rel > worst) worst = rel;
   }
-  std::printf("// %s on [%s, %s], degree %d in w = (t - %.17g) / %.17g\n", f.c_str(), argv[2], argv[3], n,
-              static_cast<double>(mid), static_cast<double>(half));
+  if (in_t) {
+    std::printf("// %s on [%s, %s], degree %d in t\n", f.c_str(), argv[2], argv[3], n);
+  } else {
+    std::printf("// %s on [%s, %s], degree %d in w = (t - %.17g) / %.17g\n", f.c_str(), argv[2], argv[3], n,
+                static_cast<double>(mid), static_cast<double>(half));
+  }
   std::printf("// max relative error with float coefficients: %.3g (%.2f ULP of 2^-24)\n",
               static_cast<double>(worst), static_cast<double>(worst) * 16777216.0);
   std::printf("{");

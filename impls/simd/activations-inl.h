@@ -147,14 +147,14 @@ HWY_NOINLINE void HardSwishClampMul(const float* in, float* out, size_t n, const
 
 // ---------------------------------------------------------------- exp family
 
-// elu: x > 0 ? x : alpha expm1(x).
+// elu: x >= 0 ? x : alpha expm1(x) (-0 stays -0). NaN passes through expm1.
 template <bool kAccurate>
 HWY_NOINLINE void Elu(const float* in, float* out, size_t n, const Params& p) {
   const DF d;
   const VF alpha = hn::Set(d, p.alpha);
   ForEachVector(in, out, n, [&](VF x, size_t) {
-    const VF neg = hn::Mul(alpha, Expm1<kAccurate>(hn::Min(x, hn::Zero(d))));
-    return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), x, neg));
+    const VF neg = hn::Mul(alpha, Expm1<kAccurate>(AtMost(x, hn::Zero(d))));
+    return hn::IfThenElse(hn::Ge(x, hn::Zero(d)), x, neg);
   });
 }
 
@@ -176,36 +176,57 @@ HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
   // that x (1 + t2) rounds once (x + x t2) instead of twice.
   const VF t2 = hn::MulAdd(a_lo, hn::Add(one, e.t), e.t);
   const VF p = hn::Add(one, t2);
-  const VF ev = Scale(p, e.n);
+  const VF ev = Ldexp(p, e.n);
   const VF den = hn::Add(one, ev);
   const VF den_lo = hn::Sub(ev, hn::Sub(den, one));  // exact: 1 >= ev
   const VF num = kTimesX ? hn::IfThenElse(neg, hn::MulAdd(x, t2, x), x) : hn::IfThenElse(neg, p, one);
   const VF q = DivCompensated(num, den, den_lo);
-  const VF y = hn::IfThenElse(neg, Scale(q, e.n), q);
+  const VF y = hn::IfThenElse(neg, Ldexp(q, e.n), q);
   if (!kTimesX) return y;
   return hn::IfThenElse(hn::Lt(z, hn::Set(d, -128.0f)), hn::CopySign(hn::Zero(d), x), y);
 }
 
-// The fast form: e = ExpFast(-|z|) (flushes below -87.3), one Newton step
-// after the hardware reciprocal instead of a division.
-// Above 17, 1/(1 + e) rounds to 1, which the reciprocal estimate misses by an
-// ULP on targets whose estimate has 12 bits.
+// sigmoid/rr2-p6-div: e = e^-|x| = p 2^n (rr2, degree-6 polynomial, one
+// rounding by Ldexp, subnormals included), f = e/(1 + e) = sigmoid(-|x|)
+// with 1 + e's rounding error carried into the quotient (DivCompensated);
+// x > 0: 1 - f (f <= 1/2: its error shrinks, one more rounding). Below
+// x = -150 e is 0, as is the result; NaN kept.
+HWY_INLINE VF SigmoidRr2P6(VF x) {
+  const DF d;
+  const VF one = hn::Set(d, 1.0f);
+  const VF z = NegAbsAtLeast(x, -150.0f);
+  const VF n = RoundLog2e(z);
+  const VF e = Ldexp(Horner(ReduceLn2(z, n), kExpP6), n);
+  const VF den = hn::Add(one, e);
+  const VF f = DivCompensated(e, den, hn::Sub(e, hn::Sub(den, one)));  // exact: 1 >= e
+  return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Sub(one, f), f);
+}
+
+// The fast form: e = e^-|z| with rr1 (one rounded n ln2) and the same polynomial, then one
+// Newton step after the hardware reciprocal instead of a division.
+// Above 17, 1/(1 + e) rounds to 1, which a 12-bit reciprocal estimate misses
+// by an ULP (AVX-512's 14-bit estimate and its Newton step do not).
 HWY_INLINE VF SigmoidFast(VF z) {
   const DF d;
   const VF one = hn::Set(d, 1.0f);
-  const VF e = ExpFast(hn::Neg(hn::Abs(z)));
+  const VF a = NegAbsAtLeast(z, -150.0f);
+  const VF n = RoundLog2e(a);
+  const VF e = Ldexp(Horner(hn::NegMulAdd(n, hn::Set(d, 0.693147180559945309f), a), kExpP6), n);
   const VF r = ReciprocalNR1(hn::Add(one, e));
   const VF s = hn::IfThenElse(hn::Lt(z, hn::Zero(d)), hn::Mul(e, r), r);
+#if ACTBENCH_HAVE_SCALEF
+  return s;
+#else
   return hn::IfThenElse(hn::Gt(z, hn::Set(d, 17.0f)), one, s);
+#endif
 }
 
 HWY_NOINLINE void SigmoidAccurate(const float* in, float* out, size_t n, const Params&) {
-  const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) { return KeepNaN(x, XSigmoidAccurate<false>(x, x, hn::Zero(d))); });
+  ForEachVector(in, out, n, [&](VF x, size_t) { return SigmoidRr2P6(x); });
 }
 
 HWY_NOINLINE void SigmoidFastKernel(const float* in, float* out, size_t n, const Params&) {
-  ForEachVector(in, out, n, [&](VF x, size_t) { return KeepNaN(x, SigmoidFast(x)); });
+  ForEachVector(in, out, n, [&](VF x, size_t) { return SigmoidFast(x); });
 }
 
 // Above 20, x sigmoid(x) rounds to x (also for +inf, where the compensated
@@ -228,38 +249,47 @@ HWY_NOINLINE void SiluFast(const float* in, float* out, size_t n, const Params&)
 }
 
 // tanh(|x|) = E / (E + 2), E = expm1(2|x|): no 1 - 2/(e^2x + 1) cancellation
-// for small x, and E is relative-accurate down to the subnormals. E + 2 is
-// formed exactly as hi + lo. |x| > 9.02: +-1.
+// for small x, E is relative-accurate down to the subnormals, and its error
+// reaches the quotient damped by 2/(E + 2). E + 2 is formed exactly as
+// hi + lo (Fast2Sum, the larger of E and 2 first). |x| > 9.02: +-1.
 template <bool kAccurate>
 HWY_NOINLINE void TanhExpm1(const float* in, float* out, size_t n, const Params&) {
   const DF d;
+  const VF two = hn::Set(d, 2.0f);
   ForEachVector(in, out, n, [&](VF x, size_t) {
     const VF a = hn::Abs(x);
-    const VF E = Expm1<kAccurate>(hn::Min(hn::Add(a, a), hn::Set(d, 18.1f)));
+    const VF E = Expm1<kAccurate>(AtMost(hn::Add(a, a), hn::Set(d, 18.1f)));
+    const VF den = hn::Add(E, two);
     VF q;
     if (kAccurate) {
-      const Sum2 den = TwoSum(hn::Set(d, 2.0f), E);
-      q = DivCompensated(E, den.hi, den.lo);
+      const VF lo = hn::Sub(hn::Min(E, two), hn::Sub(den, hn::Max(E, two)));
+      q = DivCompensated(E, den, lo);
     } else {
-      // The reciprocal estimate can land a hair above 1/(E+2): keep |tanh| <= 1.
-      q = hn::Min(hn::Mul(E, ReciprocalNR1(hn::Add(E, hn::Set(d, 2.0f)))), hn::Set(d, 1.0f));
+      // The reciprocal estimate can land a hair above 1/(E + 2): keep |tanh| <= 1.
+      q = AtMost(hn::Mul(E, ReciprocalNR1(den)), hn::Set(d, 1.0f));
     }
     const VF y = hn::IfThenElse(hn::Gt(a, hn::Set(d, 9.02f)), hn::Set(d, 1.0f), q);
-    return KeepNaN(x, hn::CopySign(y, x));
+    return hn::CopySign(y, x);
   });
 }
 
-// softplus: z = beta x; z > threshold: x; else (max(z, 0) + log1p(e^-|z|)) / beta.
+// softplus: z = beta x; z > threshold: x; else (max(z, 0) + log1p(e^-|z|)) / beta,
+// e^-|z| rounded once by Ldexp (subnormals included). beta = 1 (the default)
+// skips the division.
 template <bool kAccurate>
 HWY_NOINLINE void SoftplusLog1pExp(const float* in, float* out, size_t n, const Params& p) {
   const DF d;
   const VF beta = hn::Set(d, p.beta), threshold = hn::Set(d, p.threshold);
+  const bool unit_beta = p.beta == 1.0f;
   ForEachVector(in, out, n, [&](VF x, size_t) {
-    const VF z = hn::Mul(beta, x);
-    const VF na = hn::Neg(hn::Abs(z));
-    const VF e = kAccurate ? ExpAccurate(na) : ExpFast(na);
-    const VF sp = hn::Div(hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit(e)), beta);
-    return KeepNaN(x, hn::IfThenElse(hn::Gt(z, threshold), x, sp));
+    const VF z = unit_beta ? x : hn::Mul(beta, x);
+    const VF na = NegAbsAtLeast(z, -150.0f);
+    const VF nn = RoundLog2e(na);
+    const VF r = kAccurate ? ReduceLn2(na, nn) : hn::NegMulAdd(nn, hn::Set(d, 0.693147180559945309f), na);
+    const VF e = Ldexp(Horner(r, kExpP6), nn);
+    VF sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<kAccurate>(e));
+    if (!unit_beta) sp = hn::Div(sp, beta);
+    return hn::IfThenElse(hn::Gt(z, threshold), x, sp);
   });
 }
 
@@ -272,7 +302,7 @@ HWY_NOINLINE void MishAccurate(const float* in, float* out, size_t n, const Para
     const VF two = hn::Set(d, 2.0f);
     const ExpParts e = ExpReduce7(hn::Min(hn::Max(x, hn::Set(d, -150.0f)), hn::Set(d, 20.0f)));
     const VF pm = hn::Add(hn::Set(d, 1.0f), e.t);
-    const VF ev = Scale(pm, e.n);
+    const VF ev = Ldexp(pm, e.n);
     const VF ev2 = hn::Add(ev, two);
     const Sum2 den = TwoSum(two, hn::Mul(ev, ev2));
     // x (1 + t) (e^x + 2) as xp e^x + 2 xp with xp = x + x t: two roundings
@@ -282,7 +312,7 @@ HWY_NOINLINE void MishAccurate(const float* in, float* out, size_t n, const Para
     // x >= 0: x N/(N+2) = x - x w, w = 2/(N+2) <= 0.4, so w's error reaches
     // the result damped by w/(1-w) and only the last fused step rounds.
     const VF w = DivCompensated(two, den.hi, den.lo);
-    VF y = hn::IfThenElse(hn::Ge(x, hn::Zero(d)), hn::NegMulAdd(x, w, x), Scale(q, e.n));
+    VF y = hn::IfThenElse(hn::Ge(x, hn::Zero(d)), hn::NegMulAdd(x, w, x), Ldexp(q, e.n));
     y = hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, y);
     y = hn::IfThenElse(hn::Lt(x, hn::Set(d, -128.0f)), hn::CopySign(hn::Zero(d), x), y);
     return KeepNaN(x, y);
@@ -430,7 +460,7 @@ HWY_NOINLINE void GeluErfcAccurate(const float* in, float* out, size_t n, const 
     const VF u = hn::NegMulAdd(t2_lo, hn::Add(hn::Set(d, 1.0f), e.t), e.t);
     const VF r = Erfcx(hn::Min(hn::Max(t, hn::Set(d, 0.5f)), hn::Set(d, 10.5f)));
     const VF q = hn::Mul(hn::MulAdd(half_x, u, half_x), r);  // x/2 e^-t^2 erfcx * 2^-n
-    const VF tail = Scale(q, e.n);
+    const VF tail = Ldexp(q, e.n);
     const VF neg = tail;                 // x < 0: x/2 erfc(t)
     const VF pos = hn::Sub(x, tail);     // x > 0: x - x/2 erfc(t)
     VF y = hn::IfThenElse(hn::Lt(x, hn::Zero(d)), neg, pos);

@@ -95,19 +95,76 @@ constexpr float kLog2e = 1.44269504088896341f;
 constexpr float kLn2Hi = 0.693145751953125f;
 constexpr float kLn2Lo = 1.42860682030941723212e-6f;
 
+// 1.5 * 2^23: v + kRoundMagic rounds v to an integer (for |v| < 2^22), whose
+// two's-complement value sits in the low mantissa bits.
+constexpr float kRoundMagic = 12582912.0f;
+
+// AVX-512 has vscalefps (v 2^floor(n) with one rounding, subnormal results
+// included) and a 14-bit reciprocal estimate; elsewhere 2^n is built in the
+// exponent field and the estimate has 12 bits.
+#undef ACTBENCH_HAVE_SCALEF
+#if HWY_TARGET <= HWY_AVX3 && HWY_ARCH_X86
+#define ACTBENCH_HAVE_SCALEF 1
+#else
+#define ACTBENCH_HAVE_SCALEF 0
+#endif
+
+// round(x log2e) as a float, by the magic-number trick: one fused
+// multiply-add and a subtraction instead of a multiply, a round-to-integer
+// (two uops on x86) and a conversion. Without FMA the product rounds first,
+// which can move n by one at a tie: |x - n ln2| stays within ln2/2 + 2^-20.
+HWY_INLINE VF RoundLog2e(VF x) {
+  const DF d;
+  const VF magic = hn::Set(d, kRoundMagic);
+  return hn::Sub(hn::MulAdd(x, hn::Set(d, kLog2e), magic), magic);
+}
+
+// x - n ln2 in two exact-ish steps (rr2); |n| < 2^8.
+HWY_INLINE VF ReduceLn2(VF x, VF n) {
+  const DF d;
+  const VF r = hn::NegMulAdd(n, hn::Set(d, kLn2Hi), x);
+  return hn::NegMulAdd(n, hn::Set(d, kLn2Lo), r);
+}
+
+// An integral float n (|n| < 2^22) as an integer, without the range checks
+// of a general conversion: the bits of n + kRoundMagic less those of the magic.
+HWY_INLINE VI ToInt(VF n) {
+  const DF d;
+  const DI di;
+  const VF magic = hn::Set(d, kRoundMagic);
+  return hn::Sub(hn::BitCast(di, hn::Add(n, magic)), hn::BitCast(di, magic));
+}
+
+// v 2^n for integral n in [-254, 254] (n = +-inf and larger |n| too with
+// scalef), rounded once: results in the subnormal range are rounded, not
+// flushed, and overflow gives inf.
+HWY_INLINE VF Ldexp(VF v, VF n) {
+#if ACTBENCH_HAVE_SCALEF
+  return VF{_mm512_scalef_ps(v.raw, n.raw)};
+#else
+  return Scale(v, ToInt(n));
+#endif
+}
+
+// 2^n for integral n in [-126, 127]; n = 128 gives +inf.
+HWY_INLINE VF Pow2(VF n) {
+#if ACTBENCH_HAVE_SCALEF
+  const DF d;
+  return Ldexp(hn::Set(d, 1.0f), n);
+#else
+  return Pow2I(ToInt(n));
+#endif
+}
+
 // e^x as t and n with e^x = (1 + t) 2^n, |t| <= 0.415, for x in [-150, 89]
 // (callers clamp). Range reduction rr2, degree-7 polynomial.
 struct ExpParts {
   VF t;  // e^r - 1
-  VI n;
+  VF n;  // integral
 };
 HWY_INLINE ExpParts ExpReduce7(VF x) {
-  const DF d;
-  const DI di;
-  const VF n = hn::Round(hn::Mul(x, hn::Set(d, kLog2e)));
-  VF r = hn::NegMulAdd(n, hn::Set(d, kLn2Hi), x);
-  r = hn::NegMulAdd(n, hn::Set(d, kLn2Lo), r);
-  return {Expm1Reduced7(r), hn::ConvertTo(di, n)};
+  const VF n = RoundLog2e(x);
+  return {Expm1Reduced7(ReduceLn2(x, n)), n};
 }
 
 // e^x within about 0.6 ULP for every float x, subnormal results included
@@ -117,55 +174,96 @@ HWY_INLINE VF ExpAccurate(VF x) {
   const VF xc = hn::Min(hn::Max(x, hn::Set(d, -150.0f)), hn::Set(d, 89.0f));
   const ExpParts e = ExpReduce7(xc);
   const VF p = hn::Add(hn::Set(d, 1.0f), e.t);
-  return hn::IfThenElse(hn::IsNaN(x), x, Scale(p, e.n));
+  return hn::IfThenElse(hn::IsNaN(x), x, Ldexp(p, e.n));
 }
 
-// e^x with one-constant reduction ("rr1") and a degree-6 polynomial: about
-// 2 ULP, and 0 for x < -87.33 where the result would be subnormal (flushed).
+// e^r for |r| <= 0.3466 (r = x - n ln2, ties included), Horner's scheme.
+// Near-minimax (Chebyshev) fit from tools/fit_poly, float coefficients:
+//   fit_poly exp -0.3466 0.3466 6: max relative error 2.03e-08 (0.34 ULP of 2^-24)
+// (degree 5 would leave 1.63e-07, 2.74 ULP of 2^-24: too much even for the
+// fast variants' budget.)
+constexpr float kExpP6[7] = {1.0f, 1.0f, 0.5f, 0.166664153f, 0.0416663513f, 0.00837513246f, 0.00139411166f};
+
+template <size_t kN>
+HWY_INLINE VF Horner(VF r, const float (&c)[kN]) {
+  const DF d;
+  VF p = hn::Set(d, c[kN - 1]);
+  for (size_t k = kN - 1; k-- > 0;) p = hn::MulAdd(p, r, hn::Set(d, c[k]));
+  return p;
+}
+
+// max(x, lo) and min(x, hi) that keep a NaN x: x86's max and min return
+// their second operand when either is NaN, so x goes second; elsewhere the
+// NaN is put back.
+#undef ACTBENCH_X86_MINMAX
+#if HWY_ARCH_X86 && HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128
+#define ACTBENCH_X86_MINMAX 1
+#else
+#define ACTBENCH_X86_MINMAX 0
+#endif
+HWY_INLINE VF AtLeast(VF x, VF lo) {
+#if ACTBENCH_X86_MINMAX
+  return hn::Max(lo, x);
+#else
+  return hn::IfThenElse(hn::IsNaN(x), x, hn::Max(x, lo));
+#endif
+}
+HWY_INLINE VF AtMost(VF x, VF hi) {
+#if ACTBENCH_X86_MINMAX
+  return hn::Min(hi, x);
+#else
+  return hn::IfThenElse(hn::IsNaN(x), x, hn::Min(x, hi));
+#endif
+}
+
+// -|x| clamped below at lo, NaN kept.
+HWY_INLINE VF NegAbsAtLeast(VF x, float lo) {
+  const DF d;
+  return AtLeast(hn::Or(x, hn::Set(d, -0.0f)), hn::Set(d, lo));
+}
+
+// e^x with one-constant reduction ("rr1") and the degree-6 polynomial, for
+// x <= 88.7 (callers clamp above): about 2 ULP where n ln2's rounding (|n| 2e-9
+// absolute in r) stays small, i.e. for x >= -87; further down the outputs are
+// subnormal and rounded once by Ldexp. 0 below -150; NaN kept.
 HWY_INLINE VF ExpFast(VF x) {
   const DF d;
-  const DI di;
-  const VF xc = hn::Min(hn::Max(x, hn::Set(d, -87.3f)), hn::Set(d, 88.73f));
-  const VF n = hn::Round(hn::Mul(xc, hn::Set(d, kLog2e)));
+  const VF xc = hn::Max(x, hn::Set(d, -150.0f));
+  const VF n = RoundLog2e(xc);
   const VF r = hn::NegMulAdd(n, hn::Set(d, 0.693147180559945309f), xc);
-  const VF s = Pow2I(hn::ConvertTo(di, n));  // n = 128 gives the +inf pattern
-  const VF y = hn::MulAdd(Expm1Reduced6(r), s, s);
-  const VF flushed = hn::IfThenZeroElse(hn::Lt(x, hn::Set(d, -87.3f)), y);
-  return hn::IfThenElse(hn::IsNaN(x), x, flushed);
+  return hn::IfThenElse(hn::IsNaN(x), x, Ldexp(Horner(r, kExpP6), n));
 }
 
-// expm1(x) for x <= 88 (callers clamp): the polynomial itself for
-// |x| <= ln2/2 (exact leading term, no cancellation near 0), else
-// 2^n t + (2^n - 1), where 2^n - 1 is exact for -24 <= n <= 24.
+// expm1(x) for x <= 88 (callers clamp above): 2^n t + (2^n - 1), where
+// 2^n - 1 is exact for -24 <= n <= 24 and 0 for n = 0, so that near 0 the
+// result is the polynomial itself (exact leading term, no cancellation).
+// expm1(-0) gives +0. NaN kept.
 template <bool kAccurate>
 HWY_INLINE VF Expm1(VF x) {
   const DF d;
-  const DI di;
-  const VF xc = hn::Max(x, hn::Set(d, -88.0f));  // expm1(-88) rounds to -1
-  const VF n = hn::Round(hn::Mul(xc, hn::Set(d, kLog2e)));
-  VF r = hn::NegMulAdd(n, hn::Set(d, kLn2Hi), xc);
-  r = hn::NegMulAdd(n, hn::Set(d, kLn2Lo), r);
+  const VF xc = AtLeast(x, hn::Set(d, -88.0f));  // expm1(-88) rounds to -1
+  const VF n = RoundLog2e(xc);
+  const VF r = ReduceLn2(xc, n);
   const VF t = kAccurate ? Expm1Reduced7(r) : Expm1Reduced6(r);
-  const VF s = Pow2I(hn::ConvertTo(di, n));
-  const VF big = hn::MulAdd(s, t, hn::Sub(s, hn::Set(d, 1.0f)));
-  const VF small = kAccurate ? Expm1Reduced7(xc) : Expm1Reduced6(xc);
-  const VF y = hn::IfThenElse(hn::Eq(n, hn::Zero(d)), small, big);
-  return hn::IfThenElse(hn::IsNaN(x), x, y);
+  const VF s = Pow2(n);
+  return hn::MulAdd(s, t, hn::Sub(s, hn::Set(d, 1.0f)));
 }
 
 // num / den with den = hi + lo known to more than float precision (lo is the
-// rounding error of hi). With FMA: a reciprocal refined by two Newton steps,
-// q = num r, then one residual step q + r (num - q hi - q lo), whose residual
-// is exact; no division instruction (slow on AVX-512), and 0.1-0.2 ULP more
+// rounding error of hi). With FMA: a reciprocal estimate (refined by a Newton
+// step where it has 12 bits), q = num r, then one residual step
+// q + r (num - q hi - q lo), whose residual is exact; no division instruction (slow on AVX-512), and 0.1-0.2 ULP more
 // accurate than a division. Without FMA the residual would round: there,
 // q = num / hi corrected by q lo / hi.
 HWY_INLINE VF DivCompensated(VF num, VF hi, VF lo) {
 #if HWY_NATIVE_FMA
-  const DF d;
-  const VF one = hn::Set(d, 1.0f);
   VF r = hn::ApproximateReciprocal(hi);
-  r = hn::MulAdd(r, hn::NegMulAdd(hi, r, one), r);
-  r = hn::MulAdd(r, hn::NegMulAdd(hi, r, one), r);
+#if !ACTBENCH_HAVE_SCALEF
+  // A 12-bit estimate: one Newton step first. The residual step below squares
+  // the relative error of q, so 14 bits (AVX-512) need none: 2^-28.
+  const DF d;
+  r = hn::MulAdd(r, hn::NegMulAdd(hi, r, hn::Set(d, 1.0f)), r);
+#endif
   const VF q = hn::Mul(num, r);
   const VF res = hn::NegMulAdd(q, lo, hn::NegMulAdd(q, hi, num));
   return hn::MulAdd(r, res, q);
@@ -194,33 +292,29 @@ HWY_INLINE VF ReciprocalNR1(VF den) {
   return hn::MulAdd(r, hn::NegMulAdd(den, r, hn::Set(d, 1.0f)), r);
 }
 
-// log1p(u) for u in [0, 1] within about 1 ULP. Small u (< 1/16): the series
-// u (1 - u/2 + u^2/3 - ... + u^6/7), truncation u^7/8 < 4.4e-10 relative.
-// Otherwise log(1+u) = k ln2 + 2 atanh(s), s = f/(2+f), f = m - 1 with
-// 1 + u = 2^k m, m in [0.70, 1.42], |s| <= 0.1716; series to s^11
-// (truncation s^12/13 < 1.3e-10 relative), arranged as f - s (f - R) as in
-// fdlibm's log; c = u - ((1+u) - 1) restores the bits lost forming 1 + u.
+// log1p(u) for u in [0, 1] within about 1 ULP: log(1+u) = k ln2 + log m,
+// 1 + u = 2^k m, m in [0.70, 1.42], log m = 2 atanh(s), s = f/(2+f),
+// f = m - 1 exact, |s| <= 0.1716; series to s^11 (truncation
+// s^12/13 < 1.3e-10 relative), arranged as f - s (f - R) as in fdlibm's log:
+// the leading f is exact and only the correction s (f - R) rounds, so s needs
+// no more than a reciprocal with a Newton step. c = u - ((1+u) - 1) restores
+// the bits lost forming 1 + u (for u < 2^-24 it is all of u).
+// kSmallSeries: for u < 1/16 use the series u (1 - u/2 + u^2/3 - ... + u^6/7)
+// instead (truncation u^7/8 < 4.4e-10 relative), which does not round u into
+// 1 + u: 0.3 ULP better at the cost of a second polynomial.
+template <bool kSmallSeries>
 HWY_INLINE VF Log1pUnit(VF u) {
   const DF d;
   const VF one = hn::Set(d, 1.0f);
-  // Small branch.
-  VF ps = hn::MulAdd(hn::Set(d, 1.0f / 7), u, hn::Set(d, -1.0f / 6));
-  ps = hn::MulAdd(ps, u, hn::Set(d, 1.0f / 5));
-  ps = hn::MulAdd(ps, u, hn::Set(d, -1.0f / 4));
-  ps = hn::MulAdd(ps, u, hn::Set(d, 1.0f / 3));
-  ps = hn::MulAdd(ps, u, hn::Set(d, -0.5f));
-  const VF small = hn::MulAdd(hn::Mul(ps, u), u, u);
-  // Large branch.
   const VF y = hn::Add(one, u);
-  const VF c = hn::Sub(u, hn::Sub(y, one));
+  const VF c = hn::Sub(u, hn::Sub(y, one));  // exact: 1 >= u
   const auto gt = hn::Gt(y, hn::Set(d, 1.41421356f));
   const VF m = hn::IfThenElse(gt, hn::Mul(y, hn::Set(d, 0.5f)), y);
   const VF k = hn::IfThenElseZero(gt, one);
-  const VF f = hn::Sub(m, one);  // exact: m in [0.70, 1.42]
-  const VF s = hn::Div(f, hn::Add(hn::Set(d, 2.0f), f));
+  const VF f = hn::Sub(m, one);
+  const VF s = hn::Mul(f, ReciprocalNR1(hn::Add(hn::Set(d, 2.0f), f)));
   const VF s2 = hn::Mul(s, s);
-  // log(1+f) = 2s + 2s^3/3 + ... = f - s (f - R), R = 2s^2/3 + 2s^4/5 + ...:
-  // the leading f is exact and only the small correction s (f - R) rounds.
+  // log(1+f) = 2s + 2s^3/3 + ... = f - s (f - R), R = 2s^2/3 + 2s^4/5 + ...
   VF pl = hn::MulAdd(hn::Set(d, 2.0f / 11), s2, hn::Set(d, 2.0f / 9));
   pl = hn::MulAdd(pl, s2, hn::Set(d, 2.0f / 7));
   pl = hn::MulAdd(pl, s2, hn::Set(d, 2.0f / 5));
@@ -228,8 +322,15 @@ HWY_INLINE VF Log1pUnit(VF u) {
   const VF R = hn::Mul(pl, s2);
   const VF logm = hn::NegMulAdd(s, hn::Sub(f, R), f);
   // k ln2 (hi part exact) + (log m + k ln2_lo + c/y).
-  const VF tail = hn::MulAdd(k, hn::Set(d, kLn2Lo), hn::Div(c, y));
+  const VF tail = hn::MulAdd(k, hn::Set(d, kLn2Lo), hn::Mul(c, ReciprocalNR1(y)));
   const VF large = hn::MulAdd(k, hn::Set(d, kLn2Hi), hn::Add(logm, tail));
+  if (!kSmallSeries) return large;
+  VF ps = hn::MulAdd(hn::Set(d, 1.0f / 7), u, hn::Set(d, -1.0f / 6));
+  ps = hn::MulAdd(ps, u, hn::Set(d, 1.0f / 5));
+  ps = hn::MulAdd(ps, u, hn::Set(d, -1.0f / 4));
+  ps = hn::MulAdd(ps, u, hn::Set(d, 1.0f / 3));
+  ps = hn::MulAdd(ps, u, hn::Set(d, -0.5f));
+  const VF small = hn::MulAdd(hn::Mul(ps, u), u, u);
   return hn::IfThenElse(hn::Lt(u, hn::Set(d, 0.0625f)), small, large);
 }
 
