@@ -109,7 +109,13 @@ int main(int argc, char** argv) {
   std::printf("// max relative error with float coefficients: %.3g (%.2f ULP of 2^-24)\n",
               static_cast<double>(worst), static_cast<double>(worst) * 16777216.0);
   std::printf("{");
-  for (int i = 0; i <= n; ++i) std::printf("%s%.9gf", i ? ", " : "", static_cast<double>(cf[i]));
+  for (int i = 0; i <= n; ++i) {
+    // A valid float literal: "1.0f", not "1f".
+    char num[64];
+    std::snprintf(num, sizeof num, "%.9g", static_cast<double>(cf[i]));
+    const bool plain = std::string(num).find_first_of(".en") == std::string::npos;
+    std::printf("%s%s%sf", i ? ", " : "", num, plain ? ".0" : "");
+  }
   std::printf("}\n");
   return 0;
 }

@@ -169,7 +169,7 @@ HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
   const DF d;
   const VF one = hn::Set(d, 1.0f);
   const auto neg = hn::Lt(z, hn::Zero(d));
-  const VF a = hn::Max(hn::Neg(hn::Abs(z)), hn::Set(d, -150.0f));
+  const VF a = NegAbsAtLeast(z, -150.0f);
   const VF a_lo = hn::IfThenElse(neg, z_lo, hn::Neg(z_lo));  // a = -|z|
   const ExpParts e = ExpReduce7(a);
   // e^(a + a_lo) = (1 + t)(1 + a_lo) = 1 + t2: t2 is kept apart from the 1 so
@@ -293,29 +293,57 @@ HWY_NOINLINE void SoftplusLog1pExp(const float* in, float* out, size_t n, const 
   });
 }
 
-// mish = x tanh(softplus(x)) = x N / (N + 2), N = e^x (e^x + 2). With
-// e^x = p 2^n: x p (e^x + 2) / (N + 2) scaled by 2^n last, so the negative
-// tail rounds once into the subnormals. x > 20: x. x < -128: -0.
+// f(x, t, n) evaluated lane-wise in double, the result rounded once to float.
+template <class F>
+HWY_INLINE VF InDouble3(VF x, VF t, VF n, const F& f) {
+  const DF d;
+  const DD dd;
+#if HWY_TARGET == HWY_SCALAR
+  return hn::DemoteTo(d, f(hn::PromoteTo(dd, x), hn::PromoteTo(dd, t), hn::PromoteTo(dd, n)));
+#else
+  const hn::Half<DF> dh;
+  const auto lo = f(hn::PromoteTo(dd, hn::LowerHalf(dh, x)), hn::PromoteTo(dd, hn::LowerHalf(dh, t)),
+                    hn::PromoteTo(dd, hn::LowerHalf(dh, n)));
+  const auto hi = f(hn::PromoteTo(dd, hn::UpperHalf(dh, x)), hn::PromoteTo(dd, hn::UpperHalf(dh, t)),
+                    hn::PromoteTo(dd, hn::UpperHalf(dh, n)));
+  return hn::Combine(d, hn::DemoteTo(dh, hi), hn::DemoteTo(dh, lo));
+#endif
+}
+
+// mish = x tanh(softplus(x)) = x N / (N + 2), N = e^x (e^x + 2).
+// mish/exp-f64-rational: e^x = (1 + t) 2^n with t from the rr2 reduction and
+// the degree-7 expm1 polynomial in float (relative error ~2^-28: t itself is
+// small), then e, N and the quotient in double, where 1 + t and the scaling
+// are exact and each step rounds at 2^-53; the result is rounded once to
+// float, subnormals included. The quotient uses a 14-bit reciprocal and one
+// Newton step on AVX-512 (2^-28 relative) and a division elsewhere.
+// x > 20: x. x < -128: -0 (|mish| < 2^-150). NaN kept.
 HWY_NOINLINE void MishAccurate(const float* in, float* out, size_t n, const Params&) {
   const DF d;
+  const DD dd;
+  using VD = hn::Vec<DD>;
+  const hn::RebindToSigned<DD> di64;
   ForEachVector(in, out, n, [&](VF x, size_t) {
-    const VF two = hn::Set(d, 2.0f);
-    const ExpParts e = ExpReduce7(hn::Min(hn::Max(x, hn::Set(d, -150.0f)), hn::Set(d, 20.0f)));
-    const VF pm = hn::Add(hn::Set(d, 1.0f), e.t);
-    const VF ev = Ldexp(pm, e.n);
-    const VF ev2 = hn::Add(ev, two);
-    const Sum2 den = TwoSum(two, hn::Mul(ev, ev2));
-    // x (1 + t) (e^x + 2) as xp e^x + 2 xp with xp = x + x t: two roundings
-    // where the plain products take four.
-    const VF xp = hn::MulAdd(x, e.t, x);
-    const VF q = DivCompensated(hn::MulAdd(xp, ev, hn::Add(xp, xp)), den.hi, den.lo);
-    // x >= 0: x N/(N+2) = x - x w, w = 2/(N+2) <= 0.4, so w's error reaches
-    // the result damped by w/(1-w) and only the last fused step rounds.
-    const VF w = DivCompensated(two, den.hi, den.lo);
-    VF y = hn::IfThenElse(hn::Ge(x, hn::Zero(d)), hn::NegMulAdd(x, w, x), Ldexp(q, e.n));
+    const VF xc = AtMost(AtLeast(x, hn::Set(d, -150.0f)), hn::Set(d, 20.0f));
+    const VF nf = RoundLog2e(xc);
+    const VF t = Expm1Reduced7(ReduceLn2(xc, nf));
+    VF y = InDouble3(x, t, nf, [&](VD xd, VD td, VD nd) {
+      // 2^n from the exponent field: n + 1.5 * 2^52 + 1023 holds 1023 + n in
+      // its low mantissa bits, which the shift moves into the exponent.
+      const VD p2 = hn::BitCast(dd, hn::ShiftLeft<52>(hn::BitCast(di64, hn::Add(nd, hn::Set(dd, 6755399441055744.0 + 1023.0)))));
+      const VD e = hn::Mul(hn::Add(hn::Set(dd, 1.0), td), p2);
+      const VD N = hn::Mul(e, hn::Add(e, hn::Set(dd, 2.0)));
+      const VD den = hn::Add(N, hn::Set(dd, 2.0));
+#if ACTBENCH_HAVE_SCALEF
+      VD r = VD{_mm512_rcp14_pd(den.raw)};
+      r = hn::MulAdd(r, hn::NegMulAdd(den, r, hn::Set(dd, 1.0)), r);
+      return hn::Mul(hn::Mul(xd, N), r);
+#else
+      return hn::Div(hn::Mul(xd, N), den);
+#endif
+    });
     y = hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, y);
-    y = hn::IfThenElse(hn::Lt(x, hn::Set(d, -128.0f)), hn::CopySign(hn::Zero(d), x), y);
-    return KeepNaN(x, y);
+    return hn::IfThenElse(hn::Lt(x, hn::Set(d, -128.0f)), hn::CopySign(hn::Zero(d), x), y);
   });
 }
 
@@ -366,13 +394,19 @@ HWY_NOINLINE void GeluTanhFast(const float* in, float* out, size_t n, const Para
 
 constexpr float kQuickGeluC = 1.702f;
 
-// x sigmoid(c x): c x formed exactly in double and passed on as hi + lo.
+// x sigmoid(c x): c x formed exactly (by FMA, or in double) and passed on as hi + lo.
 HWY_NOINLINE void GeluSigmoidAccurate(const float* in, float* out, size_t n, const Params&) {
   const DF d;
   const DD dd;
   ForEachVector(in, out, n, [&](VF x, size_t) {
     VF hi, lo;
+#if HWY_NATIVE_FMA
+    (void)dd;
+    hi = hn::Mul(x, hn::Set(d, kQuickGeluC));
+    lo = hn::MulSub(x, hn::Set(d, kQuickGeluC), hi);  // the product's rounding error, exactly
+#else
     InDoubleHiLo(x, [&](auto xd) { return hn::Mul(xd, hn::Set(dd, double(kQuickGeluC))); }, hi, lo);
+#endif
     const VF y = XSigmoidAccurate<true>(x, hi, lo);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, y));
   });
@@ -411,24 +445,59 @@ constexpr float kErfcxInvHalf[4] = {1.0f / 0.75f, 1.0f, 1.0f / 1.25f, 0.5f};
 constexpr float kErfOverT[7] = {1.08307528f, -0.043642059f, 0.00161307165f, -4.76233654e-05f,
                                 1.15160367e-06f, -2.34834499e-08f, 4.1285611e-10f};
 
-// erfcx(t) for t in [0.5, 10.5]: the piece's coefficients are selected per lane.
-HWY_INLINE VF Erfcx(VF t) {
+// erfcx(t) for t in [0.5, 10.5]: each lane's piece (0..3) indexes a table of
+// the four pieces' values for every coefficient (one permute each), or on
+// HWY_SCALAR is selected by comparisons.
+struct ErfcxTables {
+  VF c[11], mid, inv;
+};
+HWY_INLINE ErfcxTables LoadErfcxTables() {
   const DF d;
-  const auto p0 = hn::Lt(t, hn::Set(d, 2.0f)), p1 = hn::Lt(t, hn::Set(d, 4.0f)),
-             p2 = hn::Lt(t, hn::Set(d, 6.5f));
-  auto pick = [&](const float* v) {
-    return hn::IfThenElse(p0, hn::Set(d, v[0]),
-                          hn::IfThenElse(p1, hn::Set(d, v[1]), hn::IfThenElse(p2, hn::Set(d, v[2]), hn::Set(d, v[3]))));
+  ErfcxTables tb;
+  auto load = [&](float v0, float v1, float v2, float v3) {
+#if HWY_TARGET == HWY_SCALAR
+    (void)v1, (void)v2, (void)v3;
+    return hn::Set(d, v0);  // unused on HWY_SCALAR
+#else
+    HWY_ALIGN float lanes[HWY_MAX_BYTES / sizeof(float)] = {v0, v1, v2, v3};
+    return hn::Load(d, lanes);
+#endif
   };
-  const float mids[4] = {kErfcxMid[0], kErfcxMid[1], kErfcxMid[2], kErfcxMid[3]};
-  const float inv[4] = {kErfcxInvHalf[0], kErfcxInvHalf[1], kErfcxInvHalf[2], kErfcxInvHalf[3]};
-  const VF w = hn::Mul(hn::Sub(t, pick(mids)), pick(inv));
+  for (int k = 0; k < 11; ++k) tb.c[k] = load(kErfcx[0][k], kErfcx[1][k], kErfcx[2][k], kErfcx[3][k]);
+  tb.mid = load(kErfcxMid[0], kErfcxMid[1], kErfcxMid[2], kErfcxMid[3]);
+  tb.inv = load(kErfcxInvHalf[0], kErfcxInvHalf[1], kErfcxInvHalf[2], kErfcxInvHalf[3]);
+  return tb;
+}
+
+HWY_INLINE VF Erfcx(VF t, const ErfcxTables& tb) {
+  const DF d;
+  const auto p1 = hn::Ge(t, hn::Set(d, 2.0f)), p2 = hn::Ge(t, hn::Set(d, 4.0f)),
+             p3 = hn::Ge(t, hn::Set(d, 6.5f));
+#if HWY_TARGET == HWY_SCALAR
+  (void)tb;
+  auto pick = [&](const float* v) {
+    return hn::IfThenElse(p3, hn::Set(d, v[3]),
+                          hn::IfThenElse(p2, hn::Set(d, v[2]), hn::IfThenElse(p1, hn::Set(d, v[1]), hn::Set(d, v[0]))));
+  };
+  const VF w = hn::Mul(hn::Sub(t, pick(kErfcxMid)), pick(kErfcxInvHalf));
   VF r = hn::Zero(d);
   for (int k = 10; k >= 0; --k) {
     const float c[4] = {kErfcx[0][k], kErfcx[1][k], kErfcx[2][k], kErfcx[3][k]};
     r = hn::MulAdd(r, w, pick(c));
   }
   return r;
+#else
+  const DI di;
+  // A true mask as a vector is -1: piece = -(p1 + p2 + p3).
+  const VI piece = hn::Neg(hn::Add(hn::Add(hn::VecFromMask(di, hn::RebindMask(di, p1)),
+                                           hn::VecFromMask(di, hn::RebindMask(di, p2))),
+                                   hn::VecFromMask(di, hn::RebindMask(di, p3))));
+  const auto ix = hn::IndicesFromVec(d, piece);
+  const VF w = hn::Mul(hn::Sub(t, hn::TableLookupLanes(tb.mid, ix)), hn::TableLookupLanes(tb.inv, ix));
+  VF r = hn::TableLookupLanes(tb.c[10], ix);
+  for (int k = 9; k >= 0; --k) r = hn::MulAdd(r, w, hn::TableLookupLanes(tb.c[k], ix));
+  return r;
+#endif
 }
 
 // gelu(x) = x Phi(x), Phi(x) = erfc(-x/sqrt2)/2, with t = |x|/sqrt2:
@@ -442,6 +511,7 @@ HWY_INLINE VF Erfcx(VF t) {
 HWY_NOINLINE void GeluErfcAccurate(const float* in, float* out, size_t n, const Params&) {
   const DF d;
   const DD dd;
+  const ErfcxTables tables = LoadErfcxTables();
   ForEachVector(in, out, n, [&](VF x, size_t) {
     const VF half_x = hn::Mul(x, hn::Set(d, 0.5f));
     const VF t = hn::Mul(hn::Abs(x), hn::Set(d, 0.70710678118654752f));
@@ -458,7 +528,7 @@ HWY_NOINLINE void GeluErfcAccurate(const float* in, float* out, size_t n, const 
     const ExpParts e = ExpReduce7(hn::Neg(hn::Min(t2, hn::Set(d, 110.25f))));
     // e^-(t2 + t2_lo) = (1 + et)(1 - t2_lo) = 1 + u.
     const VF u = hn::NegMulAdd(t2_lo, hn::Add(hn::Set(d, 1.0f), e.t), e.t);
-    const VF r = Erfcx(hn::Min(hn::Max(t, hn::Set(d, 0.5f)), hn::Set(d, 10.5f)));
+    const VF r = Erfcx(hn::Min(hn::Max(t, hn::Set(d, 0.5f)), hn::Set(d, 10.5f)), tables);
     const VF q = hn::Mul(hn::MulAdd(half_x, u, half_x), r);  // x/2 e^-t^2 erfcx * 2^-n
     const VF tail = Ldexp(q, e.n);
     const VF neg = tail;                 // x < 0: x/2 erfc(t)
