@@ -1,26 +1,39 @@
 #!/usr/bin/env bash
-# The kernels' coefficient tables regenerate exactly: rerun tools/fit_poly
-# with the arguments named beside each table in impls/simd/activations-inl.h
-# (GELU) and impls/simd/math-inl.h (exp) and find every printed coefficient
-# list there.
+# The kernels' coefficient tables regenerate exactly: rerun tools/fit_poly and
+# tools/fit_rational with the arguments named beside each table in
+# impls/simd/activations-inl.h (GELU, tanh) and impls/simd/math-inl.h (exp) and
+# find every printed coefficient list there.
+#
+#   usage: fit_tables_test.sh FIT_POLY FIT_RATIONAL SOURCE_DIR
 set -euo pipefail
-fit=$1
-src=$2/impls/simd
+fit_poly=$1
+fit_rational=$2
+src=$3/impls/simd
 status=0
-while read -r args; do
-  coeffs=$("$fit" $args | tail -n 1 | tr -d '{}')
-  # The table in the source wraps lines: compare with all whitespace removed.
-  if ! cat "$src/activations-inl.h" "$src/math-inl.h" | tr -d ' \n' | grep -qF "$(tr -d ' ' <<< "$coeffs")"; then
-    echo "fit_poly $args printed {$coeffs}, which is not in $src" >&2
-    status=1
-  fi
+count=0
+while read -r tool args; do
+  case $tool in
+    fit_poly) out=$("$fit_poly" $args) ;;
+    fit_rational) out=$("$fit_rational" $args) ;;
+  esac
+  # Every coefficient list the tool printed (one for fit_poly, P and Q for
+  # fit_rational); the tables in the source wrap lines: compare with all
+  # whitespace removed.
+  while read -r coeffs; do
+    if ! cat "$src/activations-inl.h" "$src/math-inl.h" | tr -d ' \n' | grep -qF "$(tr -d ' {}' <<< "$coeffs")"; then
+      echo "$tool $args printed $coeffs, which is not in $src" >&2
+      status=1
+    fi
+  done < <(grep '^{' <<< "$out")
+  count=$((count + 1))
 done <<'ARGS'
-erfcx 0.5 2 10
-erfcx 2 4 10
-erfcx 4 6.5 10
-erfcx 6.5 10.5 10
-erf_over_t 0 0.25 6
-exp -0.3466 0.3466 6
+fit_poly erfcx 0.5 2 10
+fit_poly erfcx 2 4 10
+fit_poly erfcx 4 6.5 10
+fit_poly erfcx 6.5 10.5 10
+fit_poly erf_over_t 0 0.25 6
+fit_poly exp -0.3466 0.3466 6
+fit_rational tanh 9.02 6 3
 ARGS
-[[ $status -eq 0 ]] && echo "fit_tables: 6 tables regenerate exactly"
+[[ $status -eq 0 ]] && echo "fit_tables: $count tables regenerate exactly"
 exit $status

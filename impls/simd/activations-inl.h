@@ -273,6 +273,44 @@ HWY_NOINLINE void TanhExpm1(const float* in, float* out, size_t n, const Params&
   });
 }
 
+// tanh(x) = x P(x^2) / Q(x^2) on |x| <= 9.02, clamped beyond (where tanh
+// rounds to +-1). Near-minimax fit from tools/fit_rational, float coefficients:
+//   fit_rational tanh 9.02 6 3: max relative error 2.72e-08 (0.46 ULP of 2^-24)
+constexpr float kTanhP[7] = {1.0f, 0.130831584f, 0.00310300197f, 1.11442478e-05f, -2.0183851e-08f,
+                             5.25768352e-11f, -8.43571293e-14f};
+constexpr float kTanhQ[4] = {1.0f, 0.464164853f, 0.0244913846f, 0.000254475133f};
+
+// tanh(|x|) by the rational, the reciprocal of Q refined by one Newton step.
+// The fit is within 0.46 ULP; the roundings of P and Q (whose terms partly
+// cancel for large x) cost more, about 4 ULP near tanh = 1.
+HWY_INLINE VF TanhRationalAbs(VF x) {
+  const DF d;
+  const VF a = AtMost(hn::Abs(x), hn::Set(d, 9.02f));
+  const VF s = hn::Mul(a, a);
+  const VF num = hn::Mul(a, Horner(s, kTanhP));
+  const VF den = Horner(s, kTanhQ);
+  // The rational and its rounding may pass 1 near 9.
+  return AtMost(hn::Mul(num, ReciprocalNR1(den)), hn::Set(d, 1.0f));
+}
+
+HWY_NOINLINE void TanhRational(const float* in, float* out, size_t n, const Params&) {
+  ForEachVector(in, out, n, [&](VF x, size_t) { return hn::CopySign(TanhRationalAbs(x), x); });
+}
+
+// The "polynomial sigmoid" of ML code: 1/2 + tanh(x/2)/2 with the rational
+// tanh. Accurate for x >= 0; below 0 the result is 1/2 (1 - tanh(|x|/2)), a
+// difference that magnifies tanh's error by tanh/(1 - tanh) ~ e^|x|, and it
+// reaches 0 near x = -18 instead of following e^x: a bounded absolute error,
+// not a relative one (see its promise's domain).
+HWY_NOINLINE void SigmoidTanhRational(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  const VF half = hn::Set(d, 0.5f);
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF t = hn::CopySign(TanhRationalAbs(hn::Mul(x, half)), x);
+    return hn::MulAdd(t, half, half);
+  });
+}
+
 // softplus: z = beta x; z > threshold: x; else (max(z, 0) + log1p(e^-|z|)) / beta,
 // e^-|z| rounded once by Ldexp (subnormals included). beta = 1 (the default)
 // skips the division.
