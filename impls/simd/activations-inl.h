@@ -158,31 +158,37 @@ HWY_NOINLINE void Elu(const float* in, float* out, size_t n, const Params& p) {
   });
 }
 
-// x * sigmoid(z + z_lo) (kTimesX) or sigmoid(z + z_lo), accurately for every z:
+// x * sigmoid(z + z_lo) accurately for every z (z_lo = 0 unless kHasLo):
 // e = e^-|z| = (1 + t) 2^n; 1/(1 + e) for z >= 0 and e/(1 + e) for z < 0,
 // where the z < 0 quotient is formed as (x (1 + t)) / (1 + e) and scaled by
 // 2^n last, so outputs down to the subnormals round once. The denominator's
 // rounding error is carried (DivCompensated). Below z = -128 the product
 // x e^z is under half the smallest subnormal: +-0.
-template <bool kTimesX>
+template <bool kHasLo>
 HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
   const DF d;
   const VF one = hn::Set(d, 1.0f);
   const auto neg = hn::Lt(z, hn::Zero(d));
   const VF a = NegAbsAtLeast(z, -150.0f);
-  const VF a_lo = hn::IfThenElse(neg, z_lo, hn::Neg(z_lo));  // a = -|z|
   const ExpParts e = ExpReduce7(a);
   // e^(a + a_lo) = (1 + t)(1 + a_lo) = 1 + t2: t2 is kept apart from the 1 so
   // that x (1 + t2) rounds once (x + x t2) instead of twice.
-  const VF t2 = hn::MulAdd(a_lo, hn::Add(one, e.t), e.t);
-  const VF p = hn::Add(one, t2);
-  const VF ev = Ldexp(p, e.n);
+  VF t2 = e.t;
+  if (kHasLo) {
+    const VF a_lo = hn::IfThenElse(neg, z_lo, hn::Neg(z_lo));  // a = -|z|
+    t2 = hn::MulAdd(a_lo, hn::Add(one, e.t), e.t);
+  }
+  const VF ev = Ldexp(hn::Add(one, t2), e.n);
   const VF den = hn::Add(one, ev);
   const VF den_lo = hn::Sub(ev, hn::Sub(den, one));  // exact: 1 >= ev
-  const VF num = kTimesX ? hn::IfThenElse(neg, hn::MulAdd(x, t2, x), x) : hn::IfThenElse(neg, p, one);
+  // Where z <= -128 the result is below 2^-150 in magnitude; x clamped at
+  // -150 keeps it so (x e^-150 would not be, for x near -2^127).
+  const VF xc = AtLeast(x, hn::Set(d, -150.0f));
+  const VF num = hn::IfThenElse(neg, hn::MulAdd(xc, t2, xc), x);
   const VF q = DivCompensated(num, den, den_lo);
   const VF y = hn::IfThenElse(neg, Ldexp(q, e.n), q);
-  if (!kTimesX) return y;
+  if (!kHasLo) return y;
+  // z's low part is inf or NaN where z itself overflowed: the limit, -0.
   return hn::IfThenElse(hn::Lt(z, hn::Set(d, -128.0f)), hn::CopySign(hn::Zero(d), x), y);
 }
 
@@ -234,7 +240,7 @@ HWY_NOINLINE void SigmoidFastKernel(const float* in, float* out, size_t n, const
 HWY_NOINLINE void SiluAccurate(const float* in, float* out, size_t n, const Params&) {
   const DF d;
   ForEachVector(in, out, n, [&](VF x, size_t) {
-    const VF y = XSigmoidAccurate<true>(x, x, hn::Zero(d));
+    const VF y = XSigmoidAccurate<false>(x, x, hn::Zero(d));
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, y));
   });
 }
