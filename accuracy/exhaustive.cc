@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "accuracy/fast_reference.h"
+#include "accuracy/score.h"
 #include "accuracy/ulp.h"
 
 namespace actbench {
@@ -86,107 +87,6 @@ namespace {
 
 constexpr size_t kChunk = size_t(1) << kExhaustiveChunkBits;
 constexpr size_t kContractExamples = 5;
-
-// 1/UlpOf(y), exactly (a power of two), from the bits of y.
-double InvUlpOf(double y) {
-  const double a = std::fabs(y);
-  if (a < 0x1p-126) return 0x1p149;
-  if (a >= static_cast<double>(std::numeric_limits<float>::max())) return 0x1p-104;
-  uint64_t b;
-  std::memcpy(&b, &a, sizeof b);
-  const int e = static_cast<int>((b >> 52) & 0x7ff) - 1023;
-  const uint64_t inv = static_cast<uint64_t>(1023 + 23 - e) << 52;
-  double d;
-  std::memcpy(&d, &inv, sizeof d);
-  return d;
-}
-
-// Largest first; equal errors by the smaller bit pattern: a total order, so
-// the worst list does not depend on the order inputs are seen in.
-bool Worse(const WorstInput& a, const WorstInput& b) {
-  if (a.ulp != b.ulp) return a.ulp > b.ulp;
-  return FloatBits(a.x) < FloatBits(b.x);
-}
-
-void KeepWorst(std::vector<WorstInput>& worst, const WorstInput& w) {
-  if (worst.size() == ErrorStats::kWorstKept && !Worse(w, worst.back())) return;
-  worst.insert(std::upper_bound(worst.begin(), worst.end(), w, Worse), w);
-  if (worst.size() > ErrorStats::kWorstKept) worst.pop_back();
-}
-
-// One activation's reference values for one chunk (the scored sub-range).
-struct RefChunk {
-  std::vector<double> exact, inv_ulp, inv_abs;
-  std::vector<float> rounded;
-  void Resize(size_t n) {
-    exact.resize(n);
-    inv_ulp.resize(n);
-    inv_abs.resize(n);
-    rounded.resize(n);
-  }
-};
-
-// Scores outputs y against ref for n inputs x; the chunk lies in one input
-// binade. Returns the chunk's max error.
-double ScoreChunk(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t n,
-                  size_t binade) {
-  double max_ulp = 0, max_abs = s.max_abs_err, max_rel = s.max_rel_err;
-  int64_t max_dist = s.max_ulp_distance;
-  size_t hist[ErrorStats::kHistogramBins] = {};
-  size_t finite = 0, nan_mm = 0, inf_mm = 0;
-  unsigned __int128 sum = 0;
-  double worst_cut = s.worst.size() == ErrorStats::kWorstKept ? s.worst.back().ulp : 0.0;
-  for (size_t i = 0; i < n; ++i) {
-    const float out = y[i], r = ref.rounded[i];
-    const double ex = ref.exact[i];
-    double ulp;
-    if (std::isfinite(out) && std::isfinite(r)) {
-      const double d = std::fabs(static_cast<double>(out) - ex);
-      ulp = d * ref.inv_ulp[i];
-      max_abs = std::max(max_abs, d);
-      max_rel = std::max(max_rel, d * ref.inv_abs[i]);
-      const int64_t dist = OrderedBits(out) - OrderedBits(r);
-      max_dist = std::max(max_dist, dist < 0 ? -dist : dist);
-    } else {
-      ulp = UlpError(out, ex, r);
-      if (std::isnan(out) != std::isnan(r))
-        ++nan_mm;
-      else if (!std::isnan(out) && std::isinf(out) != std::isinf(r))
-        ++inf_mm;
-      max_dist = std::max(max_dist, UlpDistance(out, r));
-      if (std::isfinite(out) && std::isfinite(ex)) {
-        const double d = std::fabs(static_cast<double>(out) - ex);
-        max_abs = std::max(max_abs, d);
-        if (ex != 0) max_rel = std::max(max_rel, d / std::fabs(ex));
-      }
-    }
-    ++hist[HistogramBin(ulp)];
-    if (ulp <= std::numeric_limits<double>::max()) {
-      ++finite;
-      sum += QuantizeUlp(ulp);
-    }
-    max_ulp = std::max(max_ulp, ulp);
-    if (ulp > 0 && ulp >= worst_cut) {
-      KeepWorst(s.worst, {x[i], out, r, ulp});
-      if (s.worst.size() == ErrorStats::kWorstKept) worst_cut = s.worst.back().ulp;
-    }
-  }
-  s.count += n;
-  s.max_ulp = std::max(s.max_ulp, max_ulp);
-  s.max_abs_err = max_abs;
-  s.max_rel_err = max_rel;
-  s.max_ulp_distance = max_dist;
-  s.nan_mismatch += nan_mm;
-  s.inf_mismatch += inf_mm;
-  s.finite += finite;
-  s.sum_ulp_q24 += sum;
-  for (size_t b = 0; b < ErrorStats::kHistogramBins; ++b) s.histogram[b] += hist[b];
-  if (binade < s.binade_max_ulp.size()) {
-    double& m = s.binade_max_ulp[binade];
-    if (std::isnan(m) || max_ulp > m) m = max_ulp;
-  }
-  return max_ulp;
-}
 
 void Finish(ErrorStats& s) {
   s.mean_ulp = MeanFromSums(s);
@@ -322,10 +222,7 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
           bool fell;
           const RefValue v = ZivReference(a, x[i], p, off + i, &fell);
           fb += fell;
-          rc.exact[i] = v.exact;
-          rc.rounded[i] = v.rounded;
-          rc.inv_ulp[i] = InvUlpOf(v.exact);
-          rc.inv_abs[i] = v.exact != 0 && std::isfinite(v.exact) ? 1.0 / std::fabs(v.exact) : 0.0;
+          rc.Set(i, v);
         }
         st.fallbacks[a] += fb;
         st.inputs[a] += n;
@@ -340,9 +237,12 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
         RowAcc& acc = st.rows[k];
         pl.vt->kernel->fn(block.data(), out.data(), kChunk, pl.params);
         const float* y = out.data() + off;
-        const double m = ScoreChunk(acc.r.error, x, y, refs[pl.computes], n, binade);
+        // Contract: a full check below only where it can fail (non-finite
+        // inputs, a NaN output, or an output outside the range).
+        bool suspect = special_chunk;
+        const double m = ScoreChunk(acc.r.error, x, y, refs[pl.computes], n, binade, pl.range, &suspect);
         for (size_t j = 0; j < pl.also.size(); ++j)
-          ScoreChunk(acc.r.also[j], x, y, refs[pl.also[j]], n, binade);
+          ScoreChunk(acc.r.also[j], x, y, refs[pl.also[j]], n, binade, pl.range, nullptr);
         // Promise domain: whole chunk inside, outside, or checked per input.
         const Promise& pr = pl.vt->variant->promise;
         if (!special_chunk) {
@@ -355,13 +255,6 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
                 acc.r.max_ulp_in_domain =
                     std::max(acc.r.max_ulp_in_domain, UlpError(y[i], rc.exact[i], rc.rounded[i]));
           }
-        }
-        // Contract: a full check only where it can fail (non-finite inputs,
-        // a NaN output, or an output outside the range).
-        bool suspect = special_chunk;
-        for (size_t i = 0; i < n && !suspect; ++i) {
-          const double v = y[i];
-          suspect = !(v >= pl.range.lo && v <= pl.range.hi);
         }
         if (suspect) {
           in_v.assign(x, x + n);

@@ -12,6 +12,8 @@
 #include "accuracy/fast_reference.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "accuracy/ulp.h"
@@ -60,6 +62,52 @@ constexpr DD kA = {0x1.9884533d43651p+0, -0x1.cbc0d30ebfd15p-54};
 constexpr DD kB = {0x1.2444f2a4d8b4bp-4, -0x1.6c843a29d1c7p-61};
 constexpr double kTwoOverSqrtPi = 0x1.20dd750429b6dp+0;
 
+// Bit-level stand-ins for nextafter, frexp, ilogb/ldexp and UlpOf in the
+// decision test: the same values (finite, non-NaN arguments), without the
+// libm calls that made up half of the reference's time.
+uint64_t Bits(double d) {
+  uint64_t b;
+  std::memcpy(&b, &d, sizeof b);
+  return b;
+}
+double FromBits(uint64_t b) {
+  double d;
+  std::memcpy(&d, &b, sizeof d);
+  return d;
+}
+// nextafter(x, +inf) and nextafter(x, -inf), x not NaN.
+double NextUp(double x) {
+  if (x == kInf) return x;
+  if (x == 0) return 0x1p-1074;
+  const uint64_t b = Bits(x);
+  return FromBits(x > 0 ? b + 1 : b - 1);
+}
+double NextDown(double x) { return -NextUp(-x); }
+float NextUpF(float x) {
+  if (x == std::numeric_limits<float>::infinity()) return x;
+  if (x == 0) return 0x1p-149f;
+  const uint32_t b = FloatBits(x);
+  return FloatFromBits(x > 0 ? b + 1 : b - 1);
+}
+float NextDownF(float x) { return -NextUpF(-x); }
+// a > 0 finite: a is a power of two (frexp(a) == 0.5).
+bool IsPowerOfTwo(double a) {
+  const uint64_t b = Bits(a), mant = b & ((uint64_t(1) << 52) - 1);
+  return (b >> 52) != 0 ? mant == 0 : (mant & (mant - 1)) == 0;
+}
+// a > 0 finite: 2^floor(log2 a) (ldexp(1, ilogb(a))).
+double PowerOfTwoBelow(double a) {
+  const uint64_t b = Bits(a);
+  if ((b >> 52) != 0) return FromBits(b & (uint64_t(0x7ff) << 52));
+  return FromBits(uint64_t(1) << (63 - __builtin_clzll(b)));  // subnormal
+}
+// log2 UlpOf(a) (accuracy/ulp.h): the float binade's exponent, clamped to
+// the subnormal spacing below and to the largest binade above.
+int UlpKey(double a) {
+  const int e = static_cast<int>((Bits(a) >> 52) & 0x7ff) - 1023;
+  return e < -126 ? -126 : (e > 127 ? 127 : e);
+}
+
 // The decision test. The exact value f lies in [a + b - err, a + b + err].
 // Decides the correctly rounded float of f and a double in f's float binade,
 // or returns false.
@@ -77,7 +125,7 @@ bool Decide(double a, double b, double err, RefValue* out) {
   // the rounding of hi + lo unless hi + lo is a midpoint). f must then lie
   // strictly between the midpoints (doubles) around the candidate, tested as
   // signs of (hi - edge) + (lo -+ e): hi - edge is exact when they are close.
-  const double hn = lo > 0 ? std::nextafter(hi, kInf) : (lo < 0 ? std::nextafter(hi, -kInf) : hi);
+  const double hn = lo > 0 ? NextUp(hi) : (lo < 0 ? NextDown(hi) : hi);
   const float rounded = static_cast<float>(hn);
   constexpr double kOverflow = static_cast<double>(std::numeric_limits<float>::max()) + 0x1p103;
   const double e2 = e + std::fabs(lo) * 0x1p-50;  // covers the rounding of lo -+ e
@@ -85,8 +133,8 @@ bool Decide(double a, double b, double err, RefValue* out) {
     const double edge = rounded > 0 ? kOverflow : -kOverflow;
     if (!(rounded > 0 ? (hi - edge) + (lo - e2) > 0 : (hi - edge) + (lo + e2) < 0)) return false;
   } else {
-    const float up = std::nextafter(rounded, std::numeric_limits<float>::infinity());
-    const float dn = std::nextafter(rounded, -std::numeric_limits<float>::infinity());
+    const float up = NextUpF(rounded);
+    const float dn = NextDownF(rounded);
     const double up_edge = std::isinf(up) ? kOverflow : (static_cast<double>(rounded) + up) / 2;
     const double dn_edge = std::isinf(dn) ? -kOverflow : (static_cast<double>(rounded) + dn) / 2;
     if (!((hi - up_edge) + (lo + e2) < 0) || !((hi - dn_edge) + (lo - e2) > 0)) return false;
@@ -95,11 +143,10 @@ bool Decide(double a, double b, double err, RefValue* out) {
   // Binade: |f| = |hi| + o + (error within e).
   const double ah = std::fabs(hi);
   const double o = hi < 0 ? -lo : lo;
-  int ex;
-  const bool power_of_two = ah != 0 && std::frexp(ah, &ex) == 0.5;
+  const bool power_of_two = ah != 0 && IsPowerOfTwo(ah);
   double rep;
   if (power_of_two) {
-    const double below = std::nextafter(ah, 0.0);
+    const double below = NextDown(ah);
     // Reference() works at 200 bits: a value within 2^-200 (relative) of a
     // power of two is rounded to it there, and its exact double is then the
     // power of two itself. Match that; between 2^-206 and 2^-196 leave it to
@@ -111,7 +158,7 @@ bool Decide(double a, double b, double err, RefValue* out) {
       rep = ah;
     else if (o + e < 0 && -(o + e) > 0x1p-196 * ah)
       rep = below;  // just below a power of two: the lower binade (as RNDZ gives)
-    else if (UlpOf(below) == UlpOf(ah))
+    else if (UlpKey(below) == UlpKey(ah))
       rep = ah;
     else
       return false;
@@ -120,15 +167,14 @@ bool Decide(double a, double b, double err, RefValue* out) {
     bool same = false;
     if (ah != 0) {
       // Inside [2^k, 2^(k+1)): the distances to both ends are exact doubles.
-      const int k = std::ilogb(ah);
-      const double p_dn = std::ldexp(1.0, k), p_up = std::ldexp(1.0, k + 1);
+      const double p_dn = PowerOfTwoBelow(ah), p_up = 2 * p_dn;
       same = o + e2 < p_up - ah && o - e2 > p_dn - ah;
     }
     if (!same) {  // ulp is also constant below 2^-126 and above the largest float
       const double t = std::fabs(lo) + e2;
-      const double m_lo = ah - t <= 0 ? 0.0 : std::nextafter(ah - t, 0.0);
-      const double m_hi = std::nextafter(ah + t, kInf);
-      if (UlpOf(m_lo) != UlpOf(m_hi)) return false;
+      const double m_lo = ah - t <= 0 ? 0.0 : NextDown(ah - t);
+      const double m_hi = NextUp(ah + t);
+      if (UlpKey(m_lo) != UlpKey(m_hi)) return false;
     }
   }
   out->exact = std::signbit(hi) ? -rep : rep;

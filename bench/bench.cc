@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -466,11 +467,15 @@ std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
   };
   std::vector<Slot> slots;
   std::set<std::string> registered;
+  // Set-up cost per benchmark name, from its first run (later runs hit the
+  // kernel's cache).
+  auto creation = std::make_shared<std::map<std::string, double>>();
   for (const VariantTarget& vt : rows) {
     if (vt.variant == nullptr || vt.kernel == nullptr || vt.kernel->fn == nullptr) continue;
     if (!TargetSupported(*vt.kernel)) continue;  // the CPU lacks the ISA
     const std::string label = vt.label();
     const KernelFn fn = vt.kernel->fn;
+    const PrepareFn prepare = vt.kernel->prepare;
     const Params params = DefaultParams(GetActivation(vt.variant->activation));
     for (size_t s = 0; s < options.sizes.size(); ++s) {
       const size_t n = options.sizes[s].n;
@@ -480,8 +485,16 @@ std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
       std::shared_ptr<SizeBuffers> data = buffers[s];
       benchmark::RegisterBenchmark(
           name.c_str(),
-          [data, fn, params, n](benchmark::State& state) {
+          [data, fn, prepare, params, n, creation, name](benchmark::State& state) {
             data->Ensure();
+            if (prepare != nullptr) {
+              // Creation (oneDNN primitive, XNNPACK operator) before the timed
+              // loop, timed on its own.
+              const auto t0 = std::chrono::steady_clock::now();
+              prepare(n, params);
+              const auto t1 = std::chrono::steady_clock::now();
+              creation->emplace(name, std::chrono::duration<double, std::nano>(t1 - t0).count());
+            }
             const float* in = data->in();
             float* out = data->out();
             for (auto _ : state) {
@@ -529,6 +542,8 @@ std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
     const auto it = samples.find(slot.name);
     if (it == samples.end() || it->second.empty()) continue;  // filtered out
     results.push_back(Summarize(slot.label, options.sizes[slot.size_index], it->second));
+    const auto c = creation->find(slot.name);
+    if (c != creation->end()) results.back().creation_ns = c->second;
   }
   return results;
 }

@@ -38,6 +38,10 @@ struct BenchResult {
   // elements/s of each repetition (for significance tests in compare); one
   // entry when not repeated.
   std::vector<double> samples;
+  // Wall time of the variant's one-time set-up for this size (a peer's
+  // operator or primitive creation, TargetKernel::prepare), run before and
+  // outside the timed loop; 0 when the variant has none.
+  double creation_ns = 0;
 };
 
 struct BenchOptions {

@@ -19,6 +19,7 @@ std::vector<Variant> BuildRegistry() {
   std::vector<Variant> all;
   RegisterScalarVariants(all);
   RegisterSimdVariants(all);
+  RegisterPeerVariants(all);
   // Table order first, registration order within an activation.
   auto rank = [](Act a) {
     const auto& t = Activations();

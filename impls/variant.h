@@ -20,6 +20,13 @@ namespace actbench {
 
 using KernelFn = void (*)(const float* in, float* out, size_t n, const Params& p);
 
+// Optional one-time set-up of a kernel for n elements and parameters p: a
+// peer library's operator or primitive creation (oneDNN, XNNPACK). The kernel
+// does it itself on first use when nobody called this; the benchmark calls it
+// before the timed loop and reports its cost separately (creation_ns), so the
+// timed loop measures execution only. Repeating a call is cheap (a cache hit).
+using PrepareFn = void (*)(size_t n, const Params& p);
+
 // The documented error bound of a variant: the real-valued ULP error against
 // the exact value of the function it computes (see docs/ulp.md), for inputs in
 // [domain_lo, domain_hi]. Outside the domain only the special-value contract
@@ -46,6 +53,11 @@ struct TargetKernel {
   // twice): a target may promise a looser bound than the variant's. < 0: the
   // variant's promise.max_ulp holds.
   double max_ulp = -1;
+  // Set-up to run before timing (see PrepareFn); nullptr when there is none.
+  PrepareFn prepare = nullptr;
+  // This target breaks the special-value contract although the variant's
+  // other targets keep it (a peer whose packet math differs per ISA).
+  bool breaks_contract = false;
 };
 
 struct Variant {
@@ -56,6 +68,9 @@ struct Variant {
   std::string description;
   Promise promise;
   std::vector<TargetKernel> kernels;
+  // Peers only: the library it calls ("sleef", "eigen", "onednn", "xnnpack");
+  // its version is PeerVersion(library). Empty for our own variants.
+  std::string library{};
 
   std::string id() const;
 };
@@ -68,6 +83,8 @@ struct VariantTarget {
   std::string label() const;  // "sigmoid/exp-div@baseline"
   // The ULP bound promised on this target (see TargetKernel::max_ulp).
   double promised_ulp() const { return kernel->max_ulp >= 0 ? kernel->max_ulp : variant->promise.max_ulp; }
+  // Whether this target keeps the special-value contract (see Promise).
+  bool keeps_contract() const { return variant->promise.keeps_contract && !kernel->breaks_contract; }
 };
 
 // Every registered variant, in a stable order (table order, then registration).
@@ -88,5 +105,17 @@ std::vector<std::string> SupportedTargetNames();
 // Registration hooks, one per family source file; the registry calls them in order.
 void RegisterScalarVariants(std::vector<Variant>& out);
 void RegisterSimdVariants(std::vector<Variant>& out);
+// Peer libraries found at configure time (impls/peers/); each adds nothing
+// when its library was not found.
+void RegisterPeerVariants(std::vector<Variant>& out);
+
+// The version of every peer library compiled in, by library name
+// ("sleef" -> "3.5.1"); empty when none was found.
+struct PeerLibrary {
+  std::string name;     // "sleef", "eigen", "onednn", "xnnpack"
+  std::string version;  // as the library reports it, else its Debian package version
+};
+const std::vector<PeerLibrary>& PeerLibraries();
+std::string PeerVersion(std::string_view library);  // "" when not compiled in
 
 }  // namespace actbench

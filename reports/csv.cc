@@ -21,6 +21,7 @@ const char* const kColumns[] = {
     "inputs", "max_ulp", "mean_ulp", "max_ulp_in_domain", "promise_held", "contract_pass",
     "contract_failures", "also_against", "also_max_ulp",
     "size", "n", "bytes", "elements_per_second", "bytes_per_second", "real_time_ns", "repetitions",
+    "peer_library", "peer_version", "creation_ns",
 };
 
 void Line(const std::vector<std::string>& fields, std::string& out) {
@@ -68,6 +69,9 @@ std::string RenderCsv(const Report& r) {
     }
     if (row.bench.empty()) {
       f.resize(f.size() + 7);
+      f.push_back(row.peer_library);
+      f.push_back(row.peer_version);
+      f.push_back("");
       Line(f, out);
       continue;
     }
@@ -75,7 +79,8 @@ std::string RenderCsv(const Report& r) {
       std::vector<std::string> g = f;
       for (const std::string& s :
            {b.size_label, std::to_string(b.n), std::to_string(b.bytes), Num(b.elements_per_second),
-            Num(b.bytes_per_second), Num(b.real_time_ns), std::to_string(b.samples.size())})
+            Num(b.bytes_per_second), Num(b.real_time_ns), std::to_string(b.samples.size()), row.peer_library,
+            row.peer_version, b.creation_ns > 0 ? Num(b.creation_ns) : std::string()})
         g.push_back(s);
       Line(g, out);
     }

@@ -270,11 +270,16 @@ std::string ParetoPlot(const Report& r, const std::string& activation, const std
                                           r.MachineCount() > 1 ? ", " + MachineName(r.MachineOf(*p.row)) : "");
     // Contract failures are hollow: they are never on the frontier.
     const std::string color = Color(IndexOf(variants, p.row->variant));
+    // Peer rows (SLEEF, Eigen, oneDNN, XNNPACK) carry a black ring.
+    const bool peer = p.row->is_peer();
+    const std::string peer_title = peer ? " (peer: " + p.row->peer_text() + ")" : "";
     s += Marker(p.row->machine, px(p.ulp), py(p.throughput),
                 p.row->accuracy->contract.pass
-                    ? fmt::format("class=\"point\" fill=\"{}\"", color)
-                    : fmt::format("class=\"point contract-failed\" fill=\"none\" stroke=\"{}\"", color)) +
-         "<title>" + HtmlEscape(title) + "</title>" + MarkerEnd(p.row->machine) + "\n";
+                    ? fmt::format("class=\"point{}\" fill=\"{}\"{}", peer ? " peer" : "", color,
+                                  peer ? " stroke=\"#000\" stroke-width=\"2\"" : "")
+                    : fmt::format("class=\"point contract-failed{}\" fill=\"none\" stroke=\"{}\"{}",
+                                  peer ? " peer" : "", color, peer ? " stroke-width=\"2\"" : "")) +
+         "<title>" + HtmlEscape(title + peer_title) + "</title>" + MarkerEnd(p.row->machine) + "\n";
   }
   s += "</svg>\n";
   return s;
@@ -485,10 +490,20 @@ std::string Table(const Report& r, const std::vector<const ReportRow*>& rows) {
        "<th>contract</th><th>also scored against</th><th>L1 G/s</th><th>L2 G/s</th><th>DRAM G/s</th></tr></thead>"
        "\n<tbody>\n";
   for (const ReportRow* row : rows) {
-    s += "<tr>";
+    s += row->is_peer() ? "<tr class=\"peer\">" : "<tr>";
     if (merged) s += fmt::format("<td>m{}</td>", row->machine + 1);
-    s += fmt::format("<td title=\"{}\">{}@{}</td><td>{}</td>", HtmlEscape(row->description),
-                     HtmlEscape(row->variant), HtmlEscape(row->target), HtmlEscape(row->family));
+    // A peer row names its library and version, and the creation cost of its
+    // operator or primitive (timed apart from the throughput) as a tooltip.
+    std::string family = row->family, creation;
+    if (row->is_peer()) family += " (" + row->peer_text() + ")";
+    for (const BenchResult& b : row->bench)
+      if (b.creation_ns > 0)
+        creation += fmt::format("{}creation {:.1f} us at {}", creation.empty() ? "" : ", ", b.creation_ns / 1e3,
+                                b.size_label);
+    s += fmt::format("<td title=\"{}\">{}@{}</td><td{}>{}</td>", HtmlEscape(row->description),
+                     HtmlEscape(row->variant), HtmlEscape(row->target),
+                     creation.empty() ? "" : " title=\"" + HtmlEscape(creation + ", outside the timed loop") + "\"",
+                     HtmlEscape(family));
     std::string promise = "≤ " + Ulp(row->promise.max_ulp);
     if (!std::isinf(row->promise.domain_lo) || !std::isinf(row->promise.domain_hi))
       promise += fmt::format(" on [{}, {}]", Ulp(row->promise.domain_lo), Ulp(row->promise.domain_hi));
@@ -543,7 +558,15 @@ std::string Machines(const Report& r) {
     }
     s += "</tr>\n";
   }
-  s += "<tr><th>targets</th>";
+  s += "<tr><th>peers</th>";
+  for (const json& m : ms) {
+    std::string t;
+    if (m.is_object() && m.contains("peers") && m["peers"].is_object())
+      for (const auto& [name, version] : m["peers"].items())
+        t += (t.empty() ? "" : ", ") + name + " " + (version.is_string() ? version.get<std::string>() : "unknown");
+    s += "<td>" + HtmlEscape(t.empty() ? "none" : t) + "</td>";
+  }
+  s += "</tr>\n<tr><th>targets</th>";
   for (const json& m : ms) {
     std::string t;
     if (m.is_object() && m.contains("targets") && m["targets"].is_object() && m["targets"].contains("supported") &&

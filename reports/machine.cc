@@ -22,6 +22,8 @@
 #include <hwy/highway.h>
 #include <hwy/targets.h>
 
+#include "impls/variant.h"
+
 #ifndef ACTBENCH_SOURCE_DIR
 #define ACTBENCH_SOURCE_DIR "."
 #endif
@@ -143,6 +145,13 @@ json Libraries() {
   };
 }
 
+// The peer libraries compiled in (impls/peers/), by name: {"sleef": "3.5.1", ...}.
+json Peers() {
+  json peers = json::object();
+  for (const PeerLibrary& l : PeerLibraries()) peers[l.name] = l.version;
+  return peers;
+}
+
 json TargetNames(int64_t mask) {
   json names = json::array();
   for (int64_t m = mask; m != 0; m &= m - 1) names.push_back(hwy::TargetName(m & -m));
@@ -207,6 +216,7 @@ json DescribeMachine() {
       {"build_type", OrUnknown(ACTBENCH_BUILD_TYPE)},
       {"actbench_version", OrUnknown(ACTBENCH_VERSION)},
       {"libraries", Libraries()},
+      {"peers", Peers()},
       {"targets", Targets()},
       {"git", Git()},
       {"date", UtcNow()},

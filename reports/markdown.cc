@@ -103,6 +103,12 @@ void RenderHeading(const Report& r, std::string& out) {
                      Cell(MachineString(m, {"build_type"})));
   out += fmt::format("- Commit: {}\n", Cell(commit));
   out += fmt::format("- Date: {}\n", Cell(MachineString(m, {"date"})));
+  if (m.is_object() && m.contains("peers") && m["peers"].is_object() && !m["peers"].empty()) {
+    std::string peers;
+    for (const auto& [name, version] : m["peers"].items())
+      peers += (peers.empty() ? "" : ", ") + name + " " + (version.is_string() ? version.get<std::string>() : "unknown");
+    out += fmt::format("- Peers (rows marked *peer*): {}\n", Cell(peers));
+  }
   out += fmt::format("- Rows: {}\n\n", r.rows.size());
 }
 
@@ -121,13 +127,20 @@ void RenderTable(const Report& r, const std::string& activation, const std::vect
   for (const ReportRow& row : r.rows) {
     if (row.activation != activation) continue;
     const std::optional<AccuracyResult>& a = row.accuracy;
+    // Peer rows are marked in the family column with their library and version.
+    const std::string family = row.is_peer() ? "*peer: " + row.peer_text() + "*" : row.family;
     out += fmt::format("| {}@{} | {} | {} | {} | {} | {} | {} |", Cell(row.variant), Cell(row.target),
-                       Cell(row.family), a ? Ulp(a->error.max_ulp) : "-",
+                       Cell(family), a ? Ulp(a->error.max_ulp) : "-",
                        a ? Ulp(a->error.mean_ulp) : "-", Cell(PromiseText(row.promise)),
                        a ? (a->promise_held ? "yes" : "**no**") : "-",
                        a ? (a->contract.pass ? "pass" : "**" + ContractText(a->contract) + "**") : "-");
     for (const std::string& s : sizes) out += " " + Throughput(row, s) + " |";
     out += "\n";
+    for (const BenchResult& b : row.bench) {
+      if (b.creation_ns > 0)
+        notes.push_back(fmt::format("- {}: creation {:.1f} us at {} (outside the timed loop)", Code(row.label()),
+                                    b.creation_ns / 1e3, b.size_label));
+    }
     if (a) {
       for (const ErrorStats& e : a->also) {
         notes.push_back(fmt::format("- {} vs {}: max ULP {}, max abs err {:.3g}", Code(row.label()),

@@ -162,6 +162,7 @@ json ToJson(const BenchResult& b) {
       {"elements_per_second", Double(b.elements_per_second)},
       {"bytes_per_second", Double(b.bytes_per_second)},
       {"samples", DoubleArray(b.samples)},
+      {"creation_ns", Double(b.creation_ns)},
   };
 }
 
@@ -183,6 +184,8 @@ json ToJson(const ReportRow& r) {
       {"variant", r.variant},
       {"target", r.target},
       {"family", r.family},
+      {"peer", r.peer_library.empty() ? json(nullptr)
+                                      : json{{"library", r.peer_library}, {"version", r.peer_version}}},
       {"computes", r.computes},
       {"description", r.description},
       {"promise", ToJson(r.promise)},
@@ -426,6 +429,8 @@ BenchResult BenchFromJson(const Node& n) {
   b.elements_per_second = n.Field("elements_per_second").Number();
   b.bytes_per_second = n.Field("bytes_per_second").Number();
   for (const Node& s : n.Field("samples").Items()) b.samples.push_back(s.Number());
+  // Added later in version 1: absent in older reports.
+  if (n.Has("creation_ns")) b.creation_ns = n.Field("creation_ns").Number();
   return b;
 }
 
@@ -444,6 +449,11 @@ ReportRow RowFromJson(const Node& n) {
   r.variant = n.Field("variant").String();
   r.target = n.Field("target").String();
   r.family = n.Field("family").String();
+  // Added later in version 1: absent in older reports, null on our own rows.
+  if (n.Has("peer") && !n.Field("peer").value().is_null()) {
+    r.peer_library = n.Field("peer").Field("library").String();
+    r.peer_version = n.Field("peer").Field("version").String();
+  }
   r.computes = n.Field("computes").String();
   r.description = n.Field("description").String();
   r.promise = PromiseFromJson(n.Field("promise"));
@@ -493,6 +503,16 @@ bool SameCpu(const json& a, const json& b) {
          flags(a) == flags(b);
 }
 
+std::string ReportRow::peer_text() const {
+  if (!is_peer()) return "";
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"sleef", "SLEEF"}, {"eigen", "Eigen"}, {"onednn", "oneDNN"}, {"xnnpack", "XNNPACK"}};
+  std::string name = peer_library.empty() ? "peer" : peer_library;
+  for (const auto& [id, shown] : kNames)
+    if (peer_library == id) name = shown;
+  return peer_version.empty() ? name : name + " " + peer_version;
+}
+
 ReportRow MakeRow(const VariantTarget& vt) {
   const Variant& v = *vt.variant;
   ReportRow r;
@@ -500,6 +520,10 @@ ReportRow MakeRow(const VariantTarget& vt) {
   r.variant = v.name;
   r.target = vt.kernel->target;
   r.family = v.family;
+  if (!v.library.empty()) {
+    r.peer_library = v.library;
+    r.peer_version = PeerVersion(v.library);
+  }
   r.computes = GetActivation(v.computes).name;
   r.description = v.description;
   r.promise.max_ulp = vt.promised_ulp();

@@ -29,6 +29,10 @@ struct ReportRow {
   std::string variant;      // the name after the slash ("exp-div-f32")
   std::string target;       // "baseline", "AVX3", ...
   std::string family;       // "scalar", "simd", "peer"
+  // Peer rows: the library called and its version ("onednn", "2.6.3");
+  // empty for our own variants.
+  std::string peer_library;
+  std::string peer_version;
   std::string computes;     // the activation whose exact value the promise is against
   std::string description;
   PromiseInfo promise;
@@ -39,6 +43,9 @@ struct ReportRow {
   size_t machine = 0;
 
   std::string label() const { return activation + "/" + variant + "@" + target; }
+  bool is_peer() const { return family == "peer"; }
+  // "oneDNN 2.6.3"-style text for a peer row; "" otherwise.
+  std::string peer_text() const;
 };
 
 struct Report {

@@ -666,7 +666,8 @@ TEST_F(CliEval, NearlyCorrectlyRoundedVariantsMatchTheReference) {
   int checked = 0;
   for (const Variant& v : Variants()) {
     // Variants with one kernel (the scalar ones): the promise is the variant's.
-    if (v.promise.max_ulp > 0.51 || v.kernels.size() != 1) continue;
+    // (A peer that breaks the contract, such as a relu giving 0 for NaN, is not one.)
+    if (v.promise.max_ulp > 0.51 || v.kernels.size() != 1 || !v.promise.keeps_contract) continue;
     SCOPED_TRACE(v.id());
     const std::vector<float> out = Eval(v.id(), in);
     ASSERT_EQ(out.size(), in.size());
@@ -781,8 +782,13 @@ void CheckReport(const Report& r, const std::set<std::string>& activations, bool
       EXPECT_EQ(a.error.count, a.inputs);
       EXPECT_TRUE(a.promise_held) << "max_ulp_in_domain " << a.max_ulp_in_domain;
       EXPECT_LE(a.max_ulp_in_domain, promised);
-      EXPECT_EQ(a.contract.pass, v->promise.keeps_contract);
-      if (promised <= 0.51) {  // the f64 and exact variants
+      bool keeps = v->promise.keeps_contract;
+      for (const TargetKernel& k : v->kernels)
+        if (k.target == row.target && k.breaks_contract) keeps = false;
+      // A variant that breaks the contract may pass the sweep's check when its
+      // failure is on one channel only (impls_test looks there).
+      if (keeps) EXPECT_TRUE(a.contract.pass);
+      if (promised <= 0.51 && keeps) {  // the f64 and exact variants
         EXPECT_TRUE(std::isfinite(a.error.max_ulp));
         EXPECT_LE(a.error.max_ulp, promised);
         EXPECT_EQ(a.error.nan_mismatch, 0u);

@@ -426,7 +426,9 @@ bool Optional(const std::string& path) {
   static const std::regex kOptional(
       R"(rows\[\d+\]\.(label|accuracy|accuracy\..*worst\[\d+\]\.(x|out|expected)(_hex)?|accuracy\..*\.binades))"
       // The exhaustive-sweep fields (docs/exhaustive.md), absent in older reports.
-      R"(|rows\[\d+\]\.accuracy\.(.*\.(finite|sum_ulp|sum_ulp_q24|histogram)|coverage|reference_fallbacks))");
+      R"(|rows\[\d+\]\.accuracy\.(.*\.(finite|sum_ulp|sum_ulp_q24|histogram)|coverage|reference_fallbacks))"
+      // The peer fields (impls/peers/), absent in older reports.
+      R"(|rows\[\d+\]\.(peer|bench\[\d+\]\.creation_ns))");
   return std::regex_match(path, kOptional);
 }
 
@@ -470,7 +472,8 @@ TEST(ReportJson, EveryFieldIsValidated) {
     const bool skipped = Optional(path) && !EndsWith(path, ".accuracy") && !EndsWith(path, ".binades") &&
                          !EndsWith(path, ".finite") && !EndsWith(path, ".sum_ulp_q24") &&
                          !EndsWith(path, ".histogram") && !EndsWith(path, ".coverage") &&
-                         !EndsWith(path, ".reference_fallbacks");  // sum_ulp is for humans, not read
+                         !EndsWith(path, ".reference_fallbacks") && !EndsWith(path, ".creation_ns") &&
+                         !EndsWith(path, ".peer");  // sum_ulp is for humans, not read
     if (free_form || skipped) {
       EXPECT_NO_THROW(ReportFromJson(bad));
     } else {

@@ -75,7 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ref[i] = Reference(v.computes, xs[i], p, i);  // i picks the PReLU channel
   }
 
-  if (v.promise.keeps_contract) {
+  if (vt.keeps_contract()) {
     const ContractResult c = CheckContract(GetActivation(v.computes), p, xs, ys, ref);
     if (!c.pass) {
       std::fprintf(stderr, "%s: contract broken: %s\n", vt.label().c_str(), c.examples.front().c_str());

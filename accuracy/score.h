@@ -1,0 +1,57 @@
+// Scoring one chunk of the exhaustive sweep: a row's outputs against one
+// activation's reference values, folded into the row's ErrorStats. The fast
+// path (accuracy/score.cc) is Highway SIMD, dispatched to the best target of
+// the CPU: per lane it computes the ULP error, the integer distance, the
+// absolute and relative errors, the histogram bin and the quantized sum, all
+// exact integer or IEEE operations, so the result does not depend on the
+// target or the lane count. Lanes it cannot score (a non-finite output or
+// reference, an error of 2^39 ULP or more, an error that may enter the ten
+// worst) go to the scalar path, which is ScoreChunkScalar's loop body: the two
+// give bit-identical ErrorStats (tests/score_test.cc).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "accuracy/sweep.h"
+#include "impls/activation.h"
+
+namespace actbench {
+
+// One activation's reference values for one chunk (the scored sub-range).
+struct RefChunk {
+  std::vector<double> exact;    // the exact value (see fast_reference.h)
+  std::vector<double> inv_ulp;  // 1 / UlpOf(exact), exactly
+  std::vector<double> inv_abs;  // 1 / |exact|, 0 where exact is 0 or not finite
+  std::vector<float> rounded;   // the correctly rounded float
+  void Resize(size_t n) {
+    exact.resize(n);
+    inv_ulp.resize(n);
+    inv_abs.resize(n);
+    rounded.resize(n);
+  }
+  // Fills entry i from a reference value.
+  void Set(size_t i, const RefValue& v);
+};
+
+// 1/UlpOf(y), exactly (a power of two), from the bits of y.
+double InvUlpOf(double y);
+
+// Keeps the ErrorStats::kWorstKept worst inputs: largest error first, equal
+// errors by the smaller bit pattern (a total order, so the list does not
+// depend on the order inputs are seen in).
+void KeepWorst(std::vector<WorstInput>& worst, const WorstInput& w);
+
+// Scores outputs y of the n inputs x against ref and folds them into s. The
+// inputs lie in one input binade (`binade`, kBinadeCount for NaN/inf inputs:
+// no binade maximum). Returns the largest error of these inputs. When
+// out_of_range is given, sets it if an output is NaN or outside range (the
+// contract needs a closer look), and leaves it otherwise.
+double ScoreChunk(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t n,
+                  size_t binade, const Range& range, bool* out_of_range);
+
+// The same, one input at a time (the definition; tests compare the two).
+double ScoreChunkScalar(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t n,
+                        size_t binade, const Range& range, bool* out_of_range);
+
+}  // namespace actbench

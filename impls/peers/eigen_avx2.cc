@@ -1,0 +1,5 @@
+// Eigen kernels for AVX2: see eigen_kernels-inl.h. Compiled with this ISA's
+// flags (CMakeLists.txt); run only where the CPU has it.
+#define ACTBENCH_EIGEN_NS eigen_avx2
+#define Eigen actbench_eigen_avx2
+#include "impls/peers/eigen_kernels-inl.h"

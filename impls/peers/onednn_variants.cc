@@ -1,0 +1,241 @@
+// oneDNN eltwise primitives as variants (family "peer", library "onednn").
+//
+// A primitive is created for one algorithm, its alpha/beta and one tensor
+// size, then executed as often as wanted. Each thread keeps its own cache of
+// primitives (with their memory objects and stream) keyed by those, so the
+// kernel ABI holds (any n: a primitive per n) and a call after prepare() only
+// binds the two pointers and executes. Creation is the prepare hook the
+// benchmark runs, and times, before its timed loop; oneDNN's own primitive
+// cache is turned off so that cost is real creation (JIT included), not a
+// hit on a primitive an earlier row made.
+//
+// Single-threaded: the Debian build uses OpenMP (DNNL_CPU_RUNTIME_OMP), so
+// each thread sets its OpenMP thread count to 1 before its first primitive.
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "impls/peers/peer_kernels.h"
+
+namespace actbench {
+namespace peers {
+namespace {
+
+using dnnl::algorithm;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// One variant: which primitive, and how the activation's Params map onto its
+// alpha (beta is unused by every algorithm here).
+enum class AlphaFrom { kZero, kOne, kParamsAlpha, kQuickGelu };
+struct Spec {
+  Act activation;
+  Act computes;
+  const char* name;
+  algorithm alg;
+  AlphaFrom alpha;
+  const char* description;
+  Promise promise;  // measured: oneDNN documents no ULP bounds
+};
+
+constexpr double kLowestFloat = -3.4028234663852886e38;  // -inf excluded
+const char* const kMeasured = "measured on the sampled sweep (oneDNN documents no bound)";
+
+Promise Measured(double ulp, double lo, std::string note, bool keeps_contract) {
+  return Promise{ulp, lo, kInf, std::string(kMeasured) + "; " + note, keeps_contract};
+}
+
+// In registration order; Kernel<I> and Prepare<I> index it.
+const Spec kSpecs[] = {
+    {Act::kRelu, Act::kRelu, "onednn-relu", algorithm::eltwise_relu, AlphaFrom::kZero, "eltwise_relu, alpha 0",
+     Measured(0, -kInf, "NaN in gives 0 out (a max with 0)", false)},
+    {Act::kLeakyRelu, Act::kLeakyRelu, "onednn-relu", algorithm::eltwise_relu, AlphaFrom::kParamsAlpha,
+     "eltwise_relu with alpha = negative slope",
+     Measured(0.5, -kInf, "one rounding", true)},
+    {Act::kElu, Act::kElu, "onednn-elu", algorithm::eltwise_elu, AlphaFrom::kParamsAlpha, "eltwise_elu",
+     Measured(16777216, -kInf, "exp(x) - 1 cancels near 0 (x = -4e-19 gives 0)", true)},
+    {Act::kSigmoid, Act::kSigmoid, "onednn-logistic", algorithm::eltwise_logistic, AlphaFrom::kZero,
+     "eltwise_logistic",
+     Measured(8, -87.0, "outputs below 2^-126 (x < -87.3) flush to 0", true)},
+    {Act::kTanh, Act::kTanh, "onednn-tanh", algorithm::eltwise_tanh, AlphaFrom::kZero, "eltwise_tanh",
+     Measured(1.5, -kInf, "", true)},
+    {Act::kGelu, Act::kGelu, "onednn-gelu-erf", algorithm::eltwise_gelu_erf, AlphaFrom::kZero,
+     "eltwise_gelu_erf",
+     Measured(16777216, kLowestFloat, "gelu(-inf) is NaN (-inf * 0); outputs that should be tiny (large negative x) come out 0: 2^24 ULP measured", false)},
+    {Act::kGeluTanh, Act::kGeluTanh, "onednn-gelu-tanh", algorithm::eltwise_gelu_tanh, AlphaFrom::kZero,
+     "eltwise_gelu_tanh (the tanh-form formula)",
+     Measured(16777216, kLowestFloat, "gelu_tanh(-inf) is NaN (-inf * 0); outputs that should be tiny (large negative x) come out 0: 2^24 ULP measured", false)},
+    {Act::kGelu, Act::kGeluTanh, "onednn-gelu-tanh", algorithm::eltwise_gelu_tanh, AlphaFrom::kZero,
+     "eltwise_gelu_tanh: the tanh-form approximation, scored against gelu_tanh and exact gelu",
+     Measured(16777216, kLowestFloat, "gelu_tanh(-inf) is NaN (-inf * 0); outputs that should be tiny (large negative x) come out 0: 2^24 ULP measured", false)},
+    {Act::kGeluSigmoid, Act::kGeluSigmoid, "onednn-swish", algorithm::eltwise_swish, AlphaFrom::kQuickGelu,
+     "eltwise_swish with alpha 1.702",
+     Measured(16777216, kLowestFloat, "f(-inf) is NaN (-inf * 0); outputs that should be tiny (large negative x) come out 0: 2^24 ULP measured", false)},
+    {Act::kSilu, Act::kSilu, "onednn-swish", algorithm::eltwise_swish, AlphaFrom::kOne,
+     "eltwise_swish with alpha 1",
+     Measured(16777216, kLowestFloat, "silu(-inf) is NaN (-inf * 0); outputs that should be tiny (large negative x) come out 0: 2^24 ULP measured", false)},
+    {Act::kMish, Act::kMish, "onednn-mish", algorithm::eltwise_mish, AlphaFrom::kZero, "eltwise_mish",
+     Measured(16777216, kLowestFloat, "mish(-inf) is NaN (-inf * 0); outputs that should be tiny (large negative x) come out 0: 2^24 ULP measured", false)},
+    {Act::kSoftplus, Act::kSoftplus, "onednn-soft-relu", algorithm::eltwise_soft_relu, AlphaFrom::kZero,
+     "eltwise_soft_relu; beta and threshold applied around it",
+     Measured(1e40, -kInf, "no useful bound: negative outputs (-1.9e-6 at x = -17.7) leave the range [0, inf], 5e39 ULP", false)},
+    {Act::kHardSwish, Act::kHardSwish, "onednn-hardswish", algorithm::eltwise_hardswish, AlphaFrom::kZero,
+     "eltwise_hardswish",
+     Measured(8, kLowestFloat, "hard_swish(-inf) is NaN (-inf * 0)", false)},
+};
+constexpr size_t kSpecCount = sizeof(kSpecs) / sizeof(kSpecs[0]);
+
+float AlphaOf(const Spec& s, const Params& p) {
+  switch (s.alpha) {
+    case AlphaFrom::kZero: return 0.0f;
+    case AlphaFrom::kOne: return 1.0f;
+    case AlphaFrom::kParamsAlpha: return p.alpha;
+    case AlphaFrom::kQuickGelu: return 1.702f;
+  }
+  return 0.0f;
+}
+
+struct Entry {
+  dnnl::eltwise_forward primitive;
+  dnnl::memory src, dst;
+  std::unordered_map<int, dnnl::memory> args;
+};
+
+// One per thread: oneDNN streams and a memory object's data handle are not
+// for concurrent use.
+class Cache {
+ public:
+  Cache() : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_) {}
+
+  Entry& Get(algorithm alg, float alpha, size_t n) {
+    const Key key{static_cast<int>(alg), alpha, n};
+    auto it = entries_.find(key);
+    if (it != entries_.end()) return it->second;
+    // Many sizes go through the tests; the benchmark needs one per size.
+    if (entries_.size() >= 64) entries_.clear();
+    const dnnl::memory::desc md({static_cast<dnnl::memory::dim>(n)}, dnnl::memory::data_type::f32,
+                                dnnl::memory::format_tag::a);
+    const dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, alg, md, alpha, 0.0f);
+    const dnnl::eltwise_forward::primitive_desc pd(desc, engine_);
+    Entry e{dnnl::eltwise_forward(pd), dnnl::memory(md, engine_, nullptr), dnnl::memory(md, engine_, nullptr),
+            {}};
+    e.args = {{DNNL_ARG_SRC, e.src}, {DNNL_ARG_DST, e.dst}};
+    return entries_.emplace(key, std::move(e)).first->second;
+  }
+
+  void Execute(Entry& e, const float* in, float* out) {
+    e.src.set_data_handle(const_cast<float*>(in));
+    e.dst.set_data_handle(out);
+    e.primitive.execute(stream_, e.args);
+    stream_.wait();
+  }
+
+  std::vector<float>& scratch() { return scratch_; }
+
+ private:
+  using Key = std::tuple<int, float, size_t>;
+  dnnl::engine engine_;
+  dnnl::stream stream_;
+  std::map<Key, Entry> entries_;
+  std::vector<float> scratch_;
+};
+
+void Setup() {
+  static const bool once = [] {
+    dnnl::set_primitive_cache_capacity(0);
+    return true;
+  }();
+  (void)once;
+}
+
+Cache& ThreadCache() {
+  Setup();
+  thread_local const bool single = [] {
+    omp_set_num_threads(1);
+    return true;
+  }();
+  (void)single;
+  thread_local Cache cache;
+  return cache;
+}
+
+// softplus: beta and threshold are not oneDNN parameters (2.6 has no
+// soft_relu alpha). With beta 1 and threshold >= 20 they change nothing (for
+// x > 20, log1p(e^x) rounds to x), and the primitive runs alone; otherwise
+// z = beta x goes through it and the result is divided by beta, x kept where
+// z > threshold.
+bool SoftplusNeedsWrapping(const Params& p) { return !(p.beta == 1.0f && p.threshold >= 20.0f); }
+
+template <size_t I>
+void Prepare(size_t n, const Params& p) {
+  if (n == 0) return;
+  ThreadCache().Get(kSpecs[I].alg, AlphaOf(kSpecs[I], p), n);
+}
+
+template <size_t I>
+void Kernel(const float* in, float* out, size_t n, const Params& p) {
+  if (n == 0) return;
+  const Spec& s = kSpecs[I];
+  Cache& cache = ThreadCache();
+  Entry& e = cache.Get(s.alg, AlphaOf(s, p), n);
+  if (s.activation != Act::kSoftplus || !SoftplusNeedsWrapping(p)) {
+    cache.Execute(e, in, out);
+    return;
+  }
+  std::vector<float>& z = cache.scratch();
+  z.resize(n);
+  for (size_t i = 0; i < n; ++i) z[i] = p.beta * in[i];
+  cache.Execute(e, z.data(), z.data());
+  for (size_t i = 0; i < n; ++i) {
+    const float x = in[i];  // read before out[i] is written: in place is safe
+    out[i] = p.beta * x > p.threshold ? x : z[i] / p.beta;
+  }
+}
+
+template <size_t... I>
+void AddAll(std::vector<Variant>& out, const std::string& target, std::index_sequence<I...>) {
+  (out.push_back(Variant{kSpecs[I].activation, kSpecs[I].computes, kSpecs[I].name, "peer",
+                         std::string("oneDNN ") + kSpecs[I].description,
+                         kSpecs[I].promise,
+                         {TargetKernel{target, 0, &Kernel<I>, -1, &Prepare<I>}},
+                         "onednn"}),
+   ...);
+}
+
+// Highway's name for the ISA oneDNN's JIT uses on this CPU.
+std::string TargetName(dnnl::cpu_isa isa) {
+  switch (isa) {
+    case dnnl::cpu_isa::sse41: return "SSE4";
+    case dnnl::cpu_isa::avx: return "AVX";
+    case dnnl::cpu_isa::avx2:
+    case dnnl::cpu_isa::avx2_vnni: return "AVX2";
+    case dnnl::cpu_isa::avx512_core:
+    case dnnl::cpu_isa::avx512_core_vnni:
+    case dnnl::cpu_isa::avx512_core_bf16:
+    case dnnl::cpu_isa::avx512_core_amx: return "AVX3";
+    default: return "baseline";
+  }
+}
+
+}  // namespace
+
+std::string OnednnVersion() {
+  const dnnl_version_t* v = dnnl_version();
+  return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+}
+
+void RegisterOnednn(std::vector<Variant>& out) {
+  AddAll(out, TargetName(dnnl::get_effective_cpu_isa()), std::make_index_sequence<kSpecCount>());
+}
+
+}  // namespace peers
+}  // namespace actbench

@@ -1,0 +1,52 @@
+// Kernel tables of the per-ISA peer translation units (compiled with -m flags
+// of their own) as seen from the registration code (compiled without them).
+// Only constant data crosses: the registry never runs code of an ISA the CPU
+// lacks (TargetSupported).
+#pragma once
+
+#include <cstddef>
+
+#include "impls/variant.h"
+
+namespace actbench {
+namespace peers {
+
+// SLEEF compositions, in the order of each ISA's kKernels table.
+enum SleefKernel : size_t {
+  kSleefTanhU10,
+  kSleefTanhU35,
+  kSleefSigmoidExp,
+  kSleefSiluExp,
+  kSleefGeluSigmoidExp,
+  kSleefEluExpm1,
+  kSleefGeluErfc,
+  kSleefGeluErf,
+  kSleefGeluTanh,
+  kSleefMishLog1pExp,
+  kSleefSoftplusLog1pExp,
+  kSleefKernelCount,
+};
+namespace sleef_avx3 { extern const KernelFn kKernels[kSleefKernelCount]; }
+namespace sleef_avx2 { extern const KernelFn kKernels[kSleefKernelCount]; }
+namespace sleef_sse4 { extern const KernelFn kKernels[kSleefKernelCount]; }
+
+// Eigen array expressions, in the order of each ISA's kKernels table.
+enum EigenKernel : size_t {
+  kEigenTanh,
+  kEigenLogistic,
+  kEigenGeluErf,
+  kEigenKernelCount,
+};
+namespace eigen_avx3 { extern const KernelFn kKernels[kEigenKernelCount]; }
+namespace eigen_avx2 { extern const KernelFn kKernels[kEigenKernelCount]; }
+namespace eigen_sse4 { extern const KernelFn kKernels[kEigenKernelCount]; }
+
+// Registration of each library's variants (sleef_variants.cc, ...).
+void RegisterSleef(std::vector<Variant>& out);
+void RegisterEigen(std::vector<Variant>& out);
+void RegisterOnednn(std::vector<Variant>& out);
+void RegisterXnnpack(std::vector<Variant>& out);
+std::string OnednnVersion();
+
+}  // namespace peers
+}  // namespace actbench

@@ -1,0 +1,87 @@
+// SLEEF compositions as variants (family "peer", library "sleef"): one kernel
+// per ISA SLEEF has for x86 and this build compiled (sleef_avx3.cc with
+// Sleef_*f16_*avx512f, sleef_avx2.cc with *f8_*avx2, sleef_sse4.cc with
+// *f4_*sse4), registered under Highway's target names so TargetSupported()
+// gates them on the same CPU features as our own AVX3/AVX2/SSE4 code.
+#include <limits>
+
+#include <hwy/targets.h>
+
+#include "impls/peers/peer_kernels.h"
+
+namespace actbench {
+namespace peers {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+struct Meta {
+  SleefKernel kernel;
+  Act activation;
+  Act computes;
+  const char* name;
+  const char* description;
+  double max_ulp;      // AVX3 and AVX2 (SLEEF's avx2 and avx512f code use FMA)
+  double max_ulp_sse4; // SSE4 (no FMA)
+  double domain_lo;
+  const char* note;
+  bool keeps_contract;
+};
+
+std::vector<Meta> Metas() {
+  return {
+      {kSleefTanhU10, Act::kTanh, Act::kTanh, "sleef-tanh-u10", "Sleef_tanhf_u10", 1.01, 1.01, -kInf,
+       "SLEEF documents 1.0 ULP; 1.00000002 measured (real-valued ULP)", true},
+      {kSleefTanhU35, Act::kTanh, Act::kTanh, "sleef-tanh-u35", "Sleef_tanhf_u35", 3.5, 3.5, -kInf, "SLEEF documents 3.5 ULP (2.31 measured)", true},
+      {kSleefSigmoidExp, Act::kSigmoid, Act::kSigmoid, "sleef-exp-u10-div",
+       "e = Sleef_expf_u10(-|x|); 1/(1+e) or e/(1+e)", 2.5, 2.5, -kInf,
+       "exp 1 ULP, then 1 + e and the division round (2.09 measured)", true},
+      {kSleefSiluExp, Act::kSilu, Act::kSilu, "sleef-exp-u10-div", "x * sigmoid(x), sigmoid as sleef-exp-u10-div",
+       64, 64, -kInf, "subnormal outputs (x < -87) lose their low bits (52 ULP measured at x = -104)", true},
+      {kSleefGeluSigmoidExp, Act::kGeluSigmoid, Act::kGeluSigmoid, "sleef-exp-u10-div",
+       "x * sigmoid(1.702f x), sigmoid as sleef-exp-u10-div", 80, 80, -kInf,
+       "the rounded 1.702f x is magnified by |1.702 x| in e^(1.702 x) (71.6 ULP measured)", true},
+      {kSleefEluExpm1, Act::kElu, Act::kElu, "sleef-expm1-u10", "alpha * Sleef_expm1f_u10(x) for x <= 0", 1.0,
+       1.0, -kInf, "SLEEF documents 1.0 ULP for expm1 (0.99999804 measured)", true},
+      {kSleefGeluErfc, Act::kGelu, Act::kGelu, "sleef-erfc-u15", "x/2 * Sleef_erfcf_u15(-x/sqrt2)", 256, 256,
+       -kInf, "erfc near the subnormals for x < -12: 194.5 ULP measured at x = -13 (4 above -10)", true},
+      {kSleefGeluErf, Act::kGelu, Act::kGelu, "sleef-erf-u10", "x/2 * (1 + Sleef_erff_u10(x/sqrt2))", 4, 4,
+       -1.0, "1 + erf cancels for x < -1 (1.7e7 ULP measured at x = -8.9)", true},
+      {kSleefGeluTanh, Act::kGeluTanh, Act::kGeluTanh, "sleef-tanh-u10",
+       "x/2 * (1 + Sleef_tanhf_u10(sqrt(2/pi) (x + 0.044715 x^3)))", 4, 4, -1.0,
+       "1 + tanh cancels for x < -1 (1.7e7 ULP measured at x = -8.8)", true},
+      {kSleefMishLog1pExp, Act::kMish, Act::kMish, "sleef-log1p-exp-tanh-u10",
+       "x * Sleef_tanhf_u10(Sleef_log1pf_u10(Sleef_expf_u10(x)))", 192, 192, -kInf,
+       "subnormal outputs (x < -87) lose their low bits (153 ULP measured at x = -103)", true},
+      {kSleefSoftplusLog1pExp, Act::kSoftplus, Act::kSoftplus, "sleef-log1p-exp-u10",
+       "max(z,0) + Sleef_log1pf_u10(Sleef_expf_u10(-|z|)), z = beta x", 2, 2, -kInf,
+       "exp and log1p 1 ULP each, one addition (1.49 measured)", true},
+  };
+}
+
+}  // namespace
+
+void RegisterSleef(std::vector<Variant>& out) {
+  struct Isa {
+    const char* target;
+    int64_t hwy_target;
+    const KernelFn* table;
+    bool fma;
+  };
+  const Isa isas[] = {{"AVX3", HWY_AVX3, sleef_avx3::kKernels, true},
+                      {"AVX2", HWY_AVX2, sleef_avx2::kKernels, true},
+                      {"SSE4", HWY_SSE4, sleef_sse4::kKernels, false}};
+  for (const Meta& m : Metas()) {
+    Variant v{m.activation, m.computes, m.name, "peer", std::string("SLEEF: ") + m.description,
+              Promise{m.max_ulp, m.domain_lo, kInf, m.note, m.keeps_contract}, {}, "sleef"};
+    for (const Isa& isa : isas) {
+      TargetKernel k{isa.target, isa.hwy_target, isa.table[m.kernel]};
+      if (!isa.fma) k.max_ulp = m.max_ulp_sse4;
+      v.kernels.push_back(k);
+    }
+    out.push_back(std::move(v));
+  }
+}
+
+}  // namespace peers
+}  // namespace actbench
