@@ -74,7 +74,7 @@ TEST(Peers, PrepareIsOnlyAnEarlierCreation) {
       vt.kernel->prepare(n, p);
       vt.kernel->prepare(n, p);  // repeating is a cache hit
       vt.kernel->fn(in.data(), b.data(), n, p);
-      EXPECT_EQ(0, std::memcmp(a.data(), b.data(), n * sizeof(float))) << vt.label() << " n=" << n;
+      EXPECT_TRUE(n == 0 || std::memcmp(a.data(), b.data(), n * sizeof(float)) == 0) << vt.label() << " n=" << n;
     }
     ++checked;
   }
