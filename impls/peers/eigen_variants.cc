@@ -41,25 +41,15 @@ std::vector<Meta> Metas() {
 }  // namespace
 
 void RegisterEigen(std::vector<Variant>& out) {
-  struct Isa {
-    const char* target;
-    int64_t hwy_target;
-    const KernelFn* table;
-    bool fma;
-  };
-  const Isa isas[] = {{"AVX3", HWY_AVX3, eigen_avx3::kKernels, true},
-                      {"AVX2", HWY_AVX2, eigen_avx2::kKernels, true},
-                      {"SSE4", HWY_SSE4, eigen_sse4::kKernels, false}};
+  const std::vector<IsaTable> isas = {{"AVX3", HWY_AVX3, eigen_avx3::kKernels, true},
+                                      {"AVX2", HWY_AVX2, eigen_avx2::kKernels, true},
+                                      {"SSE4", HWY_SSE4, eigen_sse4::kKernels, false}};
   for (const Meta& m : Metas()) {
     Variant v{m.activation, m.activation, m.name, "peer", std::string("Eigen: ") + m.description,
-              Promise{m.max_ulp, m.domain_lo, kInf, m.note, m.keeps_contract}, {}, "eigen"};
-    for (const Isa& isa : isas) {
-      TargetKernel k{isa.target, isa.hwy_target, isa.table[m.kernel]};
-      if (!isa.fma) k.max_ulp = m.max_ulp_sse4;
-      // Eigen's AVX2/SSE4 logistic gives 2.9e-39, not 0, at -inf; AVX-512's is exact there.
-      k.breaks_contract = m.kernel == kEigenLogistic && isa.hwy_target != HWY_AVX3;
-      v.kernels.push_back(k);
-    }
+              Promise{m.max_ulp, m.domain_lo, kInf, m.note, m.keeps_contract},
+              PerIsaKernels(isas, m.kernel, m.max_ulp_sse4), "eigen"};
+    // Eigen's AVX2/SSE4 logistic gives 2.9e-39, not 0, at -inf; AVX-512's is exact there.
+    for (TargetKernel& k : v.kernels) k.breaks_contract = m.kernel == kEigenLogistic && k.hwy_target != HWY_AVX3;
     out.push_back(std::move(v));
   }
 }

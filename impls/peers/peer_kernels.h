@@ -5,6 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "impls/variant.h"
 
@@ -40,6 +43,18 @@ enum EigenKernel : size_t {
 namespace eigen_avx3 { extern const KernelFn kKernels[kEigenKernelCount]; }
 namespace eigen_avx2 { extern const KernelFn kKernels[kEigenKernelCount]; }
 namespace eigen_sse4 { extern const KernelFn kKernels[kEigenKernelCount]; }
+
+// One library's kernel table for one ISA.
+struct IsaTable {
+  const char* target;  // as Highway names it: "AVX3", "AVX2", "SSE4"
+  int64_t hwy_target;
+  const KernelFn* kernels;
+  bool fma;
+};
+
+// Kernel `index` of every table, one TargetKernel per ISA; ISAs without FMA
+// promise max_ulp_no_fma instead of the variant's bound.
+std::vector<TargetKernel> PerIsaKernels(const std::vector<IsaTable>& tables, size_t index, double max_ulp_no_fma);
 
 // Registration of each library's variants (sleef_variants.cc, ...).
 void RegisterSleef(std::vector<Variant>& out);

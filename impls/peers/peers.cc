@@ -45,6 +45,20 @@ std::string PeerVersion(std::string_view library) {
   return "";
 }
 
+namespace peers {
+
+std::vector<TargetKernel> PerIsaKernels(const std::vector<IsaTable>& tables, size_t index, double max_ulp_no_fma) {
+  std::vector<TargetKernel> kernels;
+  for (const IsaTable& isa : tables) {
+    TargetKernel k{isa.target, isa.hwy_target, isa.kernels[index]};
+    if (!isa.fma) k.max_ulp = max_ulp_no_fma;
+    kernels.push_back(k);
+  }
+  return kernels;
+}
+
+}  // namespace peers
+
 void RegisterPeerVariants(std::vector<Variant>& out) {
   (void)out;
 #if ACTBENCH_HAVE_SLEEF

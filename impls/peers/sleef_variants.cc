@@ -62,24 +62,13 @@ std::vector<Meta> Metas() {
 }  // namespace
 
 void RegisterSleef(std::vector<Variant>& out) {
-  struct Isa {
-    const char* target;
-    int64_t hwy_target;
-    const KernelFn* table;
-    bool fma;
-  };
-  const Isa isas[] = {{"AVX3", HWY_AVX3, sleef_avx3::kKernels, true},
-                      {"AVX2", HWY_AVX2, sleef_avx2::kKernels, true},
-                      {"SSE4", HWY_SSE4, sleef_sse4::kKernels, false}};
+  const std::vector<IsaTable> isas = {{"AVX3", HWY_AVX3, sleef_avx3::kKernels, true},
+                                      {"AVX2", HWY_AVX2, sleef_avx2::kKernels, true},
+                                      {"SSE4", HWY_SSE4, sleef_sse4::kKernels, false}};
   for (const Meta& m : Metas()) {
-    Variant v{m.activation, m.computes, m.name, "peer", std::string("SLEEF: ") + m.description,
-              Promise{m.max_ulp, m.domain_lo, kInf, m.note, m.keeps_contract}, {}, "sleef"};
-    for (const Isa& isa : isas) {
-      TargetKernel k{isa.target, isa.hwy_target, isa.table[m.kernel]};
-      if (!isa.fma) k.max_ulp = m.max_ulp_sse4;
-      v.kernels.push_back(k);
-    }
-    out.push_back(std::move(v));
+    out.push_back(Variant{m.activation, m.computes, m.name, "peer", std::string("SLEEF: ") + m.description,
+                          Promise{m.max_ulp, m.domain_lo, kInf, m.note, m.keeps_contract},
+                          PerIsaKernels(isas, m.kernel, m.max_ulp_sse4), "sleef"});
   }
 }
 
