@@ -147,14 +147,15 @@ HWY_NOINLINE void HardSwishClampMul(const float* in, float* out, size_t n, const
 
 // ---------------------------------------------------------------- exp family
 
-// elu: x >= 0 ? x : alpha expm1(x) (-0 stays -0). NaN passes through expm1.
+// elu: x >= 0 ? x : alpha expm1(x) (-0 stays -0), alpha folded into the
+// scaling (alpha 2^n). Lanes with x > 0 are computed on x itself and
+// discarded. NaN passes through expm1.
 template <bool kAccurate>
 HWY_NOINLINE void Elu(const float* in, float* out, size_t n, const Params& p) {
   const DF d;
   const VF alpha = hn::Set(d, p.alpha);
   ForEachVector(in, out, n, [&](VF x, size_t) {
-    const VF neg = hn::Mul(alpha, Expm1<kAccurate>(AtMost(x, hn::Zero(d))));
-    return hn::IfThenElse(hn::Ge(x, hn::Zero(d)), x, neg);
+    return hn::IfThenElse(hn::Ge(x, hn::Zero(d)), x, Expm1Scaled<kAccurate>(x, alpha));
   });
 }
 
@@ -257,14 +258,16 @@ HWY_NOINLINE void SiluFast(const float* in, float* out, size_t n, const Params&)
 // tanh(|x|) = E / (E + 2), E = expm1(2|x|): no 1 - 2/(e^2x + 1) cancellation
 // for small x, E is relative-accurate down to the subnormals, and its error
 // reaches the quotient damped by 2/(E + 2). E + 2 is formed exactly as
-// hi + lo (Fast2Sum, the larger of E and 2 first). |x| > 9.02: +-1.
+// hi + lo (Fast2Sum, the larger of E and 2 first). Past |x| = 10 the
+// argument is clamped, where the quotient rounds to 1.
 template <bool kAccurate>
 HWY_NOINLINE void TanhExpm1(const float* in, float* out, size_t n, const Params&) {
   const DF d;
   const VF two = hn::Set(d, 2.0f);
   ForEachVector(in, out, n, [&](VF x, size_t) {
     const VF a = hn::Abs(x);
-    const VF E = Expm1<kAccurate>(AtMost(hn::Add(a, a), hn::Set(d, 18.1f)));
+    // 2|x| > 20: E = expm1(20) = 4.9e8 and E/(E + 2) = 1 - 4e-9 rounds to 1.
+    const VF E = Expm1<kAccurate>(AtMost(hn::Add(a, a), hn::Set(d, 20.0f)));
     const VF den = hn::Add(E, two);
     VF q;
     if (kAccurate) {
@@ -274,8 +277,7 @@ HWY_NOINLINE void TanhExpm1(const float* in, float* out, size_t n, const Params&
       // The reciprocal estimate can land a hair above 1/(E + 2): keep |tanh| <= 1.
       q = AtMost(hn::Mul(E, ReciprocalNR1(den)), hn::Set(d, 1.0f));
     }
-    const VF y = hn::IfThenElse(hn::Gt(a, hn::Set(d, 9.02f)), hn::Set(d, 1.0f), q);
-    return hn::CopySign(y, x);
+    return hn::CopySign(q, x);
   });
 }
 

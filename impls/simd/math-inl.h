@@ -234,19 +234,27 @@ HWY_INLINE VF ExpFast(VF x) {
   return hn::IfThenElse(hn::IsNaN(x), x, Ldexp(Horner(r, kExpP6), n));
 }
 
-// expm1(x) for x <= 88 (callers clamp above): 2^n t + (2^n - 1), where
-// 2^n - 1 is exact for -24 <= n <= 24 and 0 for n = 0, so that near 0 the
-// result is the polynomial itself (exact leading term, no cancellation).
-// expm1(-0) gives +0. NaN kept.
+// alpha expm1(x) for x <= 88 (callers clamp above; larger x give inf or NaN
+// lanes, for callers that discard them): s t + (s - alpha) with s = alpha 2^n,
+// where for alpha = 1 2^n - 1 is exact for -24 <= n <= 24 and 0 for n = 0,
+// so that near 0 the result is the polynomial itself (exact leading term, no
+// cancellation); another alpha adds one rounding to the small term.
+// alpha expm1(-0) gives +0. NaN kept.
 template <bool kAccurate>
-HWY_INLINE VF Expm1(VF x) {
+HWY_INLINE VF Expm1Scaled(VF x, VF alpha) {
   const DF d;
   const VF xc = AtLeast(x, hn::Set(d, -88.0f));  // expm1(-88) rounds to -1
   const VF n = RoundLog2e(xc);
   const VF r = ReduceLn2(xc, n);
   const VF t = kAccurate ? Expm1Reduced7(r) : Expm1Reduced6(r);
-  const VF s = Pow2(n);
-  return hn::MulAdd(s, t, hn::Sub(s, hn::Set(d, 1.0f)));
+  const VF s = Ldexp(alpha, n);
+  return hn::MulAdd(s, t, hn::Sub(s, alpha));
+}
+
+template <bool kAccurate>
+HWY_INLINE VF Expm1(VF x) {
+  const DF d;
+  return Expm1Scaled<kAccurate>(x, hn::Set(d, 1.0f));
 }
 
 // num / den with den = hi + lo known to more than float precision (lo is the
