@@ -570,7 +570,16 @@ HWY_NOINLINE void GeluErfcAccurate(const float* in, float* out, size_t n, const 
     const VF small = hn::MulAdd(half_x, erf_signed, half_x);
     // Tails.
     VF t2, t2_lo;
+#if HWY_NATIVE_FMA
+    // x^2 / 2 exactly as hi + lo: the FMA gives the square's rounding error,
+    // and halving is exact (outputs where x^2 underflows take the small branch).
+    (void)dd;
+    const VF sq = hn::Mul(x, x);
+    t2 = hn::Mul(sq, hn::Set(d, 0.5f));
+    t2_lo = hn::Mul(hn::MulSub(x, x, sq), hn::Set(d, 0.5f));
+#else
     InDoubleHiLo(x, [&](auto xd) { return hn::Mul(hn::Mul(xd, xd), hn::Set(dd, 0.5)); }, t2, t2_lo);
+#endif
     const ExpParts e = ExpReduce7(hn::Neg(hn::Min(t2, hn::Set(d, 110.25f))));
     // e^-(t2 + t2_lo) = (1 + et)(1 - t2_lo) = 1 + u.
     const VF u = hn::NegMulAdd(t2_lo, hn::Add(hn::Set(d, 1.0f), e.t), e.t);
