@@ -49,14 +49,17 @@ namespace hn = hwy::HWY_NAMESPACE;
 // ascending, to slow (at most n); returns how many. A lane is slow when its
 // output or reference is not finite, its error is >= kFastUlpLimit, its
 // relative error is NaN (0 * inf), or its error may enter the worst list
-// (error > 0 and >= cut). Also sets acc->out_of_range when any output is NaN
-// or outside [lo, hi].
-size_t ScoreLanes(const float* y, const float* rounded, const double* exact, const double* inv_ulp,
-                  const double* inv_abs, size_t n, double cut, double lo, double hi, ScoreAcc* acc,
-                  uint32_t* slow) {
+// (error > 0 and above the list's last entry (cut, cut_bits) in its order:
+// error > cut, or error == cut and a smaller input bit pattern; millions of
+// inputs can tie at the cut, e.g. at exactly 0.5 ULP). Also sets
+// acc->out_of_range when any output is NaN or outside [lo, hi].
+size_t ScoreLanes(const float* x, const float* y, const float* rounded, const double* exact,
+                  const double* inv_ulp, const double* inv_abs, size_t n, double cut, uint32_t cut_bits,
+                  double lo, double hi, ScoreAcc* acc, uint32_t* slow) {
   const hn::ScalableTag<double> d;
   const hn::Rebind<float, decltype(d)> df;
   const hn::Rebind<int32_t, decltype(d)> di32;
+  const hn::Rebind<uint32_t, decltype(d)> du32;
   const hn::RebindToSigned<decltype(d)> di;
   const hn::RebindToUnsigned<decltype(d)> du;
   using VD = hn::Vec<decltype(d)>;
@@ -70,6 +73,7 @@ size_t ScoreLanes(const float* y, const float* rounded, const double* exact, con
   const VD vlo = hn::Set(d, lo), vhi = hn::Set(d, hi);
   const VD q_scale = hn::Set(d, 0x1p24), q_half = hn::Set(d, 0.5);
   const VI mag_mask = hn::Set(di, 0x7fffffff);
+  const VI vcut_bits = hn::Set(di, static_cast<int64_t>(cut_bits));
   const VU low32 = hn::Set(du, 0xffffffffu);
   const double thresholds[ErrorStats::kHistogramBins - 1] = {0, 0.5, 1, 2, 4, 16, 256};
   VD vt[ErrorStats::kHistogramBins - 1];
@@ -96,9 +100,13 @@ size_t ScoreLanes(const float* y, const float* rounded, const double* exact, con
     const VD ulp = hn::Mul(dd, hn::LoadU(d, inv_ulp + i));
     const VD rel = hn::Mul(dd, hn::LoadU(d, inv_abs + i));
     outside = hn::Or(outside, hn::VecFromMask(di, hn::RebindMask(di, hn::Not(hn::And(hn::Ge(yd, vlo), hn::Le(yd, vhi))))));
+    // Input bit patterns as non-negative 64-bit integers, for the tie-break.
+    const VI xbits = hn::BitCast(di, hn::PromoteTo(du, hn::BitCast(du32, hn::LoadU(df, x + i))));
+    const auto worse = hn::Or(hn::Gt(ulp, vcut),
+                              hn::And(hn::Eq(ulp, vcut), hn::RebindMask(d, hn::Lt(xbits, vcut_bits))));
     const auto is_slow =
         hn::Or(hn::Or(hn::Not(hn::And(hn::IsFinite(yd), hn::IsFinite(rd))), hn::IsNaN(rel)),
-               hn::Or(hn::Ge(ulp, vbig), hn::And(hn::Gt(ulp, zero), hn::Ge(ulp, vcut))));
+               hn::Or(hn::Ge(ulp, vbig), hn::And(hn::Gt(ulp, zero), worse)));
     if (HWY_UNLIKELY(!hn::AllFalse(d, is_slow))) {
       uint8_t bits[(kMaxLanes + 7) / 8] = {};
       hn::StoreMaskBits(d, is_slow, bits);
@@ -203,6 +211,9 @@ bool Worse(const WorstInput& a, const WorstInput& b) {
 double WorstCut(const ErrorStats& s) {
   return s.worst.size() == ErrorStats::kWorstKept ? s.worst.back().ulp : 0.0;
 }
+uint32_t WorstCutBits(const ErrorStats& s) {
+  return s.worst.size() == ErrorStats::kWorstKept ? FloatBits(s.worst.back().x) : 0u;
+}
 
 // The definition: scores input i into acc (and s.worst), updating *cut.
 inline void ScoreOne(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t i,
@@ -292,9 +303,9 @@ double ScoreChunk(ErrorStats& s, const float* x, const float* y, const RefChunk&
   double cut = WorstCut(s);
   for (size_t b = 0; b < n; b += kBlock) {
     const size_t m = std::min(kBlock, n - b);
-    const size_t ns = HWY_DYNAMIC_DISPATCH(ScoreLanes)(y + b, ref.rounded.data() + b, ref.exact.data() + b,
-                                                       ref.inv_ulp.data() + b, ref.inv_abs.data() + b, m,
-                                                       cut, range.lo, range.hi, &acc, slow);
+    const size_t ns = HWY_DYNAMIC_DISPATCH(ScoreLanes)(
+        x + b, y + b, ref.rounded.data() + b, ref.exact.data() + b, ref.inv_ulp.data() + b,
+        ref.inv_abs.data() + b, m, cut, WorstCutBits(s), range.lo, range.hi, &acc, slow);
     for (size_t k = 0; k < ns; ++k) ScoreOne(s, x, y, ref, b + slow[k], acc, &cut);
   }
   if (out_of_range && acc.out_of_range) *out_of_range = true;

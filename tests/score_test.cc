@@ -175,5 +175,34 @@ TEST(ScoreChunk, FastPathAndRangeCheck) {
   EXPECT_EQ(a.count, n);
 }
 
+// Every error exactly 1 ULP (relu's reference is exact): the ten worst are
+// decided by the bit-pattern tie-break, including when a later chunk holds
+// smaller patterns than the list's entries.
+TEST(ScoreChunk, TiesAtTheCutKeepTheSmallestPatterns) {
+  const Params p = DefaultParams(GetActivation(Act::kRelu));
+  ErrorStats a = Empty(), b = Empty();
+  for (uint32_t base : {0x40000000u, 0x3f900000u, 0x3f800000u}) {
+    const size_t n = 8192;
+    std::vector<float> x(n), y(n);
+    RefChunk ref;
+    ref.Resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      x[i] = FloatFromBits(base + static_cast<uint32_t>(i));
+      bool fell;
+      ref.Set(i, ZivReference(Act::kRelu, x[i], p, i, &fell));
+      y[i] = std::nextafter(ref.rounded[i], 4.0f);
+    }
+    const Range range{0.0, 4.0};
+    ScoreChunk(a, x.data(), y.data(), ref, n, BinadeIndex(x[0]), range, nullptr);
+    ScoreChunkScalar(b, x.data(), y.data(), ref, n, BinadeIndex(x[0]), range, nullptr);
+    ExpectSame(a, b);
+  }
+  ASSERT_EQ(a.worst.size(), ErrorStats::kWorstKept);
+  for (size_t i = 0; i < a.worst.size(); ++i) {
+    EXPECT_EQ(a.worst[i].ulp, 1.0);
+    EXPECT_EQ(FloatBits(a.worst[i].x), 0x3f800000u + i);
+  }
+}
+
 }  // namespace
 }  // namespace actbench
