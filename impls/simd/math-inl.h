@@ -38,10 +38,13 @@ HWY_INLINE void ForEachVector(const float* in, float* out, size_t n, const Op& o
   const DF d;
   const size_t N = hn::Lanes(d);
   size_t i = 0;
-  for (; i + 2 * N <= n; i += 2 * N) {  // two vectors per step: independent chains
+  for (; i + 4 * N <= n; i += 4 * N) {  // four vectors per step: independent chains
     const VF a = hn::LoadU(d, in + i), b = hn::LoadU(d, in + i + N);
+    const VF c = hn::LoadU(d, in + i + 2 * N), e = hn::LoadU(d, in + i + 3 * N);
     hn::StoreU(op(a, i), d, out + i);
     hn::StoreU(op(b, i + N), d, out + i + N);
+    hn::StoreU(op(c, i + 2 * N), d, out + i + 2 * N);
+    hn::StoreU(op(e, i + 3 * N), d, out + i + 3 * N);
   }
   for (; i + N <= n; i += N) hn::StoreU(op(hn::LoadU(d, in + i), i), d, out + i);
   if (i < n) {
