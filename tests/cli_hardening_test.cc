@@ -36,10 +36,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/report.h"
-
-#ifndef ACTBENCH_BIN
-#error "ACTBENCH_BIN must name the actbench binary"
-#endif
+#include "cli_support.h"
 
 namespace actbench {
 namespace {
@@ -47,148 +44,24 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
+using namespace clitest;  // NOLINT: RunCli, TempDir and the file helpers
 
-const std::vector<std::string> kFastBench = {"--min-time", "0.01", "--benchmark_filter=/L1/"};
-constexpr uid_t kNobody = 65534;
-
-struct CliResult {
-  int status = -1;  // exit code, or -signal when killed by a signal
-  std::string out, err;
-  std::string Describe() const {
-    return "exit status " + std::to_string(status) + "\n--- stdout ---\n" + out.substr(0, 3000) +
-           "\n--- stderr ---\n" + err.substr(0, 3000);
-  }
-};
-
-// A fresh directory, world-accessible so the child can work in it as nobody.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string templ = std::string(base && *base ? base : "/tmp") + "/actbench_hardening.XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp: " << std::strerror(errno);
-      return;
-    }
-    path_ = templ;
-    ::chmod(path_.c_str(), 0777);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-// Runs ACTBENCH_BIN in `cwd`. `watch`, when given, sees the child's pid, the
-// time since it started and its stderr so far, about every millisecond.
-CliResult RunCli(const std::vector<std::string>& args, const std::string& cwd,
-                 const std::function<void(pid_t, Clock::duration, const std::string&)>& watch = nullptr) {
-  CliResult r;
-  int out_pipe[2], err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
-    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
-    return r;
-  }
-  std::vector<std::string> argv_s = {ACTBENCH_BIN};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const bool drop = ::geteuid() == 0;
-  const auto start = Clock::now();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull < 0 || ::dup2(devnull, 0) < 0 || ::dup2(out_pipe[1], 1) < 0 || ::dup2(err_pipe[1], 2) < 0 ||
-        ::chdir(cwd.c_str()) != 0)
-      ::_exit(126);
-    if (drop && (::setgid(kNobody) != 0 || ::setuid(kNobody) != 0)) ::_exit(126);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&r.out, &r.err};
-  int open_fds = 2;
-  bool killed = false;
-  char buf[65536];
-  while (open_fds > 0) {
-    if (watch) watch(pid, Clock::now() - start, r.err);
-    if (!killed && Clock::now() - start > std::chrono::seconds(600)) {
-      ::kill(pid, SIGKILL);
-      killed = true;
-      ADD_FAILURE() << "actbench timed out and was killed";
-    }
-    if (::poll(fds, 2, watch ? 1 : 100) < 0 && errno != EINTR) break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      const ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
-      if (got > 0) {
-        sinks[i]->append(buf, static_cast<size_t>(got));
-      } else if (got == 0 || errno != EINTR) {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  int wstatus = 0;
-  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-  }
-  r.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WIFSIGNALED(wstatus) ? -WTERMSIG(wstatus) : -1;
-  return r;
+// Every run here is as nobody when the tests run as root (so that permissions
+// bite), with up to 10 minutes for the interrupted full runs.
+CliResult RunAsNobody(const std::vector<std::string>& args, const std::string& cwd, RunOptions options = {}) {
+  options.as_nobody_when_root = true;
+  options.timeout = std::chrono::seconds(600);
+  return RunCli(args, cwd, options);
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-void WriteAll(const std::string& path, const std::string& bytes, mode_t mode = 0666) {
-  {
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    ASSERT_TRUE(f.good()) << path;
-  }
-  ::chmod(path.c_str(), mode);
+// Files the child (nobody) may read and overwrite unless a test says otherwise.
+void WriteForChild(const std::string& path, const std::string& bytes, mode_t mode = 0666) {
+  WriteAll(path, bytes, static_cast<int>(mode));
 }
 
 void MakeDir(const std::string& path, mode_t mode) {
   ASSERT_EQ(::mkdir(path.c_str(), 0777), 0) << path;
   ::chmod(path.c_str(), mode);  // not subject to the umask
-}
-
-std::map<std::string, std::string> Snapshot(const std::string& dir) {
-  std::map<std::string, std::string> snap;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    const std::string rel = fs::relative(it->path(), dir).string();
-    snap[rel] = it->is_directory() ? "<dir>" : "<file> " + ReadAll(it->path().string());
-  }
-  return snap;
-}
-
-std::vector<std::string> SplitLines(const std::string& s) {
-  std::vector<std::string> lines;
-  std::istringstream in(s);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-std::vector<std::string> DirEntries(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
 }
 
 // ---------------------------------------------------------------------------
@@ -202,7 +75,7 @@ class BadInput : public ::testing::Test {
     for (const std::string& a : args) cmd += " '" + a + "'";
     SCOPED_TRACE("actbench" + cmd);
     const auto before = Snapshot(dir_.path());
-    const CliResult r = RunCli(args, dir_.path());
+    const CliResult r = RunAsNobody(args, dir_.path());
     EXPECT_EQ(r.status, 2) << r.Describe();
     EXPECT_EQ(r.out, "") << r.Describe();
     const std::vector<std::string> lines = SplitLines(r.err);
@@ -217,7 +90,7 @@ class BadInput : public ::testing::Test {
     args.insert(args.end(), kFastBench.begin(), kFastBench.end());
     return args;
   }
-  TempDir dir_;
+  TempDir dir_{"actbench_hardening", true};
 };
 
 TEST_F(BadInput, FlagValuesThatDoNotParse) {
@@ -258,20 +131,20 @@ TEST_F(BadInput, EvalInputFiles) {
   Expect({"eval", "-v", "relu/max", "--in", "d", "--out", "o.bin"}, "d");
   Expect({"eval", "-v", "relu/max", "--in", "", "--out", "o.bin"});
   for (size_t odd : {1, 2, 3, 5, 4099}) {
-    WriteAll(dir_ / "odd.bin", std::string(odd, '\x01'));
+    WriteForChild(dir_ / "odd.bin", std::string(odd, '\x01'));
     Expect({"eval", "-v", "relu/max", "--in", "odd.bin", "--out", "o.bin"}, "odd.bin");
   }
-  WriteAll(dir_ / "secret.bin", std::string(8, '\0'), 0000);
+  WriteForChild(dir_ / "secret.bin", std::string(8, '\0'), 0000);
   Expect({"eval", "-v", "relu/max", "--in", "secret.bin", "--out", "o.bin"}, "secret.bin");
-  WriteAll(dir_ / "file", "x");
+  WriteForChild(dir_ / "file", "x");
   Expect({"eval", "-v", "relu/max", "--in", "file/x.bin", "--out", "o.bin"}, "file/x.bin");
 }
 
 TEST_F(BadInput, EvalOutputs) {
-  WriteAll(dir_ / "in.bin", std::string(16, '\0'));
+  WriteForChild(dir_ / "in.bin", std::string(16, '\0'));
   MakeDir(dir_ / "ro", 0555);
   Expect({"eval", "-v", "relu/max", "--in", "in.bin", "--out", "ro/o.bin"}, "ro/o.bin");
-  WriteAll(dir_ / "file", "x");
+  WriteForChild(dir_ / "file", "x");
   Expect({"eval", "-v", "relu/max", "--in", "in.bin", "--out", "file/o.bin"}, "file/o.bin");
   Expect({"eval", "-v", "relu/max", "--in", "in.bin", "--out", ""});
   Expect({"eval", "-v", "relu/max", "--in", "in.bin", "--out", "."});
@@ -280,7 +153,7 @@ TEST_F(BadInput, EvalOutputs) {
 TEST_F(BadInput, MeasuringOutputs) {
   MakeDir(dir_ / "ro", 0555);
   MakeDir(dir_ / "d", 0777);
-  WriteAll(dir_ / "file", "x");
+  WriteForChild(dir_ / "file", "x");
   for (const char* cmd : {"accuracy", "bench", "run"}) {
     SCOPED_TRACE(cmd);
     std::vector<std::string> base = Run({cmd, "--quick", "-a", "relu"});
@@ -308,8 +181,8 @@ TEST_F(BadInput, BenchmarkOutputs) {
 // Found by report_fuzz: a number too large for a double made nlohmann throw
 // out_of_range, which ReadReport let through (std::terminate in the fuzzer).
 TEST(ReadReport, NumberTooLargeIsAOneLineRuntimeError) {
-  TempDir dir;
-  WriteAll(dir / "r.json",
+  TempDir dir{"actbench_hardening", true};
+  WriteForChild(dir / "r.json",
            R"({"schema":"actbench-report","schema_version":1,"machine":{},"config":{"s":1e999},"rows":[]})");
   try {
     ReadReport(dir / "r.json");
@@ -333,7 +206,7 @@ class Interrupted : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto start = Clock::now();
-    const CliResult r = RunCli(RunArgs("relu,sigmoid"), dir_.path());
+    const CliResult r = RunAsNobody(RunArgs("relu,sigmoid"), dir_.path());
     ASSERT_EQ(r.status, 0) << r.Describe();
     run_time_ = Clock::now() - start;
     previous_json_ = ReadAll(dir_ / "o/report.json");
@@ -344,12 +217,14 @@ class Interrupted : public ::testing::Test {
   // Runs a second, different run and sends `sig` once `when` says so.
   CliResult KillSecondRun(int sig, const std::function<bool(Clock::duration, const std::string&)>& when) {
     bool sent = false;
-    return RunCli(RunArgs("relu,tanh"), dir_.path(), [&](pid_t pid, Clock::duration t, const std::string& err) {
+    RunOptions options;
+    options.watch = [&](pid_t pid, Clock::duration t, const std::string& err) {
       if (!sent && when(t, err)) {
         ::kill(pid, sig);
         sent = true;
       }
-    });
+    };
+    return RunAsNobody(RunArgs("relu,tanh"), dir_.path(), options);
   }
 
   // The previous report, or (when the signal came after the rename) the new
@@ -366,7 +241,7 @@ class Interrupted : public ::testing::Test {
     previous_json_ = json;  // the next trial starts from what is there now
   }
 
-  TempDir dir_;
+  TempDir dir_{"actbench_hardening", true};
   Clock::duration run_time_{};
   std::string previous_json_, previous_md_;
 };
@@ -430,9 +305,9 @@ std::string AccuracyPart(const std::string& path) {
 }
 
 TEST(Deterministic, TwoAccuracyRunsGiveTheSameJson) {
-  TempDir dir;
+  TempDir dir{"actbench_hardening", true};
   for (const char* name : {"a.json", "b.json"}) {
-    const CliResult r = RunCli({"accuracy", "--quick", "-a", "sigmoid,gelu,prelu", "--json", name}, dir.path());
+    const CliResult r = RunAsNobody({"accuracy", "--quick", "-a", "sigmoid,gelu,prelu", "--json", name}, dir.path());
     ASSERT_EQ(r.status, 0) << r.Describe();
   }
   const std::string a = AccuracyPart(dir / "a.json"), b = AccuracyPart(dir / "b.json");

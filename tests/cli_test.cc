@@ -40,153 +40,20 @@
 #include "impls/activation.h"
 #include "impls/variant.h"
 #include "reports/report.h"
-
-#ifndef ACTBENCH_BIN
-#error "ACTBENCH_BIN must name the actbench binary"
-#endif
+#include "cli_support.h"
 
 namespace actbench {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using namespace clitest;  // NOLINT: RunCli, TempDir and the file helpers
 
 constexpr float kInfF = std::numeric_limits<float>::infinity();
 constexpr float kNanF = std::numeric_limits<float>::quiet_NaN();
 
-// The arguments that keep a measuring command fast.
-const std::vector<std::string> kFastBench = {"--min-time", "0.01", "--benchmark_filter=/L1/"};
-
-// ---------------------------------------------------------------------------
-// Running the binary
-
-struct CliResult {
-  int status = -1;  // exit code, or -signal when killed by a signal
-  std::string out;  // stdout
-  std::string err;  // stderr
-
-  // For failure messages.
-  std::string Describe() const {
-    return "exit status " + std::to_string(status) + "\n--- stdout ---\n" + out.substr(0, 4000) +
-           "\n--- stderr ---\n" + err.substr(0, 4000);
-  }
-};
-
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string templ = std::string(base && *base ? base : "/tmp") + "/actbench_cli_test.XXXXXX";
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    if (::mkdtemp(buf.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp(" << templ << "): " << std::strerror(errno);
-      return;
-    }
-    path_ = buf.data();
-  }
-  ~TempDir() {
-    if (path_.empty()) return;
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-// Runs ACTBENCH_BIN with `args` in working directory `cwd`, stdin from
-// /dev/null. `tick`, when given, is called repeatedly (about every
-// millisecond) while the child runs. The child is killed after `timeout`.
-CliResult RunCli(const std::vector<std::string>& args, const std::string& cwd,
-                 const std::function<void()>& tick = nullptr,
-                 std::chrono::seconds timeout = std::chrono::seconds(120)) {
-  CliResult r;
-  int out_pipe[2], err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
-    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
-    return r;
-  }
-  std::vector<std::string> argv_s = {ACTBENCH_BIN};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  const pid_t pid = ::fork();
-  if (pid < 0) {
-    ADD_FAILURE() << "fork: " << std::strerror(errno);
-    return r;
-  }
-  if (pid == 0) {
-    // Child: only async-signal-safe calls from here on.
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull < 0 || ::dup2(devnull, 0) < 0 || ::dup2(out_pipe[1], 1) < 0 ||
-        ::dup2(err_pipe[1], 2) < 0 || ::chdir(cwd.c_str()) != 0)
-      ::_exit(126);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  struct pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&r.out, &r.err};
-  int open_fds = 2;
-  bool killed = false;
-  char buf[65536];
-  while (open_fds > 0) {
-    if (tick) tick();
-    if (!killed && std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      killed = true;
-      ADD_FAILURE() << "actbench timed out and was killed";
-    }
-    const int n = ::poll(fds, 2, tick ? 1 : 100);
-    if (n < 0 && errno != EINTR) break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      const ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
-      if (got > 0) {
-        sinks[i]->append(buf, static_cast<size_t>(got));
-      } else if (got == 0 || errno != EINTR) {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  for (auto& f : fds)
-    if (f.fd >= 0) ::close(f.fd);
-  int wstatus = 0;
-  while (::waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(wstatus)) r.status = WEXITSTATUS(wstatus);
-  else if (WIFSIGNALED(wstatus)) r.status = -WTERMSIG(wstatus);
-  if (tick) tick();
-  return r;
-}
-
 // ---------------------------------------------------------------------------
 // Files
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-void WriteAll(const std::string& path, const std::string& bytes) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  ASSERT_TRUE(f.good()) << path;
-}
 
 bool HostIsLittleEndian() {
   const uint32_t one = 1;
@@ -207,41 +74,10 @@ std::vector<float> FloatsFromBytes(const std::string& bytes) {
   return v;
 }
 
-// Every entry under `dir` (recursively), with its type, size and contents, so
-// that any file created, removed or changed shows up as a difference.
-std::map<std::string, std::string> Snapshot(const std::string& dir) {
-  std::map<std::string, std::string> snap;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    const std::string rel = fs::relative(it->path(), dir).string();
-    if (it->is_directory()) {
-      snap[rel] = "<dir>";
-    } else {
-      snap[rel] = "<file> " + ReadAll(it->path().string());
-    }
-  }
-  return snap;
-}
-
 std::vector<std::string> Names(const std::map<std::string, std::string>& snap) {
   std::vector<std::string> names;
   for (const auto& [name, what] : snap) names.push_back(name);
   return names;
-}
-
-std::vector<std::string> DirEntries(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-std::vector<std::string> SplitLines(const std::string& s) {
-  std::vector<std::string> lines;
-  std::istringstream in(s);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
 }
 
 // ---------------------------------------------------------------------------
@@ -787,7 +623,9 @@ void CheckReport(const Report& r, const std::set<std::string>& activations, bool
         if (k.target == row.target && k.breaks_contract) keeps = false;
       // A variant that breaks the contract may pass the sweep's check when its
       // failure is on one channel only (impls_test looks there).
-      if (keeps) EXPECT_TRUE(a.contract.pass);
+      if (keeps) {
+        EXPECT_TRUE(a.contract.pass);
+      }
       if (promised <= 0.51 && keeps) {  // the f64 and exact variants
         EXPECT_TRUE(std::isfinite(a.error.max_ulp));
         EXPECT_LE(a.error.max_ulp, promised);
@@ -879,14 +717,18 @@ TEST(CliRun, SecondRunReplacesTheReportAtomically) {
   int reads = 0, failures = 0;
   std::string first_failure;
   const std::string path = dir / "o/report.json";
-  r = RunCli(RunArgs("relu", "o"), dir.path(), [&] {
+  auto read_report = [&] {
     try {
       ReadReport(path);
     } catch (const std::exception& e) {
       if (failures++ == 0) first_failure = e.what();
     }
     ++reads;
-  });
+  };
+  RunOptions options;
+  options.watch = [&](pid_t, std::chrono::steady_clock::duration, const std::string&) { read_report(); };
+  r = RunCli(RunArgs("relu", "o"), dir.path(), options);
+  read_report();  // and once more after the child exited
   ASSERT_EQ(r.status, 0) << r.Describe();
   EXPECT_EQ(failures, 0) << "of " << reads << " reads during the run; first: " << first_failure;
   EXPECT_GT(reads, 1);

@@ -19,10 +19,7 @@
 #include "decide_fixtures.h"
 #include "reports/merge.h"
 #include "reports/report.h"
-
-#ifndef ACTBENCH_BIN
-#error "ACTBENCH_BIN must name the actbench binary"
-#endif
+#include "cli_support.h"
 
 namespace actbench {
 namespace {
@@ -31,13 +28,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::FixtureReport;
 using testing::FixtureRow;
-
-std::string ReadAll(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using namespace clitest;  // NOLINT: RunCli, ReadAll, Snapshot
 
 void WriteReport(const fs::path& p, const Report& r) {
   std::ofstream f(p);
@@ -50,12 +41,6 @@ std::string Quote(const std::string& s) {
   return q + "'";
 }
 
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-  std::string Describe() const { return "status " + std::to_string(status) + "\nstdout:\n" + out + "\nstderr:\n" + err; }
-};
-
 class ReportCommands : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -66,27 +51,12 @@ class ReportCommands : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Runs actbench in dir_/work; stdout and stderr go to files outside it.
-  CliRun Actbench(const std::vector<std::string>& args) {
-    std::string cmd = "cd " + Quote((dir_ / "work").string()) + " && " + Quote(ACTBENCH_BIN);
-    for (const std::string& a : args) cmd += " " + Quote(a);
-    cmd += " > " + Quote((dir_ / "stdout").string()) + " 2> " + Quote((dir_ / "stderr").string()) + " < /dev/null";
-    const int st = std::system(cmd.c_str());
-    CliRun r;
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.out = ReadAll(dir_ / "stdout");
-    r.err = ReadAll(dir_ / "stderr");
-    return r;
-  }
+  // Runs actbench in dir_/work.
+  CliResult Actbench(const std::vector<std::string>& args) { return RunCli(args, (dir_ / "work").string()); }
 
   fs::path Work(const std::string& name) const { return dir_ / "work" / name; }
 
-  std::map<std::string, std::string> Files() const {
-    std::map<std::string, std::string> m;
-    for (const auto& e : fs::recursive_directory_iterator(dir_ / "work"))
-      m[e.path().string()] = e.is_directory() ? "<dir>" : ReadAll(e.path());
-    return m;
-  }
+  std::map<std::string, std::string> Files() const { return Snapshot((dir_ / "work").string()); }
 
   // Bad input: one line on stderr starting "actbench: error:", exit 2,
   // nothing on stdout, no file created or changed.
@@ -95,7 +65,7 @@ class ReportCommands : public ::testing::Test {
     for (const std::string& a : args) shown += " " + a;
     SCOPED_TRACE("actbench" + shown);
     const auto before = Files();
-    const CliRun r = Actbench(args);
+    const CliResult r = Actbench(args);
     EXPECT_EQ(r.status, 2) << r.Describe();
     EXPECT_EQ(r.out, "") << r.Describe();
     EXPECT_EQ(r.err.rfind("actbench: error: ", 0), 0u) << r.Describe();
@@ -115,7 +85,7 @@ class ReportCommands : public ::testing::Test {
 TEST_F(ReportCommands, PickPrintsTheFastestWithinBudget) {
   fs::create_directory(Work("out"));
   WriteReport(Work("out/report.json"), FixtureReport());
-  CliRun r = Actbench({"pick", "--max-ulp", "2"});  // default --report out/report.json
+  CliResult r = Actbench({"pick", "--max-ulp", "2"});  // default --report out/report.json
   ASSERT_EQ(r.status, 0) << r.Describe();
   EXPECT_NE(r.out.find("| sigmoid | sigmoid/rr2-p7-div@AVX3 | 1.5 | 2 | 4.00 |"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("| gelu | gelu/erf-f64@baseline |"), std::string::npos) << r.out;
@@ -130,7 +100,7 @@ TEST_F(ReportCommands, PickPrintsTheFastestWithinBudget) {
 
 TEST_F(ReportCommands, PickEmitsAHeader) {
   WriteReport(Work("r.json"), FixtureReport());
-  const CliRun r = Actbench({"pick", "--max-ulp", "2", "--report", "r.json", "--emit-header", "choice.h"});
+  const CliResult r = Actbench({"pick", "--max-ulp", "2", "--report", "r.json", "--emit-header", "choice.h"});
   ASSERT_EQ(r.status, 0) << r.Describe();
   const std::string h = ReadAll(Work("choice.h"));
   EXPECT_NE(h.find("constexpr const char* kActbenchSigmoid = \"sigmoid/rr2-p7-div@AVX3\";"), std::string::npos) << h;
@@ -158,7 +128,7 @@ TEST_F(ReportCommands, PickBadInput) {
   WriteReport(Work("m.json"), MergeReports({FixtureReport("a", "A"), FixtureReport("b", "B")}, {"a", "b"}));
   ExpectBadInput({"pick", "--max-ulp", "2", "--report", "m.json"}, "--machine");
   ExpectBadInput({"pick", "--max-ulp", "2", "--report", "m.json", "--machine", "3"}, "--machine");
-  const CliRun r = Actbench({"pick", "--max-ulp", "2", "--report", "m.json", "--machine", "2"});
+  const CliResult r = Actbench({"pick", "--max-ulp", "2", "--report", "m.json", "--machine", "2"});
   EXPECT_EQ(r.status, 0) << r.Describe();
   EXPECT_NE(r.out.find("b (B)"), std::string::npos) << r.out;
 }
@@ -169,7 +139,7 @@ TEST_F(ReportCommands, PickBadInput) {
 TEST_F(ReportCommands, CompareExitCodes) {
   Report base = FixtureReport();
   WriteReport(Work("base.json"), base);
-  CliRun r = Actbench({"compare", "base.json", "base.json"});
+  CliResult r = Actbench({"compare", "base.json", "base.json"});
   EXPECT_EQ(r.status, 0) << r.Describe();
   EXPECT_NE(r.out.find("**Verdict: clean**"), std::string::npos) << r.out;
 
@@ -226,7 +196,7 @@ TEST_F(ReportCommands, CompareBadInput) {
 TEST_F(ReportCommands, MergeAcrossMachines) {
   WriteReport(Work("a.json"), FixtureReport("host-a", "CPU A"));
   WriteReport(Work("b.json"), FixtureReport("host-b", "CPU B"));
-  const CliRun r = Actbench({"merge", "a.json", "b.json", "--out", "m.json", "--html", "m.html", "--csv", "m.csv",
+  const CliResult r = Actbench({"merge", "a.json", "b.json", "--out", "m.json", "--html", "m.html", "--csv", "m.csv",
                           "--markdown", "m.md"});
   ASSERT_EQ(r.status, 0) << r.Describe();
   const Report m = ReadReport(Work("m.json").string());
@@ -256,7 +226,7 @@ TEST_F(ReportCommands, MergeBadInput) {
 // run writes CSV and HTML next to the JSON and Markdown
 
 TEST_F(ReportCommands, RunWritesCsvAndHtml) {
-  const CliRun r = Actbench({"run", "--quick", "-a", "relu", "--out", "o", "--min-time", "0.01",
+  const CliResult r = Actbench({"run", "--quick", "-a", "relu", "--out", "o", "--min-time", "0.01",
                           "--benchmark_filter=/L1/"});
   ASSERT_EQ(r.status, 0) << r.Describe();
   std::vector<std::string> names;
@@ -275,7 +245,7 @@ TEST_F(ReportCommands, RunWritesCsvAndHtml) {
     EXPECT_EQ(row.accuracy->error.binade_max_ulp.size(), kBinadeCount) << row.label();
   }
   // pick reads the default report path of run.
-  const CliRun p = Actbench({"pick", "--max-ulp", "0.5", "--report", "o/report.json"});
+  const CliResult p = Actbench({"pick", "--max-ulp", "0.5", "--report", "o/report.json"});
   EXPECT_EQ(p.status, 0) << p.Describe();
   EXPECT_NE(p.out.find("| relu | relu/"), std::string::npos) << p.out;
 }
