@@ -201,9 +201,7 @@ HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
 HWY_INLINE VF SigmoidRr2P6(VF x) {
   const DF d;
   const VF one = hn::Set(d, 1.0f);
-  const VF z = NegAbsAtLeast(x, -150.0f);
-  const VF n = RoundLog2e(z);
-  const VF e = Ldexp(Horner(ReduceLn2(z, n), kExpP6), n);
+  const VF e = ExpNegAbs<true>(x);
   const VF den = hn::Add(one, e);
   const VF f = DivCompensated(e, den, hn::Sub(e, hn::Sub(den, one)));  // exact: 1 >= e
   return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Sub(one, f), f);
@@ -216,9 +214,7 @@ HWY_INLINE VF SigmoidRr2P6(VF x) {
 HWY_INLINE VF SigmoidFast(VF z) {
   const DF d;
   const VF one = hn::Set(d, 1.0f);
-  const VF a = NegAbsAtLeast(z, -150.0f);
-  const VF n = RoundLog2e(a);
-  const VF e = Ldexp(Horner(hn::NegMulAdd(n, hn::Set(d, 0.693147180559945309f), a), kExpP6), n);
+  const VF e = ExpNegAbs<false>(z);
   const VF r = ReciprocalNR1(hn::Add(one, e));
   const VF s = hn::IfThenElse(hn::Lt(z, hn::Zero(d)), hn::Mul(e, r), r);
 #if ACTBENCH_HAVE_SCALEF
@@ -329,10 +325,7 @@ HWY_NOINLINE void SoftplusLog1pExp(const float* in, float* out, size_t n, const 
   const bool unit_beta = p.beta == 1.0f;
   ForEachVector(in, out, n, [&](VF x, size_t) {
     const VF z = unit_beta ? x : hn::Mul(beta, x);
-    const VF na = NegAbsAtLeast(z, -150.0f);
-    const VF nn = RoundLog2e(na);
-    const VF r = kAccurate ? ReduceLn2(na, nn) : hn::NegMulAdd(nn, hn::Set(d, 0.693147180559945309f), na);
-    const VF e = Ldexp(Horner(r, kExpP6), nn);
+    const VF e = ExpNegAbs<kAccurate>(z);
     VF sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<kAccurate>(e));
     if (!unit_beta) sp = hn::Div(sp, beta);
     return hn::IfThenElse(hn::Gt(z, threshold), x, sp);

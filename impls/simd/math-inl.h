@@ -149,16 +149,6 @@ HWY_INLINE VF Ldexp(VF v, VF n) {
 #endif
 }
 
-// 2^n for integral n in [-126, 127]; n = 128 gives +inf.
-HWY_INLINE VF Pow2(VF n) {
-#if ACTBENCH_HAVE_SCALEF
-  const DF d;
-  return Ldexp(hn::Set(d, 1.0f), n);
-#else
-  return Pow2I(ToInt(n));
-#endif
-}
-
 // e^x as t and n with e^x = (1 + t) 2^n, |t| <= 0.415, for x in [-150, 89]
 // (callers clamp). Range reduction rr2, degree-7 polynomial.
 struct ExpParts {
@@ -168,16 +158,6 @@ struct ExpParts {
 HWY_INLINE ExpParts ExpReduce7(VF x) {
   const VF n = RoundLog2e(x);
   return {Expm1Reduced7(ReduceLn2(x, n)), n};
-}
-
-// e^x within about 0.6 ULP for every float x, subnormal results included
-// (rounded once, not flushed), 0 below -104, +inf above 88.73, NaN kept.
-HWY_INLINE VF ExpAccurate(VF x) {
-  const DF d;
-  const VF xc = hn::Min(hn::Max(x, hn::Set(d, -150.0f)), hn::Set(d, 89.0f));
-  const ExpParts e = ExpReduce7(xc);
-  const VF p = hn::Add(hn::Set(d, 1.0f), e.t);
-  return hn::IfThenElse(hn::IsNaN(x), x, Ldexp(p, e.n));
 }
 
 // e^r for |r| <= 0.3466 (r = x - n ln2, ties included), Horner's scheme.
@@ -237,6 +217,19 @@ HWY_INLINE VF ExpFast(VF x) {
   return hn::IfThenElse(hn::IsNaN(x), x, Ldexp(Horner(r, kExpP6), n));
 }
 
+// e^-|z| with the degree-6 polynomial, reduced by rr2 (kRr2) or rr1 (one
+// rounded n ln2: needs FMA, and loses bits for large |z|), rounded once by
+// Ldexp (subnormal results kept), 0 below z = -150, NaN kept. The exp of
+// sigmoid and softplus, accurate and fast.
+template <bool kRr2>
+HWY_INLINE VF ExpNegAbs(VF z) {
+  const DF d;
+  const VF a = NegAbsAtLeast(z, -150.0f);
+  const VF n = RoundLog2e(a);
+  const VF r = kRr2 ? ReduceLn2(a, n) : hn::NegMulAdd(n, hn::Set(d, 0.693147180559945309f), a);
+  return Ldexp(Horner(r, kExpP6), n);
+}
+
 // alpha expm1(x) for x <= 88 (callers clamp above; larger x give inf or NaN
 // lanes, for callers that discard them): s t + (s - alpha) with s = alpha 2^n,
 // where for alpha = 1 2^n - 1 is exact for -24 <= n <= 24 and 0 for n = 0,
@@ -282,17 +275,6 @@ HWY_INLINE VF DivCompensated(VF num, VF hi, VF lo) {
   const VF q = hn::Div(num, hi);
   return hn::NegMulAdd(q, hn::Mul(lo, hn::ApproximateReciprocal(hi)), q);
 #endif
-}
-
-// a + b as hi + lo exactly (Fast2Sum on the larger magnitude first).
-struct Sum2 {
-  VF hi, lo;
-};
-HWY_INLINE Sum2 TwoSum(VF a, VF b) {
-  const VF hi = hn::Add(a, b);
-  const VF bv = hn::Sub(hi, a);
-  const VF av = hn::Sub(hi, bv);
-  return {hi, hn::Add(hn::Sub(a, av), hn::Sub(b, bv))};
 }
 
 // 1 / d with one Newton-Raphson step after the hardware estimate (rcp14 on
