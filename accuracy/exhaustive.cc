@@ -270,7 +270,10 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
           if (acc.examples.size() > kContractExamples) acc.examples.resize(kContractExamples);
         }
       }
-      st.covered.push_back({s, e});
+      if (!st.covered.empty() && uint64_t(st.covered.back().hi) + 1 == s)
+        st.covered.back().hi = e;  // the next chunk of this thread's run
+      else
+        st.covered.push_back({s, e});
       done.fetch_add(n, std::memory_order_relaxed);
     }
   };

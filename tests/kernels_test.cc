@@ -172,6 +172,44 @@ TEST(Params, NonDefaultValuesReachKernelAndReference) {
   EXPECT_GE(checked, 3);  // leaky_relu, elu, softplus at least
 }
 
+// PReLU with channel counts below, at and past the lane count and the
+// kernels' stack copy of the slopes (about 4000), with and without a zero
+// slope, and lengths that end mid-row: element i must use slopes[i % channels],
+// exactly (one rounding; 0 for a zero slope at -inf), in and out of place. Peers are left out: their operators are built for the default
+// channel count.
+TEST(Prelu, EveryChannelCountAndLengthUsesSlopeOfItsChannel) {
+  std::vector<float> slopes(9000);
+  for (size_t k = 0; k < slopes.size(); ++k) slopes[k] = 0.01f * float(k % 97) - 0.3f;
+  slopes[4] = 0.0f;  // from 5 channels on a zero slope too (0 at -inf, not NaN)
+  const std::vector<float> pool = SampledInputs(SampleOptions{0, 1u << 13, 8.0f});
+  std::vector<VariantTarget> rows;
+  for (const VariantTarget& vt : AllRunnable())
+    if (vt.variant->activation == Act::kPrelu && vt.variant->family != "peer") rows.push_back(vt);
+  ASSERT_GE(rows.size(), 2u);  // the scalar one and at least one SIMD target
+  for (size_t channels : {1, 3, 7, 15, 16, 17, 63, 64, 65, 1000, 1030, 2999, 4050, 8191}) {
+    Params p = DefaultParams(GetActivation(Act::kPrelu));
+    p.slopes = slopes.data();
+    p.channels = channels;
+    for (size_t n : {size_t(0), size_t(1), size_t(5), channels - 1, channels + 1, 3 * channels + 7, size_t(4099)}) {
+      std::vector<float> in(n), want(n);
+      for (size_t i = 0; i < n; ++i) {
+        in[i] = i % 13 == 4 ? -std::numeric_limits<float>::infinity() : pool[(i * 7919) % pool.size()];
+        want[i] = Reference(Act::kPrelu, in[i], p, i).rounded;
+      }
+      for (const VariantTarget& vt : rows) {
+        std::vector<float> out(n), inplace = in;
+        vt.kernel->fn(in.data(), out.data(), n, p);
+        vt.kernel->fn(inplace.data(), inplace.data(), n, p);
+        for (size_t i = 0; i < n; ++i)
+          ASSERT_TRUE((SameBits(out[i], want[i]) || (out[i] == 0 && want[i] == 0)) &&
+                      SameBits(inplace[i], out[i]))
+              << vt.label() << " channels " << channels << " n " << n << " i " << i << ": f(" << in[i]
+              << ") = " << out[i] << " (in place " << inplace[i] << "), want " << want[i];
+      }
+    }
+  }
+}
+
 // +-inf and NaN at every position of a row, so for prelu each lands on every
 // channel, a zero slope included (kernel_fuzz found 0 * -inf = NaN there).
 // Returns the first failure, or "" when every limit holds.

@@ -32,40 +32,89 @@ HWY_NOINLINE void ReluSelect(const float* in, float* out, size_t n, const Params
 }
 
 // slope x for x < 0, x otherwise. A zero slope gives 0, also at x = -inf
-// (the limit of 0 x), where the product alone would be 0 * -inf = NaN.
+// (the limit of 0 x), where the product alone would be 0 * -inf = NaN; kernels
+// that know no slope is zero skip that test (kMayBeZero = false).
+template <bool kMayBeZero = true>
 HWY_INLINE VF NegativeSlope(VF x, VF slope) {
   const DF d;
-  const VF scaled = hn::IfThenZeroElse(hn::Eq(slope, hn::Zero(d)), hn::Mul(x, slope));
+  VF scaled = hn::Mul(x, slope);
+  if (kMayBeZero) scaled = hn::IfThenZeroElse(hn::Eq(slope, hn::Zero(d)), scaled);
   return hn::IfThenElse(hn::Lt(x, hn::Zero(d)), scaled, x);
 }
 
 // leaky_relu/select: x < 0 ? alpha x : x. Correctly rounded (one product).
+// alpha = 0 is relu.
 HWY_NOINLINE void LeakyReluSelect(const float* in, float* out, size_t n, const Params& p) {
   const DF d;
+  if (p.alpha == 0.0f) return ReluSelect(in, out, n, p);
   const VF alpha = hn::Set(d, p.alpha);
-  ForEachVector(in, out, n, [&](VF x, size_t) { return NegativeSlope(x, alpha); });
+  ForEachVector(in, out, n, [&](VF x, size_t) { return NegativeSlope<false>(x, alpha); });
 }
 
-// prelu/select: row by row over the N x C layout, slopes loaded per vector.
-HWY_NOINLINE void PreluSelect(const float* in, float* out, size_t n, const Params& p) {
+// prelu/select: element i uses slopes[i % channels] (N x C, C innermost).
+// Up to ~4000 channels the slopes are copied, repeated, into a stack buffer
+// whose period (a multiple of C, at least four vectors) lets a step of four
+// vectors read contiguous slopes and wrap at most once; with more channels
+// each row of C runs against the slopes in place, its last partial vector
+// through a buffer. Zero slopes need the -inf test; most layers have none.
+template <bool kMayBeZero>
+HWY_INLINE void PreluRows(const float* in, float* out, size_t n, const float* slopes, size_t channels) {
   const DF d;
-  const size_t channels = p.channels;
-  for (size_t row = 0; row < n; row += channels) {
-    const size_t m = std::min(channels, n - row);
-    ForEachVector(in + row, out + row, m, [&](VF x, size_t c) {
-      // The slopes of lanes past m are never used: their outputs are dropped.
-      HWY_ALIGN float s[HWY_MAX_BYTES / sizeof(float)] = {};
-      const size_t N = hn::Lanes(d);
-      VF slope;
-      if (c + N <= channels) {
-        slope = hn::LoadU(d, p.slopes + c);
-      } else {
-        std::copy(p.slopes + c, p.slopes + channels, s);
-        slope = hn::Load(d, s);
-      }
-      return NegativeSlope(x, slope);
-    });
+  const size_t N = hn::Lanes(d);
+  constexpr size_t kMaxLanes = HWY_MAX_BYTES / sizeof(float);
+  constexpr size_t kExtended = 4096;
+  HWY_ALIGN float ext[kExtended];
+  const size_t period = channels * ((4 * N + channels - 1) / channels);  // in [4N, 4N + C)
+  auto apply = [&](const float* x, const float* slope, float* y) {
+    hn::StoreU(NegativeSlope<kMayBeZero>(hn::LoadU(d, x), hn::LoadU(d, slope)), d, y);
+  };
+  // The last m < N elements from i, with the slopes from `slope`.
+  auto tail = [&](size_t i, size_t m, const float* slope) {
+    HWY_ALIGN float buf[kMaxLanes] = {};
+    HWY_ALIGN float sb[kMaxLanes] = {};
+    std::memcpy(buf, in + i, m * sizeof(float));
+    std::memcpy(sb, slope, m * sizeof(float));
+    apply(buf, sb, buf);
+    std::memcpy(out + i, buf, m * sizeof(float));
+  };
+  if (period + 4 * N <= kExtended) {
+    // c < min(period, n): every window [c, c + 4N) lies in the first fill entries.
+    const size_t fill = std::min(period, n) + 4 * N - 1;
+    const size_t first = std::min(channels, fill);
+    std::memcpy(ext, slopes, first * sizeof(float));
+    for (size_t k = first; k < fill; ++k) ext[k] = ext[k - channels];
+    size_t i = 0, c = 0;
+    for (; i + 4 * N <= n; i += 4 * N) {
+      apply(in + i, ext + c, out + i);
+      apply(in + i + N, ext + c + N, out + i + N);
+      apply(in + i + 2 * N, ext + c + 2 * N, out + i + 2 * N);
+      apply(in + i + 3 * N, ext + c + 3 * N, out + i + 3 * N);
+      c += 4 * N;
+      if (c >= period) c -= period;
+    }
+    for (; i + N <= n; i += N) {
+      apply(in + i, ext + c, out + i);
+      c += N;
+      if (c >= period) c -= period;
+    }
+    if (i < n) tail(i, n - i, ext + c);
+    return;
   }
+  for (size_t row = 0; row < n; row += channels) {  // more than ~4000 channels: rows of C
+    const size_t m = std::min(channels, n - row);
+    size_t j = 0;
+    for (; j + N <= m; j += N) apply(in + row + j, slopes + j, out + row + j);
+    if (j < m) tail(row + j, m - j, slopes + j);
+  }
+}
+
+HWY_NOINLINE void PreluSelect(const float* in, float* out, size_t n, const Params& p) {
+  const size_t channels = p.channels;
+  if (channels == 0) return ReluSelect(in, out, n, p);  // no slopes: 0 x for x < 0
+  if (std::find(p.slopes, p.slopes + channels, 0.0f) != p.slopes + channels)
+    PreluRows<true>(in, out, n, p.slopes, channels);
+  else
+    PreluRows<false>(in, out, n, p.slopes, channels);
 }
 
 // hard_sigmoid/clamp-div: relu6(x + 3) / 6. Two roundings (x + 3, then a
@@ -159,6 +208,92 @@ HWY_NOINLINE void Elu(const float* in, float* out, size_t n, const Params& p) {
   });
 }
 
+// f(v...) evaluated lane-wise in double (each argument promoted), the result
+// rounded once to float.
+template <class F, class... V>
+HWY_INLINE VF InDouble(const F& f, V... v) {
+  const DF d;
+  const DD dd;
+#if HWY_TARGET == HWY_SCALAR
+  return hn::DemoteTo(d, f(hn::PromoteTo(dd, v)...));
+#else
+  const hn::Half<DF> dh;
+  const auto lo = f(hn::PromoteTo(dd, hn::LowerHalf(dh, v))...);
+  const auto hi = f(hn::PromoteTo(dd, hn::UpperHalf(dh, v))...);
+  return hn::Combine(d, hn::DemoteTo(dh, hi), hn::DemoteTo(dh, lo));
+#endif
+}
+
+// 2^n in double for integral n in [-1022, 1023]: n + 1.5 * 2^52 + 1023 holds
+// 1023 + n in its low mantissa bits, which the shift moves into the exponent.
+template <class VD>
+HWY_INLINE VD Pow2D(VD n) {
+  const DD dd;
+  const hn::RebindToSigned<DD> di64;
+  return hn::BitCast(dd, hn::ShiftLeft<52>(hn::BitCast(di64, hn::Add(n, hn::Set(dd, 6755399441055744.0 + 1023.0)))));
+}
+
+// Double-precision pieces for the targets without FMA (SSE4, SSSE3, the
+// scalar fallback), where the float forms round every multiply-add twice and
+// miss the 2 ULP bound by a few tenths (exhaustive sweep: sigmoid 2.27, tanh
+// 2.11, softplus 2.15 ULP on SSE4). There the accurate kernels evaluate the
+// whole formula in double lanes and round once to float: each step rounds
+// at 2^-53, so the float coefficients' own fit error (kExpP6: 2.0e-8) and the
+// final rounding are what remains.
+constexpr double kLn2HiD = 6.93147180369123816490e-01;  // 32 significant bits
+constexpr double kLn2LoD = 1.90821492927058770002e-10;
+
+// e^-|z| for z in double lanes: |z| clamped at 150 (e^-150 is below every
+// float), rr2 reduction, kExpP6, 2^n from the exponent field. NaN kept.
+template <class VD>
+HWY_INLINE VD ExpNegAbsD(VD z) {
+  const DD dd;
+  const VD a = hn::Neg(hn::Min(hn::Abs(z), hn::Set(dd, 150.0)));
+  const VD magic = hn::Set(dd, 6755399441055744.0);  // 1.5 * 2^52
+  const VD n = hn::Sub(hn::MulAdd(a, hn::Set(dd, 1.4426950408889634), magic), magic);
+  const VD r = hn::Sub(hn::Sub(a, hn::Mul(n, hn::Set(dd, kLn2HiD))), hn::Mul(n, hn::Set(dd, kLn2LoD)));
+  VD p = hn::Set(dd, double(kExpP6[6]));
+  for (int k = 5; k >= 0; --k) p = hn::MulAdd(p, r, hn::Set(dd, double(kExpP6[k])));
+  return hn::IfThenElse(hn::IsNaN(z), z, hn::Mul(p, Pow2D(n)));
+}
+
+// expm1(y) for y in [0, 20] in double lanes: (2^n - 1) + 2^n t with
+// t = expm1(r) = r + r^2 q(r), the Taylor series to r^7 (5e-9 relative), so
+// small y keep their relative accuracy.
+template <class VD>
+HWY_INLINE VD Expm1NonNegD(VD y) {
+  const DD dd;
+  const VD magic = hn::Set(dd, 6755399441055744.0);
+  const VD n = hn::Sub(hn::MulAdd(y, hn::Set(dd, 1.4426950408889634), magic), magic);
+  const VD r = hn::Sub(hn::Sub(y, hn::Mul(n, hn::Set(dd, kLn2HiD))), hn::Mul(n, hn::Set(dd, kLn2LoD)));
+  VD q = hn::Set(dd, 1.0 / 5040);
+  for (double c : {1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5}) q = hn::MulAdd(q, r, hn::Set(dd, c));
+  const VD t = hn::MulAdd(hn::Mul(r, r), q, r);
+  const VD p2 = Pow2D(n);
+  return hn::MulAdd(p2, t, hn::Sub(p2, hn::Set(dd, 1.0)));
+}
+
+// log1p(u) for u in [0, 1] in double lanes, as Log1pUnit: 1 + u = 2^k m,
+// log m = f - s (f - R) with s = f / (2 + f), the atanh series to s^11
+// (1.3e-10 relative), and c / (1 + u) for the bits of u lost forming 1 + u.
+template <class VD>
+HWY_INLINE VD Log1pUnitD(VD u) {
+  const DD dd;
+  const VD one = hn::Set(dd, 1.0);
+  const VD y = hn::Add(one, u);
+  const VD c = hn::Sub(u, hn::Sub(y, one));
+  const auto gt = hn::Gt(y, hn::Set(dd, 1.4142135623730951));
+  const VD m = hn::IfThenElse(gt, hn::Mul(y, hn::Set(dd, 0.5)), y);
+  const VD k = hn::IfThenElseZero(gt, one);
+  const VD f = hn::Sub(m, one);
+  const VD s = hn::Div(f, hn::Add(hn::Set(dd, 2.0), f));
+  const VD s2 = hn::Mul(s, s);
+  VD pl = hn::Set(dd, 2.0 / 11);
+  for (double cf : {2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3}) pl = hn::MulAdd(pl, s2, hn::Set(dd, cf));
+  const VD logm = hn::Sub(f, hn::Mul(s, hn::Sub(f, hn::Mul(pl, s2))));
+  return hn::Add(hn::MulAdd(k, hn::Set(dd, 0.6931471805599453), logm), hn::Div(c, y));
+}
+
 // x * sigmoid(z + z_lo) accurately for every z (z_lo = 0 unless kHasLo):
 // e = e^-|z| = (1 + t) 2^n; 1/(1 + e) for z >= 0 and e/(1 + e) for z < 0,
 // where the z < 0 quotient is formed as (x (1 + t)) / (1 + e) and scaled by
@@ -179,15 +314,31 @@ HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
     const VF a_lo = hn::IfThenElse(neg, z_lo, hn::Neg(z_lo));  // a = -|z|
     t2 = hn::MulAdd(a_lo, hn::Add(one, e.t), e.t);
   }
-  const VF ev = Ldexp(hn::Add(one, t2), e.n);
-  const VF den = hn::Add(one, ev);
-  const VF den_lo = hn::Sub(ev, hn::Sub(den, one));  // exact: 1 >= ev
   // Where z <= -128 the result is below 2^-150 in magnitude; x clamped at
   // -150 keeps it so (x e^-150 would not be, for x near -2^127).
   const VF xc = AtLeast(x, hn::Set(d, -150.0f));
+#if HWY_NATIVE_FMA
+  const VF ev = Ldexp(hn::Add(one, t2), e.n);
+  const VF den = hn::Add(one, ev);
+  const VF den_lo = hn::Sub(ev, hn::Sub(den, one));  // exact: 1 >= ev
   const VF num = hn::IfThenElse(neg, hn::MulAdd(xc, t2, xc), x);
   const VF q = DivCompensated(num, den, den_lo);
   const VF y = hn::IfThenElse(neg, Ldexp(q, e.n), q);
+#else
+  // Without FMA x (1 + t2), its compensated quotient and the scaling round
+  // three or four times in float (2.59 ULP measured for gelu_sigmoid on
+  // SSE4): there the rest is done in double, where 1 + t2, 2^n and e are
+  // exact and the quotient rounds at 2^-53, then rounded once to float.
+  using VD = hn::Vec<DD>;
+  const DD dd;
+  const VF num_x = hn::IfThenElse(neg, xc, x);
+  const VF is_neg = hn::IfThenElseZero(neg, one);
+  const VF y = InDouble([&](VD xd, VD td, VD nd, VD negd) {
+    const VD e = hn::Mul(hn::Add(hn::Set(dd, 1.0), td), Pow2D(nd));
+    const VD num = hn::IfThenElse(hn::Gt(negd, hn::Zero(dd)), hn::Mul(xd, e), xd);
+    return hn::Div(num, hn::Add(hn::Set(dd, 1.0), e));
+  }, num_x, t2, e.n, is_neg);
+#endif
   if (!kHasLo) return y;
   // z's low part is inf or NaN where z itself overflowed: the limit, -0.
   return hn::IfThenElse(hn::Lt(z, hn::Set(d, -128.0f)), hn::CopySign(hn::Zero(d), x), y);
@@ -200,6 +351,16 @@ HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
 // x = -150 e is 0, as is the result; NaN kept.
 HWY_INLINE VF SigmoidRr2P6(VF x) {
   const DF d;
+#if !HWY_NATIVE_FMA
+  // Without FMA: e and the quotient in double (see ExpNegAbsD), rounded once.
+  using VD = hn::Vec<DD>;
+  const DD dd;
+  (void)d;
+  return InDouble([&](VD xd) {
+    const VD e = ExpNegAbsD(xd);
+    return hn::Div(hn::IfThenElse(hn::Gt(xd, hn::Zero(dd)), hn::Set(dd, 1.0), e), hn::Add(hn::Set(dd, 1.0), e));
+  }, x);
+#endif
   const VF one = hn::Set(d, 1.0f);
   const VF e = ExpNegAbs<true>(x);
   const VF den = hn::Add(one, e);
@@ -262,6 +423,17 @@ HWY_NOINLINE void TanhExpm1(const float* in, float* out, size_t n, const Params&
   const VF two = hn::Set(d, 2.0f);
   ForEachVector(in, out, n, [&](VF x, size_t) {
     const VF a = hn::Abs(x);
+#if !HWY_NATIVE_FMA
+    if (kAccurate) {  // without FMA: E and the quotient in double, rounded once
+      using VD = hn::Vec<DD>;
+      const DD dd;
+      const VF q = InDouble([&](VD ad) {
+        const VD E = Expm1NonNegD(hn::Min(hn::Add(ad, ad), hn::Set(dd, 20.0)));
+        return hn::Div(E, hn::Add(E, hn::Set(dd, 2.0)));
+      }, a);
+      return hn::CopySign(KeepNaN(x, q), x);
+    }
+#endif
     // 2|x| > 20: E = expm1(20) = 4.9e8 and E/(E + 2) = 1 - 4e-9 rounds to 1.
     const VF E = Expm1<kAccurate>(AtMost(hn::Add(a, a), hn::Set(d, 20.0f)));
     const VF den = hn::Add(E, two);
@@ -325,28 +497,22 @@ HWY_NOINLINE void SoftplusLog1pExp(const float* in, float* out, size_t n, const 
   const bool unit_beta = p.beta == 1.0f;
   ForEachVector(in, out, n, [&](VF x, size_t) {
     const VF z = unit_beta ? x : hn::Mul(beta, x);
+#if !HWY_NATIVE_FMA
+    if (kAccurate) {  // without FMA: the whole formula in double, rounded once
+      using VD = hn::Vec<DD>;
+      const DD dd;
+      const VF sp = InDouble([&](VD zd) {
+        const VD v = hn::Add(hn::Max(zd, hn::Zero(dd)), Log1pUnitD(ExpNegAbsD(zd)));
+        return unit_beta ? v : hn::Div(v, hn::Set(dd, double(p.beta)));
+      }, z);
+      return hn::IfThenElse(hn::Gt(z, threshold), x, KeepNaN(z, sp));
+    }
+#endif
     const VF e = ExpNegAbs<kAccurate>(z);
     VF sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<kAccurate>(e));
     if (!unit_beta) sp = hn::Div(sp, beta);
     return hn::IfThenElse(hn::Gt(z, threshold), x, sp);
   });
-}
-
-// f(x, t, n) evaluated lane-wise in double, the result rounded once to float.
-template <class F>
-HWY_INLINE VF InDouble3(VF x, VF t, VF n, const F& f) {
-  const DF d;
-  const DD dd;
-#if HWY_TARGET == HWY_SCALAR
-  return hn::DemoteTo(d, f(hn::PromoteTo(dd, x), hn::PromoteTo(dd, t), hn::PromoteTo(dd, n)));
-#else
-  const hn::Half<DF> dh;
-  const auto lo = f(hn::PromoteTo(dd, hn::LowerHalf(dh, x)), hn::PromoteTo(dd, hn::LowerHalf(dh, t)),
-                    hn::PromoteTo(dd, hn::LowerHalf(dh, n)));
-  const auto hi = f(hn::PromoteTo(dd, hn::UpperHalf(dh, x)), hn::PromoteTo(dd, hn::UpperHalf(dh, t)),
-                    hn::PromoteTo(dd, hn::UpperHalf(dh, n)));
-  return hn::Combine(d, hn::DemoteTo(dh, hi), hn::DemoteTo(dh, lo));
-#endif
 }
 
 // mish = x tanh(softplus(x)) = x N / (N + 2), N = e^x (e^x + 2).
@@ -361,16 +527,12 @@ HWY_NOINLINE void MishAccurate(const float* in, float* out, size_t n, const Para
   const DF d;
   const DD dd;
   using VD = hn::Vec<DD>;
-  const hn::RebindToSigned<DD> di64;
   ForEachVector(in, out, n, [&](VF x, size_t) {
     const VF xc = AtMost(AtLeast(x, hn::Set(d, -150.0f)), hn::Set(d, 20.0f));
     const VF nf = RoundLog2e(xc);
     const VF t = Expm1Reduced7(ReduceLn2(xc, nf));
-    VF y = InDouble3(x, t, nf, [&](VD xd, VD td, VD nd) {
-      // 2^n from the exponent field: n + 1.5 * 2^52 + 1023 holds 1023 + n in
-      // its low mantissa bits, which the shift moves into the exponent.
-      const VD p2 = hn::BitCast(dd, hn::ShiftLeft<52>(hn::BitCast(di64, hn::Add(nd, hn::Set(dd, 6755399441055744.0 + 1023.0)))));
-      const VD e = hn::Mul(hn::Add(hn::Set(dd, 1.0), td), p2);
+    VF y = InDouble([&](VD xd, VD td, VD nd) {
+      const VD e = hn::Mul(hn::Add(hn::Set(dd, 1.0), td), Pow2D(nd));
       const VD N = hn::Mul(e, hn::Add(e, hn::Set(dd, 2.0)));
       const VD den = hn::Add(N, hn::Set(dd, 2.0));
 #if ACTBENCH_HAVE_SCALEF
@@ -380,7 +542,7 @@ HWY_NOINLINE void MishAccurate(const float* in, float* out, size_t n, const Para
 #else
       return hn::Div(hn::Mul(xd, N), den);
 #endif
-    });
+    }, x, t, nf);
     y = hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, y);
     return hn::IfThenElse(hn::Lt(x, hn::Set(d, -128.0f)), hn::CopySign(hn::Zero(d), x), y);
   });

@@ -199,7 +199,8 @@ HWY_INLINE VF AtMost(VF x, VF hi) {
 #endif
 }
 
-// -|x| clamped below at lo, NaN kept.
+// -|x| clamped below at lo, NaN kept. (AVX-512's vrangeps would do both in
+// one instruction, but returns lo for a quiet NaN x.)
 HWY_INLINE VF NegAbsAtLeast(VF x, float lo) {
   const DF d;
   return AtLeast(hn::Or(x, hn::Set(d, -0.0f)), hn::Set(d, lo));
