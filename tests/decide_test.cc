@@ -381,7 +381,7 @@ TEST(Merge, RefusesTheSameRowTwiceFromOneMachine) {
 // Shards of an exhaustive sweep merge into exactly the one-piece result, and
 // overlapping shards are refused.
 TEST(Merge, CombinesExhaustiveShardsIntoTheOnePieceResult) {
-  const Variant* v = FindVariant("sigmoid/rr2-p6-div");
+  const Variant* v = FindVariant("sigmoid/rr2-p7-div");
   ASSERT_NE(v, nullptr);
   const std::vector<VariantTarget> rows = RunnableTargets({v});
   ASSERT_FALSE(rows.empty());

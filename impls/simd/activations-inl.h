@@ -238,13 +238,13 @@ HWY_INLINE VD Pow2D(VD n) {
 // miss the 2 ULP bound by a few tenths (exhaustive sweep: sigmoid 2.27, tanh
 // 2.11, softplus 2.15 ULP on SSE4). There the accurate kernels evaluate the
 // whole formula in double lanes and round once to float: each step rounds
-// at 2^-53, so the float coefficients' own fit error (kExpP6: 2.0e-8) and the
+// at 2^-53, so the float coefficients' own fit error (kExpP7: 2.1e-9) and the
 // final rounding are what remains.
 constexpr double kLn2HiD = 6.93147180369123816490e-01;  // 32 significant bits
 constexpr double kLn2LoD = 1.90821492927058770002e-10;
 
 // e^-|z| for z in double lanes: |z| clamped at 150 (e^-150 is below every
-// float), rr2 reduction, kExpP6, 2^n from the exponent field. NaN kept.
+// float), rr2 reduction, kExpP7, 2^n from the exponent field. NaN kept.
 template <class VD>
 HWY_INLINE VD ExpNegAbsD(VD z) {
   const DD dd;
@@ -252,8 +252,8 @@ HWY_INLINE VD ExpNegAbsD(VD z) {
   const VD magic = hn::Set(dd, 6755399441055744.0);  // 1.5 * 2^52
   const VD n = hn::Sub(hn::MulAdd(a, hn::Set(dd, 1.4426950408889634), magic), magic);
   const VD r = hn::Sub(hn::Sub(a, hn::Mul(n, hn::Set(dd, kLn2HiD))), hn::Mul(n, hn::Set(dd, kLn2LoD)));
-  VD p = hn::Set(dd, double(kExpP6[6]));
-  for (int k = 5; k >= 0; --k) p = hn::MulAdd(p, r, hn::Set(dd, double(kExpP6[k])));
+  VD p = hn::Set(dd, double(kExpP7[7]));
+  for (int k = 6; k >= 0; --k) p = hn::MulAdd(p, r, hn::Set(dd, double(kExpP7[k])));
   return hn::IfThenElse(hn::IsNaN(z), z, hn::Mul(p, Pow2D(n)));
 }
 
@@ -306,14 +306,19 @@ HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
   const VF one = hn::Set(d, 1.0f);
   const auto neg = hn::Lt(z, hn::Zero(d));
   const VF a = NegAbsAtLeast(z, -150.0f);
-  const ExpParts e = ExpReduce7(a);
-  // e^(a + a_lo) = (1 + t)(1 + a_lo) = 1 + t2: t2 is kept apart from the 1 so
-  // that x (1 + t2) rounds once (x + x t2) instead of twice.
-  VF t2 = e.t;
+  // e^(a + a_lo) = (1 + t2) 2^n: a_lo joins rr2's second, rounding step,
+  // r = (a - n ln2_hi) + (a_lo - n ln2_lo), so it costs no extra rounding.
+  // t2 is kept apart from the 1 so that x (1 + t2) rounds once (x + x t2).
+  ExpParts e;
+  e.n = RoundLog2e(a);
+  const VF r1 = hn::NegMulAdd(e.n, hn::Set(d, kLn2Hi), a);  // exact
   if (kHasLo) {
     const VF a_lo = hn::IfThenElse(neg, z_lo, hn::Neg(z_lo));  // a = -|z|
-    t2 = hn::MulAdd(a_lo, hn::Add(one, e.t), e.t);
+    e.t = Expm1Reduced7(hn::Add(r1, hn::NegMulAdd(e.n, hn::Set(d, kLn2Lo), a_lo)));
+  } else {
+    e.t = Expm1Reduced7(hn::NegMulAdd(e.n, hn::Set(d, kLn2Lo), r1));
   }
+  const VF t2 = e.t;
   // Where z <= -128 the result is below 2^-150 in magnitude; x clamped at
   // -150 keeps it so (x e^-150 would not be, for x near -2^127).
   const VF xc = AtLeast(x, hn::Set(d, -150.0f));
@@ -321,8 +326,19 @@ HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
   const VF ev = Ldexp(hn::Add(one, t2), e.n);
   const VF den = hn::Add(one, ev);
   const VF den_lo = hn::Sub(ev, hn::Sub(den, one));  // exact: 1 >= ev
-  const VF num = hn::IfThenElse(neg, hn::MulAdd(xc, t2, xc), x);
-  const VF q = DivCompensated(num, den, den_lo);
+  VF q;
+  if (kHasLo) {
+    // x (1 + t2) as hi + lo: the product exactly (FMA), then Fast2Sum
+    // (|x| > |x t2|); its rounding (half an ULP) joins the residual. Without
+    // it gelu_sigmoid reached 2.005 ULP (exhaustive, AVX3).
+    const VF p = hn::Mul(xc, t2);
+    const VF p_lo = hn::MulSub(xc, t2, p);
+    const VF s = hn::Add(xc, p);
+    const VF s_lo = hn::Add(hn::Add(hn::Sub(xc, s), p), p_lo);
+    q = DivCompensated2(hn::IfThenElse(neg, s, x), hn::IfThenElseZero(neg, s_lo), den, den_lo);
+  } else {
+    q = DivCompensated(hn::IfThenElse(neg, hn::MulAdd(xc, t2, xc), x), den, den_lo);
+  }
   const VF y = hn::IfThenElse(neg, Ldexp(q, e.n), q);
 #else
   // Without FMA x (1 + t2), its compensated quotient and the scaling round
@@ -344,7 +360,7 @@ HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
   return hn::IfThenElse(hn::Lt(z, hn::Set(d, -128.0f)), hn::CopySign(hn::Zero(d), x), y);
 }
 
-// sigmoid/rr2-p6-div: e = e^-|x| = p 2^n (rr2, degree-6 polynomial, one
+// sigmoid/rr2-p7-div: e = e^-|x| = p 2^n (rr2, degree-7 polynomial, one
 // rounding by Ldexp, subnormals included), f = e/(1 + e) = sigmoid(-|x|)
 // with 1 + e's rounding error carried into the quotient (DivCompensated);
 // x > 0: 1 - f (f <= 1/2: its error shrinks, one more rounding). Below
@@ -508,8 +524,16 @@ HWY_NOINLINE void SoftplusLog1pExp(const float* in, float* out, size_t n, const 
       return hn::IfThenElse(hn::Gt(z, threshold), x, KeepNaN(z, sp));
     }
 #endif
-    const VF e = ExpNegAbs<kAccurate>(z);
-    VF sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<kAccurate>(e));
+    VF sp;
+    if (kAccurate) {
+      // e^-|z| as hi + lo: its rounding (0.45 ULP of the result here) is
+      // carried into log1p (2.05 ULP measured exhaustively without it).
+      VF e, e_lo;
+      ExpNegAbsHiLo(z, e, e_lo);
+      sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<true, true>(e, e_lo));
+    } else {
+      sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<false>(ExpNegAbs<false>(z)));
+    }
     if (!unit_beta) sp = hn::Div(sp, beta);
     return hn::IfThenElse(hn::Gt(z, threshold), x, sp);
   });

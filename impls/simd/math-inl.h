@@ -32,19 +32,25 @@ using VI = hn::Vec<DI>;
 // Applies op (a functor VF(VF v, size_t index_of_first_lane)) to n floats.
 // Whole vectors are loaded and stored unaligned; the last partial vector goes
 // through a stack buffer, so no lane past n is ever read or written. In place
-// is fine (no restrict): each vector is loaded before its store.
+// is fine (no restrict): each vector is loaded before its store. Four vectors
+// per step give the core independent chains (one and two measured slower for
+// the accurate sigmoid); one lane at a time (HWY_SCALAR) gains nothing from
+// that, and fewer copies of op let the compiler inline it there.
 template <class Op>
 HWY_INLINE void ForEachVector(const float* in, float* out, size_t n, const Op& op) {
+  constexpr bool kUnroll = HWY_TARGET != HWY_SCALAR;
   const DF d;
   const size_t N = hn::Lanes(d);
   size_t i = 0;
-  for (; i + 4 * N <= n; i += 4 * N) {  // four vectors per step: independent chains
-    const VF a = hn::LoadU(d, in + i), b = hn::LoadU(d, in + i + N);
-    const VF c = hn::LoadU(d, in + i + 2 * N), e = hn::LoadU(d, in + i + 3 * N);
-    hn::StoreU(op(a, i), d, out + i);
-    hn::StoreU(op(b, i + N), d, out + i + N);
-    hn::StoreU(op(c, i + 2 * N), d, out + i + 2 * N);
-    hn::StoreU(op(e, i + 3 * N), d, out + i + 3 * N);
+  if constexpr (kUnroll) {
+    for (; i + 4 * N <= n; i += 4 * N) {
+      const VF a = hn::LoadU(d, in + i), b = hn::LoadU(d, in + i + N);
+      const VF c = hn::LoadU(d, in + i + 2 * N), e = hn::LoadU(d, in + i + 3 * N);
+      hn::StoreU(op(a, i), d, out + i);
+      hn::StoreU(op(b, i + N), d, out + i + N);
+      hn::StoreU(op(c, i + 2 * N), d, out + i + 2 * N);
+      hn::StoreU(op(e, i + 3 * N), d, out + i + 3 * N);
+    }
   }
   for (; i + N <= n; i += N) hn::StoreU(op(hn::LoadU(d, in + i), i), d, out + i);
   if (i < n) {
@@ -166,6 +172,11 @@ HWY_INLINE ExpParts ExpReduce7(VF x) {
 // (degree 5 would leave 1.63e-07, 2.74 ULP of 2^-24: too much even for the
 // fast variants' budget.)
 constexpr float kExpP6[7] = {1.0f, 1.0f, 0.5f, 0.166664153f, 0.0416663513f, 0.00837513246f, 0.00139411166f};
+// The accurate variants' degree 7 (one FMA more, 0.3 ULP less: the exhaustive
+// sweep found softplus at 2.05 ULP with p6):
+//   fit_poly exp -0.3466 0.3466 7: max relative error 2.07e-09 (0.03 ULP of 2^-24)
+constexpr float kExpP7[8] = {1.0f, 1.0f, 0.5f, 0.166666672f, 0.0416662171f, 0.00833328348f, 0.0013948587f,
+                             0.000199075788f};
 
 template <size_t kN>
 HWY_INLINE VF Horner(VF r, const float (&c)[kN]) {
@@ -218,17 +229,35 @@ HWY_INLINE VF ExpFast(VF x) {
   return hn::IfThenElse(hn::IsNaN(x), x, Ldexp(Horner(r, kExpP6), n));
 }
 
-// e^-|z| with the degree-6 polynomial, reduced by rr2 (kRr2) or rr1 (one
-// rounded n ln2: needs FMA, and loses bits for large |z|), rounded once by
-// Ldexp (subnormal results kept), 0 below z = -150, NaN kept. The exp of
-// sigmoid and softplus, accurate and fast.
-template <bool kRr2>
+// e^-|z|: accurate (kAccurate) with rr2 and the degree-7 polynomial, fast
+// with rr1 (one rounded n ln2: needs FMA, and loses bits for large |z|) and
+// degree 6; rounded once by Ldexp (subnormal results kept), 0 below
+// z = -150, NaN kept. The exp of sigmoid and softplus.
+template <bool kAccurate>
 HWY_INLINE VF ExpNegAbs(VF z) {
   const DF d;
   const VF a = NegAbsAtLeast(z, -150.0f);
   const VF n = RoundLog2e(a);
-  const VF r = kRr2 ? ReduceLn2(a, n) : hn::NegMulAdd(n, hn::Set(d, 0.693147180559945309f), a);
-  return Ldexp(Horner(r, kExpP6), n);
+  if (kAccurate) return Ldexp(Horner(ReduceLn2(a, n), kExpP7), n);
+  return Ldexp(Horner(hn::NegMulAdd(n, hn::Set(d, 0.693147180559945309f), a), kExpP6), n);
+}
+
+// e^-|z| as hi + lo (lo: hi's rounding error, to about 2^-48 relative),
+// accurate reduction and degree 7, for callers that carry it (softplus):
+// e^r = 1 + q, q = r (1 + r/2 + ...) from kExpP7; m = 1 + q rounds, and
+// q - (m - 1) is exactly what that rounding lost; both are scaled by 2^n.
+HWY_INLINE void ExpNegAbsHiLo(VF z, VF& hi, VF& lo) {
+  const DF d;
+  const VF a = NegAbsAtLeast(z, -150.0f);
+  const VF n = RoundLog2e(a);
+  const VF r = ReduceLn2(a, n);
+  VF p = hn::Set(d, kExpP7[7]);
+  for (size_t k = 6; k >= 1; --k) p = hn::MulAdd(p, r, hn::Set(d, kExpP7[k]));
+  const VF q = hn::Mul(r, p);
+  const VF one = hn::Set(d, 1.0f);
+  const VF m = hn::Add(one, q);
+  hi = Ldexp(m, n);
+  lo = Ldexp(hn::Sub(q, hn::Sub(m, one)), n);
 }
 
 // alpha expm1(x) for x <= 88 (callers clamp above; larger x give inf or NaN
@@ -260,6 +289,18 @@ HWY_INLINE VF Expm1(VF x) {
 // q + r (num - q hi - q lo), whose residual is exact; no division instruction (slow on AVX-512), and 0.1-0.2 ULP more
 // accurate than a division. Without FMA the residual would round: there,
 // q = num / hi corrected by q lo / hi.
+// (num + num_lo) / (hi + lo), FMA targets only: num_lo joins the residual.
+HWY_INLINE VF DivCompensated2(VF num, VF num_lo, VF hi, VF lo) {
+  VF r = hn::ApproximateReciprocal(hi);
+#if !ACTBENCH_HAVE_SCALEF
+  const DF d;
+  r = hn::MulAdd(r, hn::NegMulAdd(hi, r, hn::Set(d, 1.0f)), r);
+#endif
+  const VF q = hn::Mul(num, r);
+  const VF res = hn::Add(hn::NegMulAdd(q, lo, hn::NegMulAdd(q, hi, num)), num_lo);
+  return hn::MulAdd(r, res, q);
+}
+
 HWY_INLINE VF DivCompensated(VF num, VF hi, VF lo) {
 #if HWY_NATIVE_FMA
   VF r = hn::ApproximateReciprocal(hi);
@@ -296,12 +337,14 @@ HWY_INLINE VF ReciprocalNR1(VF den) {
 // kSmallSeries: for u < 1/16 use the series u (1 - u/2 + u^2/3 - ... + u^6/7)
 // instead (truncation u^7/8 < 4.4e-10 relative), which does not round u into
 // 1 + u: 0.3 ULP better at the cost of a second polynomial.
-template <bool kSmallSeries>
-HWY_INLINE VF Log1pUnit(VF u) {
+// u_lo (kHasLo): the rounding error of u, known to the caller; it joins c.
+template <bool kSmallSeries, bool kHasLo = false>
+HWY_INLINE VF Log1pUnit(VF u, VF u_lo = VF()) {
   const DF d;
   const VF one = hn::Set(d, 1.0f);
   const VF y = hn::Add(one, u);
-  const VF c = hn::Sub(u, hn::Sub(y, one));  // exact: 1 >= u
+  VF c = hn::Sub(u, hn::Sub(y, one));  // exact: 1 >= u
+  if (kHasLo) c = hn::Add(c, u_lo);
   const auto gt = hn::Gt(y, hn::Set(d, 1.41421356f));
   const VF m = hn::IfThenElse(gt, hn::Mul(y, hn::Set(d, 0.5f)), y);
   const VF k = hn::IfThenElseZero(gt, one);
@@ -324,7 +367,8 @@ HWY_INLINE VF Log1pUnit(VF u) {
   ps = hn::MulAdd(ps, u, hn::Set(d, -1.0f / 4));
   ps = hn::MulAdd(ps, u, hn::Set(d, 1.0f / 3));
   ps = hn::MulAdd(ps, u, hn::Set(d, -0.5f));
-  const VF small = hn::MulAdd(hn::Mul(ps, u), u, u);
+  VF small = hn::MulAdd(hn::Mul(ps, u), u, u);
+  if (kHasLo) small = hn::Add(small, u_lo);  // log1p'(u) = 1/(1+u): u_lo u is below 2^-28 of it
   return hn::IfThenElse(hn::Lt(u, hn::Set(d, 0.0625f)), small, large);
 }
 
