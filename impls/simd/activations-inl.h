@@ -366,22 +366,22 @@ HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
 // x > 0: 1 - f (f <= 1/2: its error shrinks, one more rounding). Below
 // x = -150 e is 0, as is the result; NaN kept.
 HWY_INLINE VF SigmoidRr2P6(VF x) {
+#if HWY_NATIVE_FMA
   const DF d;
-#if !HWY_NATIVE_FMA
-  // Without FMA: e and the quotient in double (see ExpNegAbsD), rounded once.
-  using VD = hn::Vec<DD>;
-  const DD dd;
-  (void)d;
-  return InDouble([&](VD xd) {
-    const VD e = ExpNegAbsD(xd);
-    return hn::Div(hn::IfThenElse(hn::Gt(xd, hn::Zero(dd)), hn::Set(dd, 1.0), e), hn::Add(hn::Set(dd, 1.0), e));
-  }, x);
-#endif
   const VF one = hn::Set(d, 1.0f);
   const VF e = ExpNegAbs<true>(x);
   const VF den = hn::Add(one, e);
   const VF f = DivCompensated(e, den, hn::Sub(e, hn::Sub(den, one)));  // exact: 1 >= e
   return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), hn::Sub(one, f), f);
+#else
+  // Without FMA: e and the quotient in double (see ExpNegAbsD), rounded once.
+  using VD = hn::Vec<DD>;
+  const DD dd;
+  return InDouble([&](VD xd) {
+    const VD e = ExpNegAbsD(xd);
+    return hn::Div(hn::IfThenElse(hn::Gt(xd, hn::Zero(dd)), hn::Set(dd, 1.0), e), hn::Add(hn::Set(dd, 1.0), e));
+  }, x);
+#endif
 }
 
 // The fast form: e = e^-|z| with rr1 (one rounded n ln2) and the same polynomial, then one

@@ -283,33 +283,27 @@ HWY_INLINE VF Expm1(VF x) {
   return Expm1Scaled<kAccurate>(x, hn::Set(d, 1.0f));
 }
 
-// num / den with den = hi + lo known to more than float precision (lo is the
-// rounding error of hi). With FMA: a reciprocal estimate (refined by a Newton
-// step where it has 12 bits), q = num r, then one residual step
-// q + r (num - q hi - q lo), whose residual is exact; no division instruction (slow on AVX-512), and 0.1-0.2 ULP more
-// accurate than a division. Without FMA the residual would round: there,
-// q = num / hi corrected by q lo / hi.
-// (num + num_lo) / (hi + lo), FMA targets only: num_lo joins the residual.
-HWY_INLINE VF DivCompensated2(VF num, VF num_lo, VF hi, VF lo) {
+// FMA targets: the reciprocal estimate of hi for the residual step below,
+// with one Newton step where it has 12 bits. The residual step squares the
+// relative error of q, so 14 bits (AVX-512) need none: 2^-28.
+HWY_INLINE VF ResidualReciprocal(VF hi) {
   VF r = hn::ApproximateReciprocal(hi);
 #if !ACTBENCH_HAVE_SCALEF
   const DF d;
   r = hn::MulAdd(r, hn::NegMulAdd(hi, r, hn::Set(d, 1.0f)), r);
 #endif
-  const VF q = hn::Mul(num, r);
-  const VF res = hn::Add(hn::NegMulAdd(q, lo, hn::NegMulAdd(q, hi, num)), num_lo);
-  return hn::MulAdd(r, res, q);
+  return r;
 }
 
+// num / den with den = hi + lo known to more than float precision (lo is the
+// rounding error of hi). With FMA: a reciprocal estimate (ResidualReciprocal),
+// q = num r, then one residual step q + r (num - q hi - q lo), whose residual
+// is exact; no division instruction (slow on AVX-512), and 0.1-0.2 ULP more
+// accurate than a division. Without FMA the residual would round: there,
+// q = num / hi corrected by q lo / hi.
 HWY_INLINE VF DivCompensated(VF num, VF hi, VF lo) {
 #if HWY_NATIVE_FMA
-  VF r = hn::ApproximateReciprocal(hi);
-#if !ACTBENCH_HAVE_SCALEF
-  // A 12-bit estimate: one Newton step first. The residual step below squares
-  // the relative error of q, so 14 bits (AVX-512) need none: 2^-28.
-  const DF d;
-  r = hn::MulAdd(r, hn::NegMulAdd(hi, r, hn::Set(d, 1.0f)), r);
-#endif
+  const VF r = ResidualReciprocal(hi);
   const VF q = hn::Mul(num, r);
   const VF res = hn::NegMulAdd(q, lo, hn::NegMulAdd(q, hi, num));
   return hn::MulAdd(r, res, q);
@@ -317,6 +311,14 @@ HWY_INLINE VF DivCompensated(VF num, VF hi, VF lo) {
   const VF q = hn::Div(num, hi);
   return hn::NegMulAdd(q, hn::Mul(lo, hn::ApproximateReciprocal(hi)), q);
 #endif
+}
+
+// (num + num_lo) / (hi + lo), FMA targets only: num_lo joins the residual.
+HWY_INLINE VF DivCompensated2(VF num, VF num_lo, VF hi, VF lo) {
+  const VF r = ResidualReciprocal(hi);
+  const VF q = hn::Mul(num, r);
+  const VF res = hn::Add(hn::NegMulAdd(q, lo, hn::NegMulAdd(q, hi, num)), num_lo);
+  return hn::MulAdd(r, res, q);
 }
 
 // 1 / d with one Newton-Raphson step after the hardware estimate (rcp14 on
