@@ -117,23 +117,41 @@ HWY_NOINLINE void PreluSelect(const float* in, float* out, size_t n, const Param
     PreluRows<false>(in, out, n, p.slopes, channels);
 }
 
+// relu6(x + 3), NaN kept (by operand order on x86: no fix-up at the end).
+HWY_INLINE VF Relu6Of3Plus(VF x) {
+  const DF d;
+  return AtMost(AtLeast(hn::Add(x, hn::Set(d, 3.0f)), hn::Zero(d)), hn::Set(d, 6.0f));
+}
+
 // hard_sigmoid/clamp-div: relu6(x + 3) / 6. Two roundings (x + 3, then a
 // correctly rounded division): at most 1 ULP.
 HWY_NOINLINE void HardSigmoidClampDiv(const float* in, float* out, size_t n, const Params&) {
   const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
-    const VF r = hn::Min(hn::Max(hn::Add(x, hn::Set(d, 3.0f)), hn::Zero(d)), hn::Set(d, 6.0f));
-    return KeepNaN(x, hn::Div(r, hn::Set(d, 6.0f)));
-  });
+  ForEachVector(in, out, n, [&](VF x, size_t) { return hn::Div(Relu6Of3Plus(x), hn::Set(d, 6.0f)); });
 }
 
 // hard_sigmoid/clamp-mul: relu6(x + 3) * (1/6): the rounded 1/6 adds up to
 // half an ULP more.
 HWY_NOINLINE void HardSigmoidClampMul(const float* in, float* out, size_t n, const Params&) {
   const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) { return hn::Mul(Relu6Of3Plus(x), hn::Set(d, 1.0f / 6)); });
+}
+
+// hard_sigmoid/clamp-mul-residual: t = relu6(x + 3), q = t * (1/6), then
+// one residual step q + (t - 6q) (1/6): with FMA t - 6q is exact, so only
+// the rounding of x + 3 and the last one remain (the quotient of clamp-div
+// without the divider). Without FMA the residual would round: a division.
+HWY_NOINLINE void HardSigmoidClampMulResidual(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
   ForEachVector(in, out, n, [&](VF x, size_t) {
-    const VF r = hn::Min(hn::Max(hn::Add(x, hn::Set(d, 3.0f)), hn::Zero(d)), hn::Set(d, 6.0f));
-    return KeepNaN(x, hn::Mul(r, hn::Set(d, 1.0f / 6)));
+    const VF t = Relu6Of3Plus(x);
+#if HWY_NATIVE_FMA
+    const VF c = hn::Set(d, 1.0f / 6);
+    const VF q = hn::Mul(t, c);
+    return hn::MulAdd(hn::NegMulAdd(q, hn::Set(d, 6.0f), t), c, q);
+#else
+    return hn::Div(t, hn::Set(d, 6.0f));
+#endif
   });
 }
 
@@ -166,34 +184,6 @@ HWY_INLINE void InDoubleHiLo(VF x, const F& f, VF& hi, VF& lo) {
 #endif
 }
 
-// hard_swish/clamp-f64: x relu6(x + 3) / 6 in double, rounded once: within
-// 0.5 ULP plus 2^-29.
-HWY_NOINLINE void HardSwishClampF64(const float* in, float* out, size_t n, const Params&) {
-  const DF d;
-  const DD dd;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
-    VF y, unused;
-    InDoubleHiLo(x, [&](auto xd) {
-      const auto r = hn::Min(hn::Max(hn::Add(xd, hn::Set(dd, 3.0)), hn::Zero(dd)), hn::Set(dd, 6.0));
-      return hn::Div(hn::Mul(xd, r), hn::Set(dd, 6.0));
-    }, y, unused);
-    // x >= 3: x itself (also for +inf); x <= -3: 0 (also for -inf, not NaN).
-    const VF big = hn::IfThenElse(hn::Ge(x, hn::Set(d, 3.0f)), x, y);
-    return KeepNaN(x, hn::IfThenZeroElse(hn::Le(x, hn::Set(d, -3.0f)), big));
-  });
-}
-
-// hard_swish/clamp-mul: x relu6(x + 3) * (1/6) in float: three roundings.
-HWY_NOINLINE void HardSwishClampMul(const float* in, float* out, size_t n, const Params&) {
-  const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
-    const VF r = hn::Min(hn::Max(hn::Add(x, hn::Set(d, 3.0f)), hn::Zero(d)), hn::Set(d, 6.0f));
-    const VF y = hn::Mul(hn::Mul(x, r), hn::Set(d, 1.0f / 6));
-    const VF big = hn::IfThenElse(hn::Ge(x, hn::Set(d, 3.0f)), x, y);
-    return KeepNaN(x, hn::IfThenZeroElse(hn::Le(x, hn::Set(d, -3.0f)), big));
-  });
-}
-
 // ---------------------------------------------------------------- exp family
 
 // elu: x >= 0 ? x : alpha expm1(x) (-0 stays -0), alpha folded into the
@@ -222,6 +212,37 @@ HWY_INLINE VF InDouble(const F& f, V... v) {
   const auto hi = f(hn::PromoteTo(dd, hn::UpperHalf(dh, v))...);
   return hn::Combine(d, hn::DemoteTo(dh, hi), hn::DemoteTo(dh, lo));
 #endif
+}
+
+// hard_swish/clamp-f64: x relu6(x + 3) / 6 in double, rounded once: x is
+// clamped below at -3 first (-inf then gives -3 * 0 = -0, not NaN), x + 3 and
+// the product are exact or nearly so, and 1/6 is a double: within 0.5 ULP
+// plus 2^-27 of float. x >= 3 gives x 6 (1/6), which rounds back to x.
+HWY_NOINLINE void HardSwishClampF64(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  const DD dd;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF y = InDouble([&](auto xd) {
+      const auto r = AtMost(hn::Add(xd, hn::Set(dd, 3.0)), hn::Set(dd, 6.0));
+      return hn::Mul(hn::Mul(xd, r), hn::Set(dd, 1.0 / 6));
+    }, AtLeast(x, hn::Set(d, -3.0f)));
+#if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
+    return hn::IfThenElse(hn::Ge(x, hn::Set(d, 3.0f)), x, y);  // their DemoteTo saturates +inf
+#else
+    return y;
+#endif
+  });
+}
+
+// hard_swish/clamp-mul: x relu6(x + 3) * (1/6) in float: three roundings.
+// x >= 3 gives x itself; x is clamped below at -3 (-inf gives -0).
+HWY_NOINLINE void HardSwishClampMul(const float* in, float* out, size_t n, const Params&) {
+  const DF d;
+  ForEachVector(in, out, n, [&](VF x, size_t) {
+    const VF xc = AtLeast(x, hn::Set(d, -3.0f));
+    const VF y = hn::Mul(hn::Mul(xc, AtMost(hn::Add(xc, hn::Set(d, 3.0f)), hn::Set(d, 6.0f))), hn::Set(d, 1.0f / 6));
+    return hn::IfThenElse(hn::Ge(x, hn::Set(d, 3.0f)), x, y);
+  });
 }
 
 // 2^n in double for integral n in [-1022, 1023]: n + 1.5 * 2^52 + 1023 holds

@@ -195,14 +195,16 @@ HWY_INLINE VF Horner(VF r, const float (&c)[kN]) {
 #else
 #define ACTBENCH_X86_MINMAX 0
 #endif
-HWY_INLINE VF AtLeast(VF x, VF lo) {
+template <class V>
+HWY_INLINE V AtLeast(V x, V lo) {
 #if ACTBENCH_X86_MINMAX
   return hn::Max(lo, x);
 #else
   return hn::IfThenElse(hn::IsNaN(x), x, hn::Max(x, lo));
 #endif
 }
-HWY_INLINE VF AtMost(VF x, VF hi) {
+template <class V>
+HWY_INLINE V AtMost(V x, V hi) {
 #if ACTBENCH_X86_MINMAX
   return hn::Min(hi, x);
 #else
