@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -114,6 +116,36 @@ struct RowPlan {
   Range range;
 };
 
+// One row's score of one chunk, folded into the row (and into the rows of
+// other targets with identical outputs).
+struct ChunkScore {
+  ErrorStats error;
+  std::vector<ErrorStats> also;
+  double max_ulp = 0, max_ulp_in_domain = 0;
+  uint64_t contract_failures = 0;
+  std::vector<std::string> contract_examples;
+  void Reset() {
+    ResetStats(error);
+    for (ErrorStats& a : also) ResetStats(a);
+    max_ulp = max_ulp_in_domain = 0;
+    contract_failures = 0;
+    contract_examples.clear();
+  }
+  static void ResetStats(ErrorStats& e) {
+    const std::string against = e.against;
+    e = ErrorStats{};
+    e.against = against;
+    e.histogram.assign(ErrorStats::kHistogramBins, 0);
+    e.binade_max_ulp.assign(kBinadeCount, std::numeric_limits<double>::quiet_NaN());
+  }
+};
+
+// KeepWorst's order: a ranks before b.
+bool WorseThan(const WorstInput& a, const WorstInput& b) {
+  if (a.ulp != b.ulp) return a.ulp > b.ulp;
+  return FloatBits(a.x) < FloatBits(b.x);
+}
+
 // Per thread, per row.
 struct RowAcc {
   AccuracyResult r;
@@ -187,9 +219,18 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
 
   struct ThreadState {
     std::vector<RowAcc> rows;
+    std::vector<ChunkScore> chunk;  // per row, this chunk's score
     std::map<Act, uint64_t> fallbacks, inputs;
+    std::map<Act, double> reference_s;
+    std::vector<double> kernel_s, score_s;
+    std::vector<uint64_t> shared;
     std::vector<BitRange> covered;
   };
+  // Per row, the rows of its variant (other targets), in row order.
+  std::vector<std::vector<size_t>> group(plans.size());
+  for (size_t k = 0; k < plans.size(); ++k)
+    for (size_t j = 0; j < plans.size(); ++j)
+      if (plans[j].vt->variant == plans[k].vt->variant) group[k].push_back(j);
   std::vector<ThreadState> states(threads);
 
   auto worker = [&](ThreadState& st) {
@@ -199,7 +240,17 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
       r.error = EmptyStats(plans[k].computes_act->name);
       for (Act a : plans[k].also) r.also.push_back(EmptyStats(GetActivation(a).name));
     }
-    std::vector<float> block(kChunk), out(kChunk), tmp(kChunk);
+    std::vector<float> block(kChunk);
+    std::vector<std::vector<float>> outs(plans.size(), std::vector<float>(kChunk));
+    std::vector<char> scored(plans.size(), 0);
+    st.chunk.resize(plans.size());
+    for (size_t k = 0; k < plans.size(); ++k) {
+      st.chunk[k].error = EmptyStats(plans[k].computes_act->name);
+      for (Act a : plans[k].also) st.chunk[k].also.push_back(EmptyStats(GetActivation(a).name));
+    }
+    st.kernel_s.assign(plans.size(), 0.0);
+    st.score_s.assign(plans.size(), 0.0);
+    st.shared.assign(plans.size(), 0);
     std::map<Act, RefChunk> refs;
     for (Act a : acts) refs[a].Resize(kChunk);
     std::vector<float> in_v, out_v;
@@ -215,6 +266,7 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
       // One reference pass per activation. The index (PReLU channel) is the
       // position in the aligned chunk, as the kernels see it.
       for (Act a : acts) {
+        const auto t0 = std::chrono::steady_clock::now();
         RefChunk& rc = refs[a];
         const Params& p = act_params[a];
         uint64_t fb = 0;
@@ -226,34 +278,47 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
         }
         st.fallbacks[a] += fb;
         st.inputs[a] += n;
+        st.reference_s[a] += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       }
       const uint32_t field = base >> 23;  // sign and exponent: one per chunk
       const bool special_chunk = (field & 0xff) == 0xff;
       const size_t binade = special_chunk ? kBinadeCount : BinadeIndex(x[0]);
       const double x_first = x[0], x_last = x[n - 1];
       const double x_min = std::min(x_first, x_last), x_max = std::max(x_first, x_last);
-      for (size_t k = 0; k < plans.size(); ++k) {
+      // Scores row k's outputs of this chunk into st.chunk[k].
+      auto score = [&](size_t k, const float* y) {
         const RowPlan& pl = plans[k];
-        RowAcc& acc = st.rows[k];
-        pl.vt->kernel->fn(block.data(), out.data(), kChunk, pl.params);
-        const float* y = out.data() + off;
+        ChunkScore& cs = st.chunk[k];
+        cs.Reset();
+        // Rows of one variant share chunk scores, so a chunk's worst inputs
+        // need only reach past the least of their lists.
+        WorstInput floor{};
+        bool have_floor = true;
+        for (size_t j : group[k]) {
+          const std::vector<WorstInput>& w = st.rows[j].r.error.worst;
+          if (w.size() < ErrorStats::kWorstKept) {
+            have_floor = false;
+            break;
+          }
+          if (j == group[k].front() || !WorseThan(w.back(), floor)) floor = w.back();
+        }
         // Contract: a full check below only where it can fail (non-finite
         // inputs, a NaN output, or an output outside the range).
         bool suspect = special_chunk;
-        const double m = ScoreChunk(acc.r.error, x, y, refs[pl.computes], n, binade, pl.range, &suspect);
+        cs.max_ulp = ScoreChunk(cs.error, x, y, refs[pl.computes], n, binade, pl.range, &suspect,
+                                have_floor ? &floor : nullptr);
         for (size_t j = 0; j < pl.also.size(); ++j)
-          ScoreChunk(acc.r.also[j], x, y, refs[pl.also[j]], n, binade, pl.range, nullptr);
+          ScoreChunk(cs.also[j], x, y, refs[pl.also[j]], n, binade, pl.range, nullptr);
         // Promise domain: whole chunk inside, outside, or checked per input.
         const Promise& pr = pl.vt->variant->promise;
         if (!special_chunk) {
           if (x_min >= pr.domain_lo && x_max <= pr.domain_hi) {
-            acc.r.max_ulp_in_domain = std::max(acc.r.max_ulp_in_domain, m);
+            cs.max_ulp_in_domain = cs.max_ulp;
           } else if (!(x_max < pr.domain_lo || x_min > pr.domain_hi)) {
             const RefChunk& rc = refs[pl.computes];
             for (size_t i = 0; i < n; ++i)
               if (x[i] >= pr.domain_lo && x[i] <= pr.domain_hi)
-                acc.r.max_ulp_in_domain =
-                    std::max(acc.r.max_ulp_in_domain, UlpError(y[i], rc.exact[i], rc.rounded[i]));
+                cs.max_ulp_in_domain = std::max(cs.max_ulp_in_domain, UlpError(y[i], rc.exact[i], rc.rounded[i]));
           }
         }
         if (suspect) {
@@ -263,12 +328,46 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
           ref_v.resize(n);
           for (size_t i = 0; i < n; ++i) ref_v[i] = {rc.exact[i], rc.rounded[i]};
           const ContractResult cr = CheckContract(*pl.computes_act, pl.params, in_v, out_v, ref_v);
-          acc.r.contract.failures += cr.failures;
-          for (const std::string& ex : cr.examples) acc.examples.emplace_back(s, ex);
+          cs.contract_failures = cr.failures;
+          cs.contract_examples = cr.examples;
+        }
+      };
+      // Folds a chunk score into row k.
+      auto fold = [&](size_t k, const ChunkScore& cs) {
+        RowAcc& acc = st.rows[k];
+        CombineErrorStatsInto(acc.r.error, cs.error);
+        for (size_t j = 0; j < cs.also.size(); ++j) CombineErrorStatsInto(acc.r.also[j], cs.also[j]);
+        acc.r.max_ulp_in_domain = std::max(acc.r.max_ulp_in_domain, cs.max_ulp_in_domain);
+        acc.r.contract.failures += cs.contract_failures;
+        if (!cs.contract_examples.empty()) {
+          for (const std::string& ex : cs.contract_examples) acc.examples.emplace_back(s, ex);
           std::stable_sort(acc.examples.begin(), acc.examples.end(),
                            [](const auto& a, const auto& b) { return a.first < b.first; });
           if (acc.examples.size() > kContractExamples) acc.examples.resize(kContractExamples);
         }
+      };
+      for (size_t k = 0; k < plans.size(); ++k) {
+        const auto t0 = std::chrono::steady_clock::now();
+        float* y_all = outs[k].data();
+        plans[k].vt->kernel->fn(block.data(), y_all, kChunk, plans[k].params);
+        const auto t1 = std::chrono::steady_clock::now();
+        const float* y = y_all + off;
+        // An earlier row of the same variant (another target) with the very
+        // same outputs has the very same score: fold it again.
+        size_t same = k;
+        for (size_t j : group[k]) {
+          if (j >= k) break;
+          if (scored[j] && std::memcmp(outs[j].data() + off, y, n * sizeof(float)) == 0) {
+            same = j;
+            break;
+          }
+        }
+        scored[k] = same == k;
+        if (same == k) score(k, y); else ++st.shared[k];
+        fold(k, st.chunk[same]);
+        const auto t2 = std::chrono::steady_clock::now();
+        st.kernel_s[k] += std::chrono::duration<double>(t1 - t0).count();
+        st.score_s[k] += std::chrono::duration<double>(t2 - t1).count();
       }
       if (!st.covered.empty() && uint64_t(st.covered.back().hi) + 1 == s)
         st.covered.back().hi = e;  // the next chunk of this thread's run
@@ -279,19 +378,24 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
   };
 
   std::vector<std::thread> pool;
-  std::atomic<unsigned> running{threads};
+  std::mutex mu;
+  std::condition_variable finished;
+  unsigned running = threads;  // guarded by mu
   for (unsigned t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       worker(states[t]);
       ReleaseThreadCaches();  // the MPFR fallback ran on this thread
-      running.fetch_sub(1);
+      std::lock_guard<std::mutex> lock(mu);
+      if (--running == 0) finished.notify_one();
     });
-  auto last = std::chrono::steady_clock::now();
-  while (running.load() > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (o.progress && std::chrono::steady_clock::now() - last > std::chrono::milliseconds(250)) {
-      last = std::chrono::steady_clock::now();
+  {
+    // Progress every 0.25 s until the last worker is done (no later).
+    std::unique_lock<std::mutex> lock(mu);
+    while (!finished.wait_for(lock, std::chrono::milliseconds(250), [&] { return running == 0; })) {
+      if (!o.progress) continue;
+      lock.unlock();
       o.progress(done.load(), total);
+      lock.lock();
     }
   }
   for (auto& th : pool) th.join();
@@ -327,7 +431,17 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
     covered.insert(covered.end(), st.covered.begin(), st.covered.end());
     for (auto& [a, v] : st.fallbacks) res.reference_fallbacks[a] += v;
     for (auto& [a, v] : st.inputs) res.reference_inputs[a] += v;
+    for (auto& [a, v] : st.reference_s) res.reference_seconds[a] += v;
   }
+  res.row_kernel_seconds.assign(plans.size(), 0.0);
+  res.row_score_seconds.assign(plans.size(), 0.0);
+  res.row_shared_chunks.assign(plans.size(), 0);
+  for (ThreadState& st : states)
+    for (size_t k = 0; k < plans.size() && k < st.kernel_s.size(); ++k) {
+      res.row_kernel_seconds[k] += st.kernel_s[k];
+      res.row_score_seconds[k] += st.score_s[k];
+      res.row_shared_chunks[k] += st.shared[k];
+    }
   res.coverage = UnionRanges(covered);
   for (const BitRange& b : res.coverage) res.inputs += b.size();
   for (size_t k = 0; k < plans.size(); ++k) {

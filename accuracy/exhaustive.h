@@ -52,6 +52,13 @@ struct ExhaustiveResult {
   std::vector<AccuracyResult> rows;  // one per row given, in order
   // Per activation whose reference was computed: inputs and fallbacks.
   std::map<Act, uint64_t> reference_inputs, reference_fallbacks;
+  // Where the CPU time went (summed over threads): the reference per
+  // activation, and per row its kernel and its scoring. A row whose outputs
+  // of a chunk equal those of an earlier row of its variant (another target)
+  // reuses that row's score of the chunk: row_shared_chunks counts those.
+  std::map<Act, double> reference_seconds;
+  std::vector<double> row_kernel_seconds, row_score_seconds;
+  std::vector<uint64_t> row_shared_chunks;
   std::vector<BitRange> coverage;  // what finished, sorted, disjoint
   uint64_t inputs = 0;             // patterns covered
   bool interrupted = false;

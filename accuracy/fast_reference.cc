@@ -120,6 +120,25 @@ bool Decide(double a, double b, double err, RefValue* out) {
   // double has an absolute error up to 2^-1075 per operation).
   const double e = err * (1 + 0x1p-30) + 0x1p-1060;
 
+  const double e2 = e + std::fabs(lo) * 0x1p-50;  // covers the rounding of lo -+ e
+
+  // The common case first: f lies well inside the rounding cell of a normal
+  // float r = (float)hi that is not a power of two. Then r is the rounding,
+  // and the cell, so f's binade, lies inside r's binade: what the general
+  // test below decides too (exact = hi, rounded = r).
+  {
+    const float r = static_cast<float>(hi);
+    const uint32_t rb = FloatBits(r) & 0x7fffffffu;
+    if (rb >= 0x00800000u && rb < 0x7f800000u && (rb & 0x007fffffu) != 0) {
+      const double half = FromBits(uint64_t((rb >> 23) - 127 - 24 + 1023) << 52);  // ulp(r) / 2
+      if (std::fabs(hi - static_cast<double>(r)) + std::fabs(lo) + e2 < half * (1 - 0x1p-20)) {
+        out->exact = hi;
+        out->rounded = r;
+        return true;
+      }
+    }
+  }
+
   // Rounding. The candidate is the rounding of hi nudged one double toward
   // lo (no midpoint lies strictly between hi and its neighbour, so this is
   // the rounding of hi + lo unless hi + lo is a midpoint). f must then lie
@@ -128,7 +147,6 @@ bool Decide(double a, double b, double err, RefValue* out) {
   const double hn = lo > 0 ? NextUp(hi) : (lo < 0 ? NextDown(hi) : hi);
   const float rounded = static_cast<float>(hn);
   constexpr double kOverflow = static_cast<double>(std::numeric_limits<float>::max()) + 0x1p103;
-  const double e2 = e + std::fabs(lo) * 0x1p-50;  // covers the rounding of lo -+ e
   if (std::isinf(rounded)) {
     const double edge = rounded > 0 ? kOverflow : -kOverflow;
     if (!(rounded > 0 ? (hi - edge) + (lo - e2) > 0 : (hi - edge) + (lo + e2) < 0)) return false;
@@ -306,6 +324,14 @@ bool Softplus(double x, const Params& p, RefValue* out) {
 bool HardSigmoid(double x, RefValue* out) {
   if (x <= -3) return *out = ExactValue(0.0), true;
   if (x >= 3) return *out = ExactValue(1.0), true;
+  {
+    // (x + 3)/6 exactly a double (x + 3 exact and a multiple of 3 at this
+    // precision): millions of these are float midpoints, which no error
+    // bound can decide. RN to float then rounds the exact value.
+    const DD s = TwoSum(x, 3.0);
+    const double q = s.hi / 6;
+    if (s.lo == 0 && std::fma(q, 6.0, -s.hi) == 0) return *out = ExactValue(q), true;
+  }
   if (x >= -1) {
     const double b = x / 6;  // (x + 3)/6 = 1/2 + x/6; one rounding, f >= 1/3
     return Decide(0.5, b, std::fabs(b) * 0x1p-52, out);

@@ -104,16 +104,19 @@ size_t ScoreLanes(const float* x, const float* y, const float* rounded, const do
     const VI xbits = hn::BitCast(di, hn::PromoteTo(du, hn::BitCast(du32, hn::LoadU(df, x + i))));
     const auto worse = hn::Or(hn::Gt(ulp, vcut),
                               hn::And(hn::Eq(ulp, vcut), hn::RebindMask(d, hn::Lt(xbits, vcut_bits))));
-    const auto is_slow =
-        hn::Or(hn::Or(hn::Not(hn::And(hn::IsFinite(yd), hn::IsFinite(rd))), hn::IsNaN(rel)),
-               hn::Or(hn::Ge(ulp, vbig), hn::And(hn::Gt(ulp, zero), worse)));
+    // A NaN output where NaN is right scores 0 here, as in ScoreOne (whole
+    // chunks of NaN inputs would otherwise take the scalar path).
+    const auto both_nan = hn::And(hn::IsNaN(yd), hn::IsNaN(rd));
+    const auto is_slow = hn::AndNot(
+        both_nan, hn::Or(hn::Or(hn::Not(hn::And(hn::IsFinite(yd), hn::IsFinite(rd))), hn::IsNaN(rel)),
+                         hn::Or(hn::Ge(ulp, vbig), hn::And(hn::Gt(ulp, zero), worse))));
     if (HWY_UNLIKELY(!hn::AllFalse(d, is_slow))) {
       uint8_t bits[(kMaxLanes + 7) / 8] = {};
       hn::StoreMaskBits(d, is_slow, bits);
       for (size_t j = 0; j < N; ++j)
         if ((bits[j / 8] >> (j % 8)) & 1) slow[nslow++] = static_cast<uint32_t>(i + j);
     }
-    const auto fast = hn::Not(is_slow);
+    const auto fast = hn::Not(hn::Or(is_slow, both_nan));  // lanes with a finite error to add
     const VD u = hn::IfThenElseZero(fast, ulp);
     max_ulp = hn::Max(max_ulp, u);
     max_abs = hn::Max(max_abs, hn::IfThenElseZero(fast, dd));
@@ -154,7 +157,7 @@ size_t ScoreLanes(const float* x, const float* y, const float* rounded, const do
   hn::StoreU(max_dist, di, lanes_i);
   for (size_t j = 0; j < N; ++j) acc->max_dist = std::max(acc->max_dist, lanes_i[j]);
   if (sum_of(outside) != 0) acc->out_of_range = true;
-  const uint64_t fast_lanes = vector_lanes - vector_slow;
+  const uint64_t fast_lanes = vector_lanes - vector_slow;  // both-NaN lanes included (error 0)
   uint64_t prev = fast_lanes;  // lanes with an error > the previous threshold (-inf: all)
   for (size_t k = 0; k + 1 < ErrorStats::kHistogramBins; ++k) {
     const uint64_t c = static_cast<uint64_t>(-sum_of(above[k]));
@@ -215,9 +218,10 @@ uint32_t WorstCutBits(const ErrorStats& s) {
   return s.worst.size() == ErrorStats::kWorstKept ? FloatBits(s.worst.back().x) : 0u;
 }
 
-// The definition: scores input i into acc (and s.worst), updating *cut.
+// The definition: scores input i into acc (and s.worst), updating *cut (not
+// below floor_ulp).
 inline void ScoreOne(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t i,
-                     ScoreAcc& acc, double* cut) {
+                     ScoreAcc& acc, double* cut, double floor_ulp = 0) {
   const float out = y[i], r = ref.rounded[i];
   const double ex = ref.exact[i];
   double ulp;
@@ -249,7 +253,7 @@ inline void ScoreOne(ErrorStats& s, const float* x, const float* y, const RefChu
   acc.max_ulp = std::max(acc.max_ulp, ulp);
   if (ulp > 0 && ulp >= *cut) {
     KeepWorst(s.worst, {x[i], out, r, ulp});
-    *cut = WorstCut(s);
+    *cut = std::max(floor_ulp, WorstCut(s));
   }
 }
 
@@ -294,19 +298,32 @@ double ScoreChunkScalar(ErrorStats& s, const float* x, const float* y, const Ref
 }
 
 double ScoreChunk(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t n,
-                  size_t binade, const Range& range, bool* out_of_range) {
+                  size_t binade, const Range& range, bool* out_of_range, const WorstInput* floor) {
   // Blocks, so that the worst-list cut the fast path uses catches up with
   // the scalar path's soon after a chunk starts.
   constexpr size_t kBlock = 2048;
   uint32_t slow[kBlock];
   ScoreAcc acc;
-  double cut = WorstCut(s);
+  const double floor_ulp = floor ? floor->ulp : 0.0;
+  // The fast path's cut: the worse of the list's last entry and the floor.
+  auto cut_of = [&](double* ulp, uint32_t* bits) {
+    *ulp = WorstCut(s);
+    *bits = WorstCutBits(s);
+    if (floor && (floor->ulp > *ulp || (floor->ulp == *ulp && FloatBits(floor->x) < *bits))) {
+      *ulp = floor->ulp;
+      *bits = FloatBits(floor->x);
+    }
+  };
+  double cut;
+  uint32_t cut_bits;
+  cut_of(&cut, &cut_bits);
   for (size_t b = 0; b < n; b += kBlock) {
     const size_t m = std::min(kBlock, n - b);
+    cut_of(&cut, &cut_bits);
     const size_t ns = HWY_DYNAMIC_DISPATCH(ScoreLanes)(
         x + b, y + b, ref.rounded.data() + b, ref.exact.data() + b, ref.inv_ulp.data() + b,
-        ref.inv_abs.data() + b, m, cut, WorstCutBits(s), range.lo, range.hi, &acc, slow);
-    for (size_t k = 0; k < ns; ++k) ScoreOne(s, x, y, ref, b + slow[k], acc, &cut);
+        ref.inv_abs.data() + b, m, cut, cut_bits, range.lo, range.hi, &acc, slow);
+    for (size_t k = 0; k < ns; ++k) ScoreOne(s, x, y, ref, b + slow[k], acc, &cut, floor_ulp);
   }
   if (out_of_range && acc.out_of_range) *out_of_range = true;
   return Fold(s, acc, n, binade);

@@ -5,7 +5,7 @@
 // absolute and relative errors, the histogram bin and the quantized sum, all
 // exact integer or IEEE operations, so the result does not depend on the
 // target or the lane count. Lanes it cannot score (a non-finite output or
-// reference, an error of 2^39 ULP or more, an error that may enter the ten
+// reference, but for a NaN where NaN is right, which scores 0; an error of 2^39 ULP or more, an error that may enter the ten
 // worst) go to the scalar path, which is ScoreChunkScalar's loop body: the two
 // give bit-identical ErrorStats (tests/score_test.cc).
 #pragma once
@@ -47,8 +47,14 @@ void KeepWorst(std::vector<WorstInput>& worst, const WorstInput& w);
 // no binade maximum). Returns the largest error of these inputs. When
 // out_of_range is given, sets it if an output is NaN or outside range (the
 // contract needs a closer look), and leaves it otherwise.
+//
+// floor (optional): inputs that are not worse than it (KeepWorst's order)
+// need not enter s.worst, e.g. because s is one chunk's score that will be
+// combined into rows whose worst lists all reach past it. s.worst still
+// holds the chunk's worst inputs above the floor, so combining stays exact.
 double ScoreChunk(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t n,
-                  size_t binade, const Range& range, bool* out_of_range);
+                  size_t binade, const Range& range, bool* out_of_range,
+                  const WorstInput* floor = nullptr);
 
 // The same, one input at a time (the definition; tests compare the two).
 double ScoreChunkScalar(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t n,

@@ -126,6 +126,15 @@ void RunExhaustiveAccuracy(Report& report, const std::vector<VariantTarget>& row
   nlohmann::json fb = nlohmann::json::object();
   for (const auto& [a, n] : res.reference_inputs)
     fb[GetActivation(a).name] = {{"inputs", n}, {"fallbacks", res.reference_fallbacks[a]}};
+  // Where the CPU time went (summed over threads; wall time is "seconds").
+  nlohmann::json ref_s = nlohmann::json::object();
+  for (const auto& [a, v] : res.reference_seconds) ref_s[GetActivation(a).name] = v;
+  nlohmann::json row_s = nlohmann::json::array();
+  for (size_t k = 0; k < res.row_kernel_seconds.size() && k < report.rows.size(); ++k)
+    row_s.push_back({{"row", report.rows[k].label()},
+                     {"kernel", res.row_kernel_seconds[k]},
+                     {"scoring", res.row_score_seconds[k]},
+                     {"shared_chunks", res.row_shared_chunks[k]}});
   report.config["exhaustive"] = {
       {"range", {{"lo", fmt::format("0x{:08x}", any ? range.lo : 0)}, {"hi", fmt::format("0x{:08x}", any ? range.hi : 0)}}},
       {"shard", o.shard.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.shard)},
@@ -136,6 +145,7 @@ void RunExhaustiveAccuracy(Report& report, const std::vector<VariantTarget>& row
       {"interrupted", res.interrupted},
       {"reference", fb},
       {"seconds", res.seconds},
+      {"cpu_seconds", {{"reference", ref_s}, {"rows", row_s}}},
   };
 }
 
@@ -150,6 +160,25 @@ std::string ExhaustiveMarkdown(const Report& report) {
     md += "\n\n| reference | inputs | multiprecision fallbacks |\n|---|--:|--:|\n";
     for (const auto& [name, v] : ex["reference"].items())
       md += fmt::format("| {} | {} | {} |\n", name, v["inputs"].get<uint64_t>(), v["fallbacks"].get<uint64_t>());
+  }
+  if (ex.contains("cpu_seconds") && ex["cpu_seconds"].is_object()) {
+    const nlohmann::json& cpu = ex["cpu_seconds"];
+    double ref = 0, kern = 0, score = 0;
+    uint64_t shared = 0, row_chunks = 0;
+    const nlohmann::json refs = cpu.value("reference", nlohmann::json::object());
+    const nlohmann::json rows = cpu.value("rows", nlohmann::json::array());
+    for (const auto& [name, v] : refs.items()) ref += v.get<double>();
+    const uint64_t chunks = (ex.value("inputs", 0ull) + (1u << kExhaustiveChunkBits) - 1) >> kExhaustiveChunkBits;
+    for (const auto& r : rows) {
+      kern += r.value("kernel", 0.0);
+      score += r.value("scoring", 0.0);
+      shared += r.value("shared_chunks", 0ull);
+      row_chunks += chunks;
+    }
+    md += fmt::format(
+        "\nCPU time (all threads; wall {:.3g} s): reference {:.3g} s, kernels {:.3g} s, scoring {:.3g} s; "
+        "{} of about {} row-chunks reused the score of another target's identical outputs.\n",
+        ex.value("seconds", 0.0), ref, kern, score, shared, row_chunks);
   }
   md += "\nULP error histogram per row (inputs per bin):\n\n"
         "| row | max ULP | mean ULP | 0 | <=0.5 | <=1 | <=2 | <=4 | <=16 | <=256 | more | NaN/inf mismatch |\n"

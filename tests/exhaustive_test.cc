@@ -101,8 +101,7 @@ TEST(FastReference, AgreesWithMultiprecisionOnTenMillionInputs) {
     total += t.compared;
     EXPECT_EQ(t.mismatches, 0u) << Activations()[k].name << ": " << t.first_mismatch;
     // The fallback is rare: at least 99% decided by the double path, even on
-    // these inputs (the dense runs hold many exact hard_sigmoid ties, which
-    // always fall back).
+    // these inputs.
     EXPECT_GT(static_cast<double>(t.decided), 0.99 * static_cast<double>(t.compared))
         << Activations()[k].name;
   }
@@ -110,26 +109,56 @@ TEST(FastReference, AgreesWithMultiprecisionOnTenMillionInputs) {
 }
 
 // hard_sigmoid(x) = 1/2 + x/6 is exactly a midpoint between two floats for
-// x = 3 (2j + 1) 2^-24 (x < 0: 2^-25): no error bound can decide it, so the double path must
-// refuse and the fallback give MPFR's ties-to-even result.
-TEST(FastReference, FallsBackOnExactTies) {
+// x = 3 (2j + 1) 2^-24 (x < 0: 2^-25). The double path recognises a quotient
+// that is exact in double and rounds it directly: MPFR's ties-to-even result,
+// no fallback.
+TEST(FastReference, DecidesExactHardSigmoidTiesExactly) {
   const Params p = DefaultParams(GetActivation(Act::kHardSigmoid));
-  uint64_t fallbacks = 0;
   for (uint32_t j = 0; j < 20000; ++j) {
     for (float sign : {1.0f, -1.0f}) {
       // Above 1/2 floats are 2^-24 apart, below 2^-25.
       const float x = sign * static_cast<float>(3 * (2 * j + 1)) * (sign > 0 ? 0x1p-24f : 0x1p-25f);
       RefValue fast;
-      EXPECT_FALSE(FastReference(Act::kHardSigmoid, x, p, 0, &fast)) << x;
-      bool fell = false;
-      const RefValue z = ZivReference(Act::kHardSigmoid, x, p, 0, &fell);
-      fallbacks += fell;
+      ASSERT_TRUE(FastReference(Act::kHardSigmoid, x, p, 0, &fast)) << x;
       const RefValue r = Reference(Act::kHardSigmoid, x, p, 0);
-      ASSERT_TRUE(SameFloat(z.rounded, r.rounded)) << x;
-      ASSERT_EQ(z.exact, r.exact) << x;
+      // A tie: the exact value is the midpoint of two floats.
+      ASSERT_EQ(std::fabs(static_cast<double>(r.rounded) - r.exact), UlpOf(r.exact) / 2) << x;
+      ASSERT_TRUE(SameFloat(fast.rounded, r.rounded)) << x;
+      ASSERT_EQ(fast.exact, r.exact) << x;
     }
   }
-  EXPECT_EQ(fallbacks, 40000u);
+}
+
+// hard_swish(x) = x (x + 3)/6 is exactly a midpoint for x = +-3k/2^m (k odd)
+// when 3k(k +- 2^m) has 25 significant bits: then the value is that odd
+// number over 2^(2m+1). No error bound can decide these, so the double path
+// must refuse and the fallback give MPFR's ties-to-even result.
+TEST(FastReference, FallsBackOnExactTies) {
+  const Params p = DefaultParams(GetActivation(Act::kHardSwish));
+  uint64_t ties = 0, fallbacks = 0;
+  for (int m = 8; m <= 14; ++m) {
+    const uint64_t pm = uint64_t(1) << m;
+    for (uint64_t k = 1; k < pm; k += 2) {
+      for (int sign : {1, -1}) {
+        const uint64_t v = 3 * k * (sign > 0 ? k + pm : pm - k);
+        if (v < (uint64_t(1) << 24) || v >= (uint64_t(1) << 25)) continue;
+        const float x = static_cast<float>(sign * 3 * static_cast<double>(k) / static_cast<double>(pm));
+        ASSERT_EQ(static_cast<double>(x), sign * 3 * static_cast<double>(k) / static_cast<double>(pm));
+        ++ties;
+        RefValue fast;
+        EXPECT_FALSE(FastReference(Act::kHardSwish, x, p, 0, &fast)) << x;
+        bool fell = false;
+        const RefValue z = ZivReference(Act::kHardSwish, x, p, 0, &fell);
+        fallbacks += fell;
+        const RefValue r = Reference(Act::kHardSwish, x, p, 0);
+        ASSERT_EQ(std::fabs(static_cast<double>(r.rounded) - r.exact), UlpOf(r.exact) / 2) << x;
+        ASSERT_TRUE(SameFloat(z.rounded, r.rounded)) << x;
+        ASSERT_EQ(z.exact, r.exact) << x;
+      }
+    }
+  }
+  EXPECT_GT(ties, 1000u);
+  EXPECT_EQ(fallbacks, ties);
 }
 
 // Inputs whose value lies within 2^-40 (relative) of a midpoint, found by
@@ -249,6 +278,45 @@ TEST(Exhaustive, ShardsCombineToExactlyOneRun) {
       EXPECT_EQ(h, whole.inputs);
     }
   }
+}
+
+// Rows of one variant on several targets share a chunk's score when their
+// outputs are identical (AVX3_DL and AVX3 compile the same code here). The
+// shared score, with its worst-list floor, must be exactly what each row gets
+// when it runs alone, where nothing is shared.
+TEST(Exhaustive, RowsSharingIdenticalOutputsScoreAsIfAlone) {
+  const std::vector<VariantTarget> rows = RowsOf({"sigmoid", "hard_swish"});
+  ASSERT_GE(rows.size(), 4u);
+  ExhaustiveOptions o;
+  // 24 chunks around 0.5 and -8: errors > 0 everywhere, so the worst lists
+  // fill and the floor is in use; plus the NaN chunks past +inf.
+  std::vector<std::pair<uint32_t, uint32_t>> ranges = {
+      {0x3f000000u, 0x3f07ffffu}, {0xc1000000u, 0xc107ffffu}, {0x7f800000u, 0x7f87ffffu}};
+  std::vector<AccuracyResult> together, alone(rows.size());
+  uint64_t shared = 0;
+  for (auto [lo, hi] : ranges) {
+    o.lo = lo;
+    o.hi = hi;
+    o.threads = 1;
+    const ExhaustiveResult all = RunExhaustive(rows, o);
+    ASSERT_EQ(all.row_shared_chunks.size(), rows.size());
+    for (uint64_t c : all.row_shared_chunks) shared += c;
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const ExhaustiveResult one = RunExhaustive({rows[k]}, o);
+      EXPECT_EQ(one.row_shared_chunks[0], 0u);
+      if (together.size() < rows.size()) {
+        together.push_back(all.rows[k]);
+        alone[k] = one.rows[0];
+      } else {
+        together[k] = CombineAccuracy(together[k], all.rows[k], rows[k].promised_ulp());
+        alone[k] = CombineAccuracy(alone[k], one.rows[0], rows[k].promised_ulp());
+      }
+    }
+  }
+  EXPECT_GT(shared, 0u);  // e.g. AVX3_DL = AVX3, SSSE3 = SSE4
+  const nlohmann::json a = RowsJson(rows, together), b = RowsJson(rows, alone);
+  EXPECT_TRUE(a == b) << nlohmann::json::diff(a, b).dump().substr(0, 600);
+  for (const AccuracyResult& r : together) EXPECT_EQ(r.error.worst.size(), ErrorStats::kWorstKept);
 }
 
 TEST(Exhaustive, ReportRoundTripKeepsTheNewFields) {
