@@ -77,13 +77,15 @@ size_t ScoreLanes(const float* x, const float* y, const float* rounded, const do
   const VU low32 = hn::Set(du, 0xffffffffu);
   const double thresholds[ErrorStats::kHistogramBins - 1] = {0, 0.5, 1, 2, 4, 16, 256};
   VD vt[ErrorStats::kHistogramBins - 1];
-  VI above[ErrorStats::kHistogramBins - 1];  // minus the count of errors > thresholds[k]
+  VI above[ErrorStats::kHistogramBins - 1];  // the count of errors > thresholds[k], per lane
   for (size_t k = 0; k + 1 < ErrorStats::kHistogramBins; ++k) {
     vt[k] = hn::Set(d, thresholds[k]);
     above[k] = hn::Zero(di);
   }
+  const VI one = hn::Set(di, 1);
   VD max_ulp = zero, max_abs = zero, max_rel = zero;
-  VI max_dist = hn::Zero(di), outside = hn::Zero(di);
+  VI max_dist = hn::Zero(di);
+  auto outside = hn::Lt(zero, zero);  // no lane yet
   VU sum_lo = hn::Zero(du), sum_hi = hn::Zero(du);
 
   auto ordered = [&](hn::Vec<decltype(df)> f) {  // OrderedBits, in 64-bit lanes
@@ -99,7 +101,7 @@ size_t ScoreLanes(const float* x, const float* y, const float* rounded, const do
     const VD dd = hn::Abs(hn::Sub(yd, hn::LoadU(d, exact + i)));
     const VD ulp = hn::Mul(dd, hn::LoadU(d, inv_ulp + i));
     const VD rel = hn::Mul(dd, hn::LoadU(d, inv_abs + i));
-    outside = hn::Or(outside, hn::VecFromMask(di, hn::RebindMask(di, hn::Not(hn::And(hn::Ge(yd, vlo), hn::Le(yd, vhi))))));
+    outside = hn::Or(outside, hn::Not(hn::And(hn::Ge(yd, vlo), hn::Le(yd, vhi))));
     // Input bit patterns as non-negative 64-bit integers, for the tie-break.
     const VI xbits = hn::BitCast(di, hn::PromoteTo(du, hn::BitCast(du32, hn::LoadU(df, x + i))));
     const auto worse = hn::Or(hn::Gt(ulp, vcut),
@@ -124,7 +126,7 @@ size_t ScoreLanes(const float* x, const float* y, const float* rounded, const do
     const VI dist = hn::Abs(hn::Sub(ordered(yf), ordered(rf)));
     max_dist = hn::Max(max_dist, hn::IfThenElseZero(hn::RebindMask(di, fast), dist));
     for (size_t k = 0; k + 1 < ErrorStats::kHistogramBins; ++k)
-      above[k] = hn::Add(above[k], hn::VecFromMask(di, hn::RebindMask(di, hn::Gt(u, vt[k]))));
+      above[k] = hn::IfThenElse(hn::RebindMask(di, hn::Gt(u, vt[k])), hn::Add(above[k], one), above[k]);
     // QuantizeUlp: u * 2^24 + 0.5, truncated (u < 2^39: below 2^63).
     const VU q = hn::BitCast(du, hn::ConvertTo(di, hn::Add(hn::Mul(u, q_scale), q_half)));
     sum_lo = hn::Add(sum_lo, hn::And(q, low32));
@@ -156,11 +158,11 @@ size_t ScoreLanes(const float* x, const float* y, const float* rounded, const do
   acc->max_rel = max_of(max_rel, acc->max_rel);
   hn::StoreU(max_dist, di, lanes_i);
   for (size_t j = 0; j < N; ++j) acc->max_dist = std::max(acc->max_dist, lanes_i[j]);
-  if (sum_of(outside) != 0) acc->out_of_range = true;
+  if (!hn::AllFalse(d, outside)) acc->out_of_range = true;
   const uint64_t fast_lanes = vector_lanes - vector_slow;  // both-NaN lanes included (error 0)
   uint64_t prev = fast_lanes;  // lanes with an error > the previous threshold (-inf: all)
   for (size_t k = 0; k + 1 < ErrorStats::kHistogramBins; ++k) {
-    const uint64_t c = static_cast<uint64_t>(-sum_of(above[k]));
+    const uint64_t c = static_cast<uint64_t>(sum_of(above[k]));
     acc->hist[k] += prev - c;
     prev = c;
   }

@@ -460,8 +460,8 @@ HWY_NOINLINE void TanhExpm1(const float* in, float* out, size_t n, const Params&
   const VF two = hn::Set(d, 2.0f);
   ForEachVector(in, out, n, [&](VF x, size_t) {
     const VF a = hn::Abs(x);
-#if !HWY_NATIVE_FMA
-    if (kAccurate) {  // without FMA: E and the quotient in double, rounded once
+    if constexpr (kAccurate && !HWY_NATIVE_FMA) {
+      // Without FMA: E and the quotient in double, rounded once.
       using VD = hn::Vec<DD>;
       const DD dd;
       const VF q = InDouble([&](VD ad) {
@@ -469,20 +469,20 @@ HWY_NOINLINE void TanhExpm1(const float* in, float* out, size_t n, const Params&
         return hn::Div(E, hn::Add(E, hn::Set(dd, 2.0)));
       }, a);
       return hn::CopySign(KeepNaN(x, q), x);
-    }
-#endif
-    // 2|x| > 20: E = expm1(20) = 4.9e8 and E/(E + 2) = 1 - 4e-9 rounds to 1.
-    const VF E = Expm1<kAccurate>(AtMost(hn::Add(a, a), hn::Set(d, 20.0f)));
-    const VF den = hn::Add(E, two);
-    VF q;
-    if (kAccurate) {
-      const VF lo = hn::Sub(hn::Min(E, two), hn::Sub(den, hn::Max(E, two)));
-      q = DivCompensated(E, den, lo);
     } else {
-      // The reciprocal estimate can land a hair above 1/(E + 2): keep |tanh| <= 1.
-      q = AtMost(hn::Mul(E, ReciprocalNR1(den)), hn::Set(d, 1.0f));
+      // 2|x| > 20: E = expm1(20) = 4.9e8 and E/(E + 2) = 1 - 4e-9 rounds to 1.
+      const VF E = Expm1<kAccurate>(AtMost(hn::Add(a, a), hn::Set(d, 20.0f)));
+      const VF den = hn::Add(E, two);
+      VF q;
+      if constexpr (kAccurate) {
+        const VF lo = hn::Sub(hn::Min(E, two), hn::Sub(den, hn::Max(E, two)));
+        q = DivCompensated(E, den, lo);
+      } else {
+        // The reciprocal estimate can land a hair above 1/(E + 2): keep |tanh| <= 1.
+        q = AtMost(hn::Mul(E, ReciprocalNR1(den)), hn::Set(d, 1.0f));
+      }
+      return hn::CopySign(q, x);
     }
-    return hn::CopySign(q, x);
   });
 }
 
@@ -534,8 +534,8 @@ HWY_NOINLINE void SoftplusLog1pExp(const float* in, float* out, size_t n, const 
   const bool unit_beta = p.beta == 1.0f;
   ForEachVector(in, out, n, [&](VF x, size_t) {
     const VF z = unit_beta ? x : hn::Mul(beta, x);
-#if !HWY_NATIVE_FMA
-    if (kAccurate) {  // without FMA: the whole formula in double, rounded once
+    if constexpr (kAccurate && !HWY_NATIVE_FMA) {
+      // Without FMA: the whole formula in double, rounded once.
       using VD = hn::Vec<DD>;
       const DD dd;
       const VF sp = InDouble([&](VD zd) {
@@ -543,20 +543,20 @@ HWY_NOINLINE void SoftplusLog1pExp(const float* in, float* out, size_t n, const 
         return unit_beta ? v : hn::Div(v, hn::Set(dd, double(p.beta)));
       }, z);
       return hn::IfThenElse(hn::Gt(z, threshold), x, KeepNaN(z, sp));
-    }
-#endif
-    VF sp;
-    if (kAccurate) {
-      // e^-|z| as hi + lo: its rounding (0.45 ULP of the result here) is
-      // carried into log1p (2.05 ULP measured exhaustively without it).
-      VF e, e_lo;
-      ExpNegAbsHiLo(z, e, e_lo);
-      sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<true, true>(e, e_lo));
     } else {
-      sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<false>(ExpNegAbs<false>(z)));
+      VF sp;
+      if constexpr (kAccurate) {
+        // e^-|z| as hi + lo: its rounding (0.45 ULP of the result here) is
+        // carried into log1p (2.05 ULP measured exhaustively without it).
+        VF e, e_lo;
+        ExpNegAbsHiLo(z, e, e_lo);
+        sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<true, true>(e, e_lo));
+      } else {
+        sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<false>(ExpNegAbs<false>(z)));
+      }
+      if (!unit_beta) sp = hn::Div(sp, beta);
+      return hn::IfThenElse(hn::Gt(z, threshold), x, sp);
     }
-    if (!unit_beta) sp = hn::Div(sp, beta);
-    return hn::IfThenElse(hn::Gt(z, threshold), x, sp);
   });
 }
 

@@ -298,21 +298,16 @@ HWY_INLINE VF ResidualReciprocal(VF hi) {
 }
 
 // num / den with den = hi + lo known to more than float precision (lo is the
-// rounding error of hi). With FMA: a reciprocal estimate (ResidualReciprocal),
-// q = num r, then one residual step q + r (num - q hi - q lo), whose residual
-// is exact; no division instruction (slow on AVX-512), and 0.1-0.2 ULP more
-// accurate than a division. Without FMA the residual would round: there,
-// q = num / hi corrected by q lo / hi.
+// rounding error of hi), FMA targets only: a reciprocal estimate
+// (ResidualReciprocal), q = num r, then one residual step
+// q + r (num - q hi - q lo), whose residual is exact; no division instruction
+// (slow on AVX-512), and 0.1-0.2 ULP more accurate than a division. Without
+// FMA the residual would round: the accurate kernels work in double there.
 HWY_INLINE VF DivCompensated(VF num, VF hi, VF lo) {
-#if HWY_NATIVE_FMA
   const VF r = ResidualReciprocal(hi);
   const VF q = hn::Mul(num, r);
   const VF res = hn::NegMulAdd(q, lo, hn::NegMulAdd(q, hi, num));
   return hn::MulAdd(r, res, q);
-#else
-  const VF q = hn::Div(num, hi);
-  return hn::NegMulAdd(q, hn::Mul(lo, hn::ApproximateReciprocal(hi)), q);
-#endif
 }
 
 // (num + num_lo) / (hi + lo), FMA targets only: num_lo joins the residual.
