@@ -121,13 +121,13 @@ struct RowPlan {
 struct ChunkScore {
   ErrorStats error;
   std::vector<ErrorStats> also;
-  double max_ulp = 0, max_ulp_in_domain = 0;
+  double max_ulp = 0;
   uint64_t contract_failures = 0;
   std::vector<std::string> contract_examples;
   void Reset() {
     ResetStats(error);
     for (ErrorStats& a : also) ResetStats(a);
-    max_ulp = max_ulp_in_domain = 0;
+    max_ulp = 0;
     contract_failures = 0;
     contract_examples.clear();
   }
@@ -220,10 +220,11 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
   struct ThreadState {
     std::vector<RowAcc> rows;
     std::vector<ChunkScore> chunk;  // per row, this chunk's score
+    std::vector<ChunkScore> self;   // per reference key, the rounded reference's score
     std::map<Act, uint64_t> fallbacks, inputs;
     std::map<Act, double> reference_s;
     std::vector<double> kernel_s, score_s;
-    std::vector<uint64_t> shared;
+    std::vector<uint64_t> shared, rounded;
     std::vector<BitRange> covered;
   };
   // Per row, the rows of its variant (other targets), in row order.
@@ -231,6 +232,21 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
   for (size_t k = 0; k < plans.size(); ++k)
     for (size_t j = 0; j < plans.size(); ++j)
       if (plans[j].vt->variant == plans[k].vt->variant) group[k].push_back(j);
+  // Rows of one activation scored against the same references (what they
+  // compute, what they are also scored against; so the same parameters and
+  // range): a reference key, and its rows.
+  std::vector<size_t> self_key(plans.size());
+  std::vector<std::vector<size_t>> key_rows;
+  auto same_key = [&](const RowPlan& a, const RowPlan& b) {
+    return a.vt->variant->activation == b.vt->variant->activation && a.computes == b.computes && a.also == b.also;
+  };
+  for (size_t k = 0; k < plans.size(); ++k) {
+    size_t key = 0;
+    while (key < key_rows.size() && !same_key(plans[key_rows[key][0]], plans[k])) ++key;
+    if (key == key_rows.size()) key_rows.emplace_back();
+    key_rows[key].push_back(k);
+    self_key[k] = key;
+  }
   std::vector<ThreadState> states(threads);
 
   auto worker = [&](ThreadState& st) {
@@ -242,15 +258,20 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
     }
     std::vector<float> block(kChunk);
     std::vector<std::vector<float>> outs(plans.size(), std::vector<float>(kChunk));
-    std::vector<char> scored(plans.size(), 0);
-    st.chunk.resize(plans.size());
-    for (size_t k = 0; k < plans.size(); ++k) {
-      st.chunk[k].error = EmptyStats(plans[k].computes_act->name);
-      for (Act a : plans[k].also) st.chunk[k].also.push_back(EmptyStats(GetActivation(a).name));
-    }
+    std::vector<const ChunkScore*> chunk_of(plans.size(), nullptr);  // row k's score of this chunk
+    std::vector<char> self_ready(key_rows.size(), 0);
+    auto empty_score = [&](const RowPlan& pl) {
+      ChunkScore cs;
+      cs.error = EmptyStats(pl.computes_act->name);
+      for (Act a : pl.also) cs.also.push_back(EmptyStats(GetActivation(a).name));
+      return cs;
+    };
+    for (size_t k = 0; k < plans.size(); ++k) st.chunk.push_back(empty_score(plans[k]));
+    for (const std::vector<size_t>& rows_of_key : key_rows) st.self.push_back(empty_score(plans[rows_of_key[0]]));
     st.kernel_s.assign(plans.size(), 0.0);
     st.score_s.assign(plans.size(), 0.0);
     st.shared.assign(plans.size(), 0);
+    st.rounded.assign(plans.size(), 0);
     std::map<Act, RefChunk> refs;
     for (Act a : acts) refs[a].Resize(kChunk);
     std::vector<float> in_v, out_v;
@@ -285,22 +306,22 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
       const size_t binade = special_chunk ? kBinadeCount : BinadeIndex(x[0]);
       const double x_first = x[0], x_last = x[n - 1];
       const double x_min = std::min(x_first, x_last), x_max = std::max(x_first, x_last);
-      // Scores row k's outputs of this chunk into st.chunk[k].
-      auto score = [&](size_t k, const float* y) {
+      // Scores outputs y of row k's variant into cs. A chunk score may be
+      // folded into any of the rows floor_rows (rows of one variant, or all
+      // rows of one reference), so its worst inputs need only reach past the
+      // least of their lists.
+      auto score = [&](size_t k, const float* y, ChunkScore& cs, const std::vector<size_t>& floor_rows) {
         const RowPlan& pl = plans[k];
-        ChunkScore& cs = st.chunk[k];
         cs.Reset();
-        // Rows of one variant share chunk scores, so a chunk's worst inputs
-        // need only reach past the least of their lists.
         WorstInput floor{};
         bool have_floor = true;
-        for (size_t j : group[k]) {
+        for (size_t j : floor_rows) {
           const std::vector<WorstInput>& w = st.rows[j].r.error.worst;
           if (w.size() < ErrorStats::kWorstKept) {
             have_floor = false;
             break;
           }
-          if (j == group[k].front() || !WorseThan(w.back(), floor)) floor = w.back();
+          if (j == floor_rows.front() || !WorseThan(w.back(), floor)) floor = w.back();
         }
         // Contract: a full check below only where it can fail (non-finite
         // inputs, a NaN output, or an output outside the range).
@@ -309,18 +330,6 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
                                 have_floor ? &floor : nullptr);
         for (size_t j = 0; j < pl.also.size(); ++j)
           ScoreChunk(cs.also[j], x, y, refs[pl.also[j]], n, binade, pl.range, nullptr);
-        // Promise domain: whole chunk inside, outside, or checked per input.
-        const Promise& pr = pl.vt->variant->promise;
-        if (!special_chunk) {
-          if (x_min >= pr.domain_lo && x_max <= pr.domain_hi) {
-            cs.max_ulp_in_domain = cs.max_ulp;
-          } else if (!(x_max < pr.domain_lo || x_min > pr.domain_hi)) {
-            const RefChunk& rc = refs[pl.computes];
-            for (size_t i = 0; i < n; ++i)
-              if (x[i] >= pr.domain_lo && x[i] <= pr.domain_hi)
-                cs.max_ulp_in_domain = std::max(cs.max_ulp_in_domain, UlpError(y[i], rc.exact[i], rc.rounded[i]));
-          }
-        }
         if (suspect) {
           in_v.assign(x, x + n);
           out_v.assign(y, y + n);
@@ -332,12 +341,25 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
           cs.contract_examples = cr.examples;
         }
       };
+      // Row k's largest error inside its promise's domain (the chunk whole
+      // inside, outside, or checked per input).
+      auto in_domain = [&](size_t k, const float* y, double chunk_max) {
+        const Promise& pr = plans[k].vt->variant->promise;
+        if (special_chunk || x_max < pr.domain_lo || x_min > pr.domain_hi) return 0.0;
+        if (x_min >= pr.domain_lo && x_max <= pr.domain_hi) return chunk_max;
+        const RefChunk& rc = refs[plans[k].computes];
+        double m = 0;
+        for (size_t i = 0; i < n; ++i)
+          if (x[i] >= pr.domain_lo && x[i] <= pr.domain_hi)
+            m = std::max(m, UlpError(y[i], rc.exact[i], rc.rounded[i]));
+        return m;
+      };
       // Folds a chunk score into row k.
-      auto fold = [&](size_t k, const ChunkScore& cs) {
+      auto fold = [&](size_t k, const ChunkScore& cs, double max_in_domain) {
         RowAcc& acc = st.rows[k];
         CombineErrorStatsInto(acc.r.error, cs.error);
         for (size_t j = 0; j < cs.also.size(); ++j) CombineErrorStatsInto(acc.r.also[j], cs.also[j]);
-        acc.r.max_ulp_in_domain = std::max(acc.r.max_ulp_in_domain, cs.max_ulp_in_domain);
+        acc.r.max_ulp_in_domain = std::max(acc.r.max_ulp_in_domain, max_in_domain);
         acc.r.contract.failures += cs.contract_failures;
         if (!cs.contract_examples.empty()) {
           for (const std::string& ex : cs.contract_examples) acc.examples.emplace_back(s, ex);
@@ -346,25 +368,42 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
           if (acc.examples.size() > kContractExamples) acc.examples.resize(kContractExamples);
         }
       };
+      std::fill(self_ready.begin(), self_ready.end(), 0);
       for (size_t k = 0; k < plans.size(); ++k) {
         const auto t0 = std::chrono::steady_clock::now();
         float* y_all = outs[k].data();
         plans[k].vt->kernel->fn(block.data(), y_all, kChunk, plans[k].params);
         const auto t1 = std::chrono::steady_clock::now();
         const float* y = y_all + off;
-        // An earlier row of the same variant (another target) with the very
-        // same outputs has the very same score: fold it again.
-        size_t same = k;
+        // Outputs seen before in this chunk have the very same score: those
+        // of an earlier row of the same variant (another target), or the
+        // correctly rounded reference itself (saturation, exact functions,
+        // tiny inputs: most of the float range for most rows), whose score
+        // is computed once per chunk for all rows of that reference.
+        const ChunkScore* cs = nullptr;
         for (size_t j : group[k]) {
           if (j >= k) break;
-          if (scored[j] && std::memcmp(outs[j].data() + off, y, n * sizeof(float)) == 0) {
-            same = j;
+          if (std::memcmp(outs[j].data() + off, y, n * sizeof(float)) == 0) {
+            cs = chunk_of[j];
+            ++st.shared[k];
             break;
           }
         }
-        scored[k] = same == k;
-        if (same == k) score(k, y); else ++st.shared[k];
-        fold(k, st.chunk[same]);
+        const size_t key = self_key[k];
+        if (!cs && std::memcmp(refs[plans[k].computes].rounded.data(), y, n * sizeof(float)) == 0) {
+          if (!self_ready[key]) {
+            score(k, refs[plans[k].computes].rounded.data(), st.self[key], key_rows[key]);
+            self_ready[key] = 1;
+          }
+          cs = &st.self[key];
+          ++st.rounded[k];
+        }
+        if (!cs) {
+          score(k, y, st.chunk[k], group[k]);
+          cs = &st.chunk[k];
+        }
+        chunk_of[k] = cs;
+        fold(k, *cs, in_domain(k, y, cs->max_ulp));
         const auto t2 = std::chrono::steady_clock::now();
         st.kernel_s[k] += std::chrono::duration<double>(t1 - t0).count();
         st.score_s[k] += std::chrono::duration<double>(t2 - t1).count();
@@ -436,11 +475,13 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
   res.row_kernel_seconds.assign(plans.size(), 0.0);
   res.row_score_seconds.assign(plans.size(), 0.0);
   res.row_shared_chunks.assign(plans.size(), 0);
+  res.row_rounded_chunks.assign(plans.size(), 0);
   for (ThreadState& st : states)
     for (size_t k = 0; k < plans.size() && k < st.kernel_s.size(); ++k) {
       res.row_kernel_seconds[k] += st.kernel_s[k];
       res.row_score_seconds[k] += st.score_s[k];
       res.row_shared_chunks[k] += st.shared[k];
+      res.row_rounded_chunks[k] += st.rounded[k];
     }
   res.coverage = UnionRanges(covered);
   for (const BitRange& b : res.coverage) res.inputs += b.size();

@@ -55,10 +55,12 @@ struct ExhaustiveResult {
   // Where the CPU time went (summed over threads): the reference per
   // activation, and per row its kernel and its scoring. A row whose outputs
   // of a chunk equal those of an earlier row of its variant (another target)
-  // reuses that row's score of the chunk: row_shared_chunks counts those.
+  // reuses that row's score of the chunk: row_shared_chunks counts those. A
+  // row whose outputs of a chunk are all the correctly rounded reference
+  // reuses the reference's own score of it: row_rounded_chunks.
   std::map<Act, double> reference_seconds;
   std::vector<double> row_kernel_seconds, row_score_seconds;
-  std::vector<uint64_t> row_shared_chunks;
+  std::vector<uint64_t> row_shared_chunks, row_rounded_chunks;
   std::vector<BitRange> coverage;  // what finished, sorted, disjoint
   uint64_t inputs = 0;             // patterns covered
   bool interrupted = false;

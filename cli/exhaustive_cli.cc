@@ -134,7 +134,8 @@ void RunExhaustiveAccuracy(Report& report, const std::vector<VariantTarget>& row
     row_s.push_back({{"row", report.rows[k].label()},
                      {"kernel", res.row_kernel_seconds[k]},
                      {"scoring", res.row_score_seconds[k]},
-                     {"shared_chunks", res.row_shared_chunks[k]}});
+                     {"shared_chunks", res.row_shared_chunks[k]},
+                     {"rounded_chunks", res.row_rounded_chunks[k]}});
   report.config["exhaustive"] = {
       {"range", {{"lo", fmt::format("0x{:08x}", any ? range.lo : 0)}, {"hi", fmt::format("0x{:08x}", any ? range.hi : 0)}}},
       {"shard", o.shard.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.shard)},
@@ -164,7 +165,7 @@ std::string ExhaustiveMarkdown(const Report& report) {
   if (ex.contains("cpu_seconds") && ex["cpu_seconds"].is_object()) {
     const nlohmann::json& cpu = ex["cpu_seconds"];
     double ref = 0, kern = 0, score = 0;
-    uint64_t shared = 0, row_chunks = 0;
+    uint64_t shared = 0, rounded = 0, row_chunks = 0;
     const nlohmann::json refs = cpu.value("reference", nlohmann::json::object());
     const nlohmann::json rows = cpu.value("rows", nlohmann::json::array());
     for (const auto& [name, v] : refs.items()) ref += v.get<double>();
@@ -173,12 +174,14 @@ std::string ExhaustiveMarkdown(const Report& report) {
       kern += r.value("kernel", 0.0);
       score += r.value("scoring", 0.0);
       shared += r.value("shared_chunks", 0ull);
+      rounded += r.value("rounded_chunks", 0ull);
       row_chunks += chunks;
     }
     md += fmt::format(
         "\nCPU time (all threads; wall {:.3g} s): reference {:.3g} s, kernels {:.3g} s, scoring {:.3g} s; "
-        "{} of about {} row-chunks reused the score of another target's identical outputs.\n",
-        ex.value("seconds", 0.0), ref, kern, score, shared, row_chunks);
+        "of about {} row-chunks, {} reused the score of another target's identical outputs and {} that of "
+        "the correctly rounded reference.\n",
+        ex.value("seconds", 0.0), ref, kern, score, row_chunks, shared, rounded);
   }
   md += "\nULP error histogram per row (inputs per bin):\n\n"
         "| row | max ULP | mean ULP | 0 | <=0.5 | <=1 | <=2 | <=4 | <=16 | <=256 | more | NaN/inf mismatch |\n"

@@ -281,9 +281,11 @@ TEST(Exhaustive, ShardsCombineToExactlyOneRun) {
 }
 
 // Rows of one variant on several targets share a chunk's score when their
-// outputs are identical (AVX3_DL and AVX3 compile the same code here). The
-// shared score, with its worst-list floor, must be exactly what each row gets
-// when it runs alone, where nothing is shared.
+// outputs are identical (AVX3_DL and AVX3 compile the same code here), and
+// rows whose outputs are all the correctly rounded reference share the
+// reference's own score. The shared scores, with their worst-list floors,
+// must be exactly what each row gets when it runs alone, where nothing is
+// shared but the reference's score.
 TEST(Exhaustive, RowsSharingIdenticalOutputsScoreAsIfAlone) {
   const std::vector<VariantTarget> rows = RowsOf({"sigmoid", "hard_swish"});
   ASSERT_GE(rows.size(), 4u);
@@ -291,9 +293,9 @@ TEST(Exhaustive, RowsSharingIdenticalOutputsScoreAsIfAlone) {
   // 24 chunks around 0.5 and -8: errors > 0 everywhere, so the worst lists
   // fill and the floor is in use; plus the NaN chunks past +inf.
   std::vector<std::pair<uint32_t, uint32_t>> ranges = {
-      {0x3f000000u, 0x3f07ffffu}, {0xc1000000u, 0xc107ffffu}, {0x7f800000u, 0x7f87ffffu}};
+      {0x3f000000u, 0x3f07ffffu}, {0xc1000000u, 0xc107ffffu}, {0x7f800000u, 0x7f87ffffu}, {0x41000000u, 0x4107ffffu}};
   std::vector<AccuracyResult> together, alone(rows.size());
-  uint64_t shared = 0;
+  uint64_t shared = 0, rounded = 0;
   for (auto [lo, hi] : ranges) {
     o.lo = lo;
     o.hi = hi;
@@ -301,6 +303,7 @@ TEST(Exhaustive, RowsSharingIdenticalOutputsScoreAsIfAlone) {
     const ExhaustiveResult all = RunExhaustive(rows, o);
     ASSERT_EQ(all.row_shared_chunks.size(), rows.size());
     for (uint64_t c : all.row_shared_chunks) shared += c;
+    for (uint64_t c : all.row_rounded_chunks) rounded += c;
     for (size_t k = 0; k < rows.size(); ++k) {
       const ExhaustiveResult one = RunExhaustive({rows[k]}, o);
       EXPECT_EQ(one.row_shared_chunks[0], 0u);
@@ -313,7 +316,8 @@ TEST(Exhaustive, RowsSharingIdenticalOutputsScoreAsIfAlone) {
       }
     }
   }
-  EXPECT_GT(shared, 0u);  // e.g. AVX3_DL = AVX3, SSSE3 = SSE4
+  EXPECT_GT(shared, 0u);   // e.g. AVX3_DL = AVX3, SSSE3 = SSE4
+  EXPECT_GT(rounded, 0u);  // e.g. hard_swish/clamp-f64 (0.5 ULP)
   const nlohmann::json a = RowsJson(rows, together), b = RowsJson(rows, alone);
   EXPECT_TRUE(a == b) << nlohmann::json::diff(a, b).dump().substr(0, 600);
   for (const AccuracyResult& r : together) EXPECT_EQ(r.error.worst.size(), ErrorStats::kWorstKept);
