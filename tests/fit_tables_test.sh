@@ -34,6 +34,7 @@ fit_poly erfcx 6.5 10.5 10
 fit_poly erf_over_t 0 0.25 6
 fit_poly exp -0.3466 0.3466 6
 fit_poly exp -0.3466 0.3466 7
+fit_poly log1p_over_t 0 1 9
 fit_rational tanh 9.02 6 3
 ARGS
 [[ $status -eq 0 ]] && echo "fit_tables: $count tables regenerate exactly"

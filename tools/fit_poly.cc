@@ -11,7 +11,8 @@
 // iteration, so the tables are regenerated exactly by rerunning this.
 //
 // Functions: erfcx (e^(t^2) erfc(t)), erf_over_t (erf(t)/t in the variable
-// t^2: pass LO, HI as the range of t^2), exp (e^t).
+// t^2: pass LO, HI as the range of t^2), exp (e^t), log1p_over_t
+// (log(1 + t)/t, 1 at t = 0).
 //
 // On an interval symmetric about 0 (LO = -HI) the coefficients are printed
 // in t itself (those of w divided by half^k, before rounding to float).
@@ -36,6 +37,7 @@ Big Pi() {
 Big Eval(const std::string& f, const Big& t) {
   if (f == "erfcx") return mp::exp(t * t) * mp::erfc(t);
   if (f == "exp") return mp::exp(t);
+  if (f == "log1p_over_t") return t == 0 ? Big(1) : mp::log1p(t) / t;
   if (f == "erf_over_t") {  // argument is s = t^2
     const Big r = mp::sqrt(t);
     return r == 0 ? Big(2) / mp::sqrt(Pi()) : mp::erf(r) / r;

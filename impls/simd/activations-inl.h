@@ -526,7 +526,9 @@ HWY_NOINLINE void SigmoidTanhRational(const float* in, float* out, size_t n, con
 
 // softplus: z = beta x; z > threshold: x; else (max(z, 0) + log1p(e^-|z|)) / beta,
 // e^-|z| rounded once by Ldexp (subnormals included). beta = 1 (the default)
-// skips the division.
+// skips the division. The accurate kernel takes log1p through a reduction to
+// [sqrt(1/2), sqrt(2)) and carries e's rounding; the fast one evaluates
+// log1p(e) = e q(2e - 1) on all of [0, 1] with one degree-9 polynomial.
 template <bool kAccurate>
 HWY_NOINLINE void SoftplusLog1pExp(const float* in, float* out, size_t n, const Params& p) {
   const DF d;
@@ -552,7 +554,8 @@ HWY_NOINLINE void SoftplusLog1pExp(const float* in, float* out, size_t n, const 
         ExpNegAbsHiLo(z, e, e_lo);
         sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<true, true>(e, e_lo));
       } else {
-        sp = hn::Add(hn::Max(z, hn::Zero(d)), Log1pUnit<false>(ExpNegAbs<false>(z)));
+        const VF e = ExpNegAbs<false>(z);
+        sp = hn::MulAdd(e, Horner(hn::Sub(hn::Add(e, e), hn::Set(d, 1.0f)), kLog1pOverT9), hn::Max(z, hn::Zero(d)));
       }
       if (!unit_beta) sp = hn::Div(sp, beta);
       return hn::IfThenElse(hn::Gt(z, threshold), x, sp);

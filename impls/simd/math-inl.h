@@ -337,6 +337,17 @@ HWY_INLINE VF ReciprocalNR1(VF den) {
 // instead (truncation u^7/8 < 4.4e-10 relative), which does not round u into
 // 1 + u: 0.3 ULP better at the cost of a second polynomial.
 // u_lo (kHasLo): the rounding error of u, known to the caller; it joins c.
+// log(1 + u)/u on [0, 1] in w = 2u - 1, near-minimax (Chebyshev) from
+// tools/fit_poly, float coefficients:
+//   fit_poly log1p_over_t 0 1 9: max relative error 4.57e-08 (0.77 ULP of 2^-24)
+// (degree 10 reaches 0.53 ULP, where the float coefficients' rounding stops
+// further degrees from helping.) log1p(u) = u q(2u - 1): one polynomial, no
+// reduction and no reciprocal; 2u - 1 is exact for u >= 1/4 and within 2^-25
+// below, where q changes by less than 2^-26 of itself.
+constexpr float kLog1pOverT9[10] = {0.810930192f, -0.144263551f, 0.0331522524f, -0.00846102368f,
+                                    0.00228970218f, -0.00064259948f, 0.000180901334f, -5.3031381e-05f,
+                                    2.05088691e-05f, -6.20323635e-06f};
+
 template <bool kSmallSeries, bool kHasLo = false>
 HWY_INLINE VF Log1pUnit(VF u, VF u_lo = VF()) {
   const DF d;
