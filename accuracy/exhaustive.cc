@@ -313,23 +313,28 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
       auto score = [&](size_t k, const float* y, ChunkScore& cs, const std::vector<size_t>& floor_rows) {
         const RowPlan& pl = plans[k];
         cs.Reset();
-        WorstInput floor{};
-        bool have_floor = true;
-        for (size_t j : floor_rows) {
-          const std::vector<WorstInput>& w = st.rows[j].r.error.worst;
-          if (w.size() < ErrorStats::kWorstKept) {
-            have_floor = false;
-            break;
+        // The floor of the stats `of` picks from a row (its error, or its
+        // score against also[j]); false while some list is not full.
+        auto floor_of = [&](auto of, WorstInput* floor) {
+          for (size_t j : floor_rows) {
+            const std::vector<WorstInput>& w = of(st.rows[j].r).worst;
+            if (w.size() < ErrorStats::kWorstKept) return false;
+            if (j == floor_rows.front() || !WorseThan(w.back(), *floor)) *floor = w.back();
           }
-          if (j == floor_rows.front() || !WorseThan(w.back(), floor)) floor = w.back();
-        }
+          return true;
+        };
+        WorstInput floor{};
+        const bool have_floor = floor_of([](const AccuracyResult& r) -> const ErrorStats& { return r.error; }, &floor);
         // Contract: a full check below only where it can fail (non-finite
         // inputs, a NaN output, or an output outside the range).
         bool suspect = special_chunk;
         cs.max_ulp = ScoreChunk(cs.error, x, y, refs[pl.computes], n, binade, pl.range, &suspect,
                                 have_floor ? &floor : nullptr);
-        for (size_t j = 0; j < pl.also.size(); ++j)
-          ScoreChunk(cs.also[j], x, y, refs[pl.also[j]], n, binade, pl.range, nullptr);
+        for (size_t j = 0; j < pl.also.size(); ++j) {
+          WorstInput also_floor{};
+          const bool have = floor_of([j](const AccuracyResult& r) -> const ErrorStats& { return r.also[j]; }, &also_floor);
+          ScoreChunk(cs.also[j], x, y, refs[pl.also[j]], n, binade, pl.range, nullptr, have ? &also_floor : nullptr);
+        }
         if (suspect) {
           in_v.assign(x, x + n);
           out_v.assign(y, y + n);
