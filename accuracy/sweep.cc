@@ -100,28 +100,34 @@ ContractResult CheckContract(const Activation& a, const Params& p, const std::ve
                              const std::vector<float>& out, const std::vector<RefValue>& ref) {
   ContractResult c;
   const Range range = OutputRange(a, p);
-  auto fail = [&](const std::string& what) {
+  // what() builds the example's text: only for the first few (formatting
+  // every one of millions of failures dominated exhaustive sweeps).
+  auto fail = [&](auto what) {
     ++c.failures;
-    if (c.examples.size() < kContractExamples) c.examples.push_back(what);
+    if (c.examples.size() < kContractExamples) c.examples.push_back(what());
   };
   for (size_t i = 0; i < in.size(); ++i) {
     const float x = in[i], y = out[i];
     if (std::isnan(x)) {
-      if (!std::isnan(y)) fail("NaN in, " + Describe(y) + " out; NaN is due");
+      if (!std::isnan(y)) fail([&] { return "NaN in, " + Describe(y) + " out; NaN is due"; });
       continue;
     }
     if (std::isinf(x)) {
       if (!SameIgnoringZeroSign(y, ref[i].rounded))
-        fail(std::string(a.name) + "(" + Describe(x) + ") = " + Describe(y) + "; the limit is " +
-             Describe(ref[i].rounded));
+        fail([&] {
+          return std::string(a.name) + "(" + Describe(x) + ") = " + Describe(y) + "; the limit is " +
+                 Describe(ref[i].rounded);
+        });
       continue;
     }
     if (std::isnan(y)) {
-      fail("NaN out for " + Describe(x));
+      fail([&] { return "NaN out for " + Describe(x); });
     } else if (static_cast<double>(y) < range.lo || static_cast<double>(y) > range.hi) {
-      char buf[96];
-      std::snprintf(buf, sizeof buf, " is outside the range [%.9g, %.9g]", range.lo, range.hi);
-      fail(std::string(a.name) + "(" + Describe(x) + ") = " + Describe(y) + buf);
+      fail([&] {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, " is outside the range [%.9g, %.9g]", range.lo, range.hi);
+        return std::string(a.name) + "(" + Describe(x) + ") = " + Describe(y) + buf;
+      });
     }
   }
   c.pass = c.failures == 0;
