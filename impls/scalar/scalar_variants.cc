@@ -105,7 +105,8 @@ void RegisterScalarVariants(std::vector<Variant>& out) {
                      Elementwise<double, Tanh<double>>));
 
   out.push_back(Make(Act::kGelu, "erfc-f32", "x/2 * erfcf(-x/sqrt2)",
-                     Everywhere(8.0, "erfcf's own tail error near the subnormals; the argument's rounding is corrected"),
+                     Everywhere(9.0, "erfcf's own tail error near the subnormals (8.27 ULP at x = -13.099 over all "
+                                     "2^32 inputs); the argument's rounding is corrected"),
                      Elementwise<float, Gelu<float>>));
   out.push_back(Make(Act::kGelu, "erfc-f64", "x/2 * erfc(-x/sqrt2) in double", kF64,
                      Elementwise<double, Gelu<double>>));
