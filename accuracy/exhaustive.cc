@@ -116,8 +116,17 @@ struct RowPlan {
   Range range;
 };
 
+// Empty stats of a row: against what it computes, and against each `also`.
+void SetEmpty(const RowPlan& pl, ErrorStats& error, std::vector<ErrorStats>& also) {
+  error = EmptyStats(pl.computes_act->name);
+  also.clear();
+  for (Act a : pl.also) also.push_back(EmptyStats(GetActivation(a).name));
+}
+
 // One row's score of one chunk, folded into the row (and into the rows of
-// other targets with identical outputs).
+// other targets with identical outputs, or, for the correctly rounded
+// reference's own score, into every row of that reference whose outputs are
+// those).
 struct ChunkScore {
   ErrorStats error;
   std::vector<ErrorStats> also;
@@ -125,26 +134,13 @@ struct ChunkScore {
   uint64_t contract_failures = 0;
   std::vector<std::string> contract_examples;
   void Reset() {
-    ResetStats(error);
-    for (ErrorStats& a : also) ResetStats(a);
+    error = EmptyStats(error.against);
+    for (ErrorStats& a : also) a = EmptyStats(a.against);
     max_ulp = 0;
     contract_failures = 0;
     contract_examples.clear();
   }
-  static void ResetStats(ErrorStats& e) {
-    const std::string against = e.against;
-    e = ErrorStats{};
-    e.against = against;
-    e.histogram.assign(ErrorStats::kHistogramBins, 0);
-    e.binade_max_ulp.assign(kBinadeCount, std::numeric_limits<double>::quiet_NaN());
-  }
 };
-
-// KeepWorst's order: a ranks before b.
-bool WorseThan(const WorstInput& a, const WorstInput& b) {
-  if (a.ulp != b.ulp) return a.ulp > b.ulp;
-  return FloatBits(a.x) < FloatBits(b.x);
-}
 
 // Per thread, per row.
 struct RowAcc {
@@ -251,19 +247,14 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
 
   auto worker = [&](ThreadState& st) {
     st.rows.resize(plans.size());
-    for (size_t k = 0; k < plans.size(); ++k) {
-      AccuracyResult& r = st.rows[k].r;
-      r.error = EmptyStats(plans[k].computes_act->name);
-      for (Act a : plans[k].also) r.also.push_back(EmptyStats(GetActivation(a).name));
-    }
+    for (size_t k = 0; k < plans.size(); ++k) SetEmpty(plans[k], st.rows[k].r.error, st.rows[k].r.also);
     std::vector<float> block(kChunk);
     std::vector<std::vector<float>> outs(plans.size(), std::vector<float>(kChunk));
     std::vector<const ChunkScore*> chunk_of(plans.size(), nullptr);  // row k's score of this chunk
     std::vector<char> self_ready(key_rows.size(), 0);
     auto empty_score = [&](const RowPlan& pl) {
       ChunkScore cs;
-      cs.error = EmptyStats(pl.computes_act->name);
-      for (Act a : pl.also) cs.also.push_back(EmptyStats(GetActivation(a).name));
+      SetEmpty(pl, cs.error, cs.also);
       return cs;
     };
     for (size_t k = 0; k < plans.size(); ++k) st.chunk.push_back(empty_score(plans[k]));
@@ -319,7 +310,7 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
           for (size_t j : floor_rows) {
             const std::vector<WorstInput>& w = of(st.rows[j].r).worst;
             if (w.size() < ErrorStats::kWorstKept) return false;
-            if (j == floor_rows.front() || !WorseThan(w.back(), *floor)) *floor = w.back();
+            if (j == floor_rows.front() || !RanksWorse(w.back(), *floor)) *floor = w.back();
           }
           return true;
         };
@@ -449,8 +440,7 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
   res.rows.resize(plans.size());
   for (size_t k = 0; k < plans.size(); ++k) {
     AccuracyResult& r = res.rows[k];
-    r.error = EmptyStats(plans[k].computes_act->name);
-    for (Act a : plans[k].also) r.also.push_back(EmptyStats(GetActivation(a).name));
+    SetEmpty(plans[k], r.error, r.also);
     std::vector<std::pair<uint32_t, std::string>> examples;
     for (ThreadState& st : states) {
       if (st.rows.empty()) continue;

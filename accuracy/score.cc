@@ -206,12 +206,12 @@ void RefChunk::Set(size_t i, const RefValue& v) {
   inv_abs[i] = v.exact != 0 && std::isfinite(v.exact) ? 1.0 / std::fabs(v.exact) : 0.0;
 }
 
-namespace {
-
-bool Worse(const WorstInput& a, const WorstInput& b) {
+bool RanksWorse(const WorstInput& a, const WorstInput& b) {
   if (a.ulp != b.ulp) return a.ulp > b.ulp;
   return FloatBits(a.x) < FloatBits(b.x);
 }
+
+namespace {
 
 double WorstCut(const ErrorStats& s) {
   return s.worst.size() == ErrorStats::kWorstKept ? s.worst.back().ulp : 0.0;
@@ -281,8 +281,8 @@ double Fold(ErrorStats& s, const ScoreAcc& acc, size_t n, size_t binade) {
 }  // namespace
 
 void KeepWorst(std::vector<WorstInput>& worst, const WorstInput& w) {
-  if (worst.size() == ErrorStats::kWorstKept && !Worse(w, worst.back())) return;
-  worst.insert(std::upper_bound(worst.begin(), worst.end(), w, Worse), w);
+  if (worst.size() == ErrorStats::kWorstKept && !RanksWorse(w, worst.back())) return;
+  worst.insert(std::upper_bound(worst.begin(), worst.end(), w, RanksWorse), w);
   if (worst.size() > ErrorStats::kWorstKept) worst.pop_back();
 }
 
@@ -307,11 +307,13 @@ double ScoreChunk(ErrorStats& s, const float* x, const float* y, const RefChunk&
   uint32_t slow[kBlock];
   ScoreAcc acc;
   const double floor_ulp = floor ? floor->ulp : 0.0;
-  // The fast path's cut: the worse of the list's last entry and the floor.
+  // The fast path's cut: the worse of the list's last entry (error 0 while
+  // the list is not full) and the floor.
   auto cut_of = [&](double* ulp, uint32_t* bits) {
     *ulp = WorstCut(s);
     *bits = WorstCutBits(s);
-    if (floor && (floor->ulp > *ulp || (floor->ulp == *ulp && FloatBits(floor->x) < *bits))) {
+    const bool full = s.worst.size() == ErrorStats::kWorstKept;
+    if (floor && (full ? RanksWorse(*floor, s.worst.back()) : floor->ulp > 0)) {
       *ulp = floor->ulp;
       *bits = FloatBits(floor->x);
     }

@@ -41,6 +41,8 @@ double InvUlpOf(double y);
 // errors by the smaller bit pattern (a total order, so the list does not
 // depend on the order inputs are seen in).
 void KeepWorst(std::vector<WorstInput>& worst, const WorstInput& w);
+// That order: a ranks before (is worse than) b.
+bool RanksWorse(const WorstInput& a, const WorstInput& b);
 
 // Scores outputs y of the n inputs x against ref and folds them into s. The
 // inputs lie in one input binade (`binade`, kBinadeCount for NaN/inf inputs:
