@@ -3,10 +3,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -267,13 +271,41 @@ int List(bool json, const Selection& sel) {
 // Ctrl-C (SIGINT) or SIGTERM stops the program at once, wherever it is: the
 // handler removes the temporary file of the report being written, if any
 // (WriteFileAtomic's "<path>.tmp.<pid>"; cli_hardening_test checks none is
-// left), so every earlier report stays exactly as it was, and exits 130 with
-// one line. Only async-signal-safe calls in the handler.
+// left), so every earlier report stays exactly as it was, and exits 128 +
+// the signal with one line. Only async-signal-safe calls in the handler.
+//
+// An exhaustive sweep (g_soft_stop set) stops softly instead: the first
+// SIGINT or SIGTERM (Ctrl-C, a batch system's time limit, a CI job's cancel)
+// only sets the sweep's stop flag, so that chunks in flight finish and the
+// report of what finished is written; the program then exits 128 + the
+// signal. A second signal quits at once, unless it comes within
+// kRepeatSeconds of the first: timeout(1) and a kill of the process group
+// deliver one request twice (to the process and to its group).
 constexpr size_t kMaxPath = 4096;
+constexpr int64_t kRepeatNs = 500'000'000;
 char g_temp[kMaxPath];
 volatile std::sig_atomic_t g_temp_set = 0;
+std::atomic<bool>* volatile g_soft_stop = nullptr;
+volatile std::sig_atomic_t g_stop_signal = 0;  // the signal that asked for the soft stop
+std::atomic<int64_t> g_stop_ns{0};               // when (CLOCK_MONOTONIC)
+
+int64_t MonotonicNs() {
+  struct timespec t;
+  ::clock_gettime(CLOCK_MONOTONIC, &t);  // async-signal-safe
+  return int64_t{t.tv_sec} * 1'000'000'000 + t.tv_nsec;
+}
 
 void StopOnSignal(int sig) {
+  if (g_soft_stop != nullptr) {
+    const int64_t now = MonotonicNs();
+    if (g_stop_signal == 0) {
+      g_stop_ns.store(now);
+      g_stop_signal = sig;
+      g_soft_stop->store(true);
+      return;
+    }
+    if (now - g_stop_ns.load() < kRepeatNs) return;
+  }
   if (g_temp_set) ::unlink(g_temp);
   static const char kMsg[] = "actbench: error: interrupted; earlier reports are left as they were\n";
   if (::write(STDERR_FILENO, kMsg, sizeof kMsg - 1) < 0) {
@@ -375,11 +407,15 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
       throw UsageError(e.what());
     }
   }
+  // A stop asked for before the sweep starts makes it cover nothing (an
+  // empty report that says so), not lose the report.
+  static std::atomic<bool> sweep_stop{false};
+  if (accuracy && c.exhaustive.enabled) g_soft_stop = &sweep_stop;
   StopCleanlyOnSignals();
   const auto start = std::chrono::steady_clock::now();
   Report report = NewReport(rows, c, command);
   if (accuracy && c.exhaustive.enabled)
-    RunExhaustiveAccuracy(report, rows, c.exhaustive);
+    RunExhaustiveAccuracy(report, rows, c.exhaustive, &sweep_stop);
   else if (accuracy)
     RunAccuracy(report.rows, rows, c.quick, report.config);
   if (bench) RunBench(report.rows, rows, c.quick, c.min_time, benchmark_args, report.config);
@@ -400,6 +436,7 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
     std::cout << md;
   }
   if (!c.json_path.empty()) WriteOrThrow(c.json_path, json);
+  if (g_stop_signal != 0) return 128 + g_stop_signal;  // the report says what the sweep covered
   return 0;
 }
 

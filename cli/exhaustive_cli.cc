@@ -4,7 +4,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <stdexcept>
 
@@ -30,12 +29,6 @@ uint64_t ParseUint(const std::string& what, const std::string& s, uint64_t max) 
     if (v > max) throw std::invalid_argument(fmt::format("{} '{}': above {}", what, s, max));
   }
   return v;
-}
-
-std::atomic<bool> g_stop{false};
-void OnSigint(int) {
-  if (g_stop.load()) ::_exit(130);  // a second Ctrl-C: stop at once
-  g_stop.store(true);
 }
 
 std::string Duration(double s) {
@@ -71,7 +64,8 @@ bool ResolveExhaustiveRange(const ExhaustiveCli& o, BitRange* out) {
   return true;
 }
 
-void RunExhaustiveAccuracy(Report& report, const std::vector<VariantTarget>& rows, const ExhaustiveCli& o) {
+void RunExhaustiveAccuracy(Report& report, const std::vector<VariantTarget>& rows, const ExhaustiveCli& o,
+                           std::atomic<bool>* stop) {
   BitRange range;
   const bool any = ResolveExhaustiveRange(o, &range);
   ExhaustiveOptions opt;
@@ -80,11 +74,7 @@ void RunExhaustiveAccuracy(Report& report, const std::vector<VariantTarget>& row
   if (any) {
     opt.lo = range.lo;
     opt.hi = range.hi;
-    opt.stop = &g_stop;
-    struct sigaction sa = {}, old_sa = {};
-    sa.sa_handler = OnSigint;
-    sigemptyset(&sa.sa_mask);
-    ::sigaction(SIGINT, &sa, &old_sa);
+    opt.stop = stop;
     const bool tty = ::isatty(STDERR_FILENO);
     const auto start = std::chrono::steady_clock::now();
     if (tty) {
@@ -96,13 +86,12 @@ void RunExhaustiveAccuracy(Report& report, const std::vector<VariantTarget>& row
         std::fprintf(stderr, "\r[%s%s] %5.1f%% %7.1f M inputs/s  ETA %s%s   ", std::string(fill, '#').c_str(),
                      std::string(w - fill, ' ').c_str(), 100 * frac, rate / 1e6,
                      Duration(rate > 0 ? (total - done) / rate : -1).c_str(),
-                     g_stop.load() ? "  stopping (Ctrl-C again to quit now)" : "");
+                     stop && stop->load() ? "  stopping (Ctrl-C again to quit now)" : "");
         std::fflush(stderr);
       };
     }
     res = RunExhaustive(rows, opt);
     if (tty) std::fprintf(stderr, "\n");
-    ::sigaction(SIGINT, &old_sa, nullptr);
     if (res.interrupted)
       std::fprintf(stderr, "actbench: interrupted: %llu of %llu inputs covered; the report says which\n",
                    static_cast<unsigned long long>(res.inputs),

@@ -2,6 +2,7 @@
 // bar and clean Ctrl-C, and the Markdown section of its extra fields.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -23,9 +24,11 @@ struct ExhaustiveCli {
 bool ResolveExhaustiveRange(const ExhaustiveCli& o, BitRange* out);
 
 // Runs the sweep over the report's rows, fills their accuracy and
-// report.config["exhaustive"]. Ctrl-C stops it cleanly (what finished is
-// kept; config says interrupted and coverage says what was covered).
-void RunExhaustiveAccuracy(Report& report, const std::vector<VariantTarget>& rows, const ExhaustiveCli& o);
+// report.config["exhaustive"]. Setting *stop (the caller's SIGINT/SIGTERM
+// handler does) stops it cleanly: chunks in flight finish, what finished is
+// kept, config says interrupted and coverage says what was covered.
+void RunExhaustiveAccuracy(Report& report, const std::vector<VariantTarget>& rows, const ExhaustiveCli& o,
+                           std::atomic<bool>* stop);
 
 // Markdown for the fields the main table does not show: coverage, reference
 // fallbacks, and per row the histogram and the mean.

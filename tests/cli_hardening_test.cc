@@ -294,6 +294,68 @@ TEST_F(Interrupted, SigkillAtRandomPointsLeavesAParseableReport) {
 }
 
 // ---------------------------------------------------------------------------
+// An exhaustive sweep stops softly: the first SIGINT or SIGTERM (Ctrl-C, a
+// batch system's time limit) writes the report of what finished, then the
+// program exits 128 + the signal.
+
+// Starts a full one-thread relu sweep (minutes), sends `sig` `times` times in
+// a row after `delay`, and returns the result; the report goes to dir/x.json.
+CliResult StopSweep(const TempDir& dir, int sig, int times, Clock::duration delay) {
+  bool sent = false;
+  RunOptions options;
+  options.watch = [&](pid_t pid, Clock::duration t, const std::string&) {
+    if (!sent && t >= delay) {
+      for (int k = 0; k < times; ++k) ::kill(pid, sig);
+      sent = true;
+    }
+  };
+  return RunAsNobody({"accuracy", "--exhaustive", "-a", "relu", "--threads", "1", "--json", "x.json"}, dir.path(),
+                     options);
+}
+
+// The partial report is whole and consistent: interrupted, covering less than
+// every input, its coverage ranges adding up to its input count, and every
+// row's histogram counting exactly those inputs.
+void ExpectConsistentPartialReport(const std::string& path, const CliResult& r) {
+  ASSERT_NO_THROW(ReadReport(path)) << r.Describe();
+  const json j = json::parse(ReadAll(path));
+  const json& ex = j["config"]["exhaustive"];
+  EXPECT_TRUE(ex["interrupted"].get<bool>());
+  const uint64_t inputs = ex["inputs"].get<uint64_t>();
+  EXPECT_LT(inputs, uint64_t{1} << 32);
+  uint64_t covered = 0;
+  for (const json& c : ex["coverage"])
+    covered += std::stoull(c["hi"].get<std::string>(), nullptr, 16) - std::stoull(c["lo"].get<std::string>(), nullptr, 16) + 1;
+  EXPECT_EQ(covered, inputs);
+  ASSERT_EQ(j["rows"].size(), 9u);
+  for (const json& row : j["rows"]) {
+    uint64_t counted = 0;
+    for (const json& h : row["accuracy"]["error"]["histogram"]) counted += h.get<uint64_t>();
+    EXPECT_EQ(counted, inputs) << row["variant"];
+  }
+  const std::vector<std::string> lines = SplitLines(r.err);
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back().rfind("actbench: interrupted: ", 0), 0u) << r.Describe();
+}
+
+TEST(StoppedSweep, SigtermWritesWhatFinishedAndExits143) {
+  TempDir dir{"actbench_hardening", true};
+  const CliResult r = StopSweep(dir, SIGTERM, 1, std::chrono::milliseconds(1500));
+  EXPECT_EQ(r.status, 128 + SIGTERM) << r.Describe();
+  ExpectConsistentPartialReport(dir / "x.json", r);
+  EXPECT_EQ(DirEntries(dir.path()), std::vector<std::string>{"x.json"});
+}
+
+// timeout(1) and a kill of the process group deliver one request twice, a
+// moment apart: that is one Ctrl-C, not the second one that quits at once.
+TEST(StoppedSweep, OneRequestDeliveredTwiceIsOneCtrlC) {
+  TempDir dir{"actbench_hardening", true};
+  const CliResult r = StopSweep(dir, SIGINT, 2, std::chrono::milliseconds(1500));
+  EXPECT_EQ(r.status, 128 + SIGINT) << r.Describe();
+  ExpectConsistentPartialReport(dir / "x.json", r);
+}
+
+// ---------------------------------------------------------------------------
 // Deterministic: the accuracy part of two runs is byte-identical.
 
 std::string AccuracyPart(const std::string& path) {
