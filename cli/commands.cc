@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -222,12 +223,19 @@ struct Common {
   double min_time = 0.1;
   std::string out_dir = "out";
   std::string json_path;
+  std::string machine_name;  // --machine-name, else $ACTBENCH_MACHINE_NAME
   ExhaustiveCli exhaustive;  // accuracy --exhaustive (cli/exhaustive_cli.h)
 };
 
 Report NewReport(const std::vector<VariantTarget>& rows, const Common& c, const std::string& command) {
   Report r;
   r.machine = DescribeMachine();
+  std::string name = c.machine_name;
+  if (name.empty()) {
+    const char* env = std::getenv("ACTBENCH_MACHINE_NAME");
+    if (env) name = env;
+  }
+  if (!name.empty()) r.machine["name"] = name;
   r.config = {{"command", command}, {"quick", c.quick},
               {"selection", {{"activations", c.sel.activations}, {"variants", c.sel.variants},
                              {"targets", c.sel.targets}}}};
@@ -490,6 +498,10 @@ int Main(int argc, char** argv) {
       cmd->add_option("--out,-o", c.out_dir, "Directory for report.json, .md, .csv and .html (default out)")
           ->check(kNonEmpty);
     cmd->add_option("--json", c.json_path, "Also write the JSON report to this file")->check(kNonEmpty);
+    cmd->add_option("--machine-name", c.machine_name,
+                    "Name of this machine in the report, merges and comparisons (default: $ACTBENCH_MACHINE_NAME, "
+                    "else hostname, CPU model and cores)")
+        ->check(kNonEmpty);
     measure[name] = cmd;
   }
 

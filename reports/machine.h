@@ -10,7 +10,7 @@ namespace actbench {
 //  os: {sysname, release, machine}, hostname, compiler, build_type,
 //  actbench_version, libraries: {highway, benchmark, boost, mpfr, gmp, fmt,
 //  nlohmann_json}, targets: {compiled[], supported[]}, git: {commit, dirty},
-//  date (UTC ISO 8601)}. Anything that cannot be determined is "unknown"
+//  date (UTC ISO 8601)}; the CLI adds name (--machine-name) when given. Anything that cannot be determined is "unknown"
 // (git.dirty: null); it never throws. Field by field: docs/report-schema.md.
 nlohmann::json DescribeMachine();
 

@@ -18,7 +18,14 @@ std::string MachineIdentity(const json& machine) {
   if (machine.is_object() && machine.contains("cpu") && machine["cpu"].is_object() &&
       machine["cpu"].contains("flags"))
     flags = machine["cpu"]["flags"].dump(-1, ' ', false, json::error_handler_t::replace);
-  return MachineString(machine, {"hostname"}) + "|" + MachineString(machine, {"cpu", "model"}) + "|" + flags;
+  const std::string cpu = MachineString(machine, {"cpu", "model"}) + "|" + flags;
+  // A name given by the user stands for the host: the shards of one sweep run
+  // on several CI runners or cluster nodes, named alike, combine (as long as
+  // the CPU is the same).
+  if (machine.is_object() && machine.contains("name") && machine["name"].is_string())
+    return "name:" + machine["name"].get<std::string>() + "|" + cpu;
+  return "host:" + MachineString(machine, {"hostname"}) + "|" + MachineString(machine, {"cpu", "logical_cores"}) +
+         "|" + cpu;
 }
 
 // Two results of one row from one machine: shards of an exhaustive sweep

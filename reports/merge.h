@@ -9,14 +9,16 @@
 
 namespace actbench {
 
-// The identity of the hardware a report ran on: CPU model, flags and host
-// name. Two runs on one machine share it whatever their date or commit.
+// The identity of the hardware a report ran on: CPU model and flags, and the
+// name the user gave the machine, else its host name and logical cores. Two
+// runs on one machine (or on machines named alike with the same CPU) share it
+// whatever their date or commit.
 std::string MachineIdentity(const nlohmann::json& machine);
 
 // Combines two results for the same row on the same machine into `into`.
 // Today two whole results of one row are a conflict: it throws
 // std::runtime_error naming the row and both sources. (Shards of an exhaustive
-// sweep, which cover disjoint inputs of one row, are to be combined here.)
+// sweep, which cover disjoint inputs of one row, are combined here.)
 void CombineRowResults(ReportRow& into, const ReportRow& from, const std::string& into_source,
                        const std::string& from_source);
 

@@ -488,8 +488,16 @@ std::string MachineString(const json& machine, std::initializer_list<const char*
   return j->dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// The name a user gave the machine (--machine-name), else its hostname, CPU
+// model and logical cores: cloud VMs and containers often share a hostname
+// ("vm", "localhost"), and a 2-core and a 16-core VM the CPU model.
 std::string MachineName(const json& machine) {
-  return MachineString(machine, {"hostname"}) + " (" + MachineString(machine, {"cpu", "model"}) + ")";
+  if (machine.is_object() && machine.contains("name") && machine["name"].is_string())
+    return machine["name"].get<std::string>();
+  std::string s = MachineString(machine, {"hostname"}) + " (" + MachineString(machine, {"cpu", "model"});
+  const std::string cores = MachineString(machine, {"cpu", "logical_cores"});
+  if (cores != "unknown") s += ", " + cores + (cores == "1" ? " core" : " cores");
+  return s + ")";
 }
 
 bool SameCpu(const json& a, const json& b) {

@@ -386,14 +386,15 @@ TEST(Merge, CombinesExhaustiveShardsIntoTheOnePieceResult) {
   const std::vector<VariantTarget> rows = RunnableTargets({v});
   ASSERT_FALSE(rows.empty());
   const std::vector<VariantTarget> one_row = {rows.front()};
-  auto run = [&](uint32_t lo, uint32_t hi) {
+  auto run = [&](uint32_t lo, uint32_t hi, const std::string& host = "h", const std::string& name = "") {
     ExhaustiveOptions o;
     o.lo = lo;
     o.hi = hi;
     o.threads = 2;
     const ExhaustiveResult x = RunExhaustive(one_row, o);
     Report r;
-    r.machine = {{"hostname", "h"}, {"cpu", {{"model", "m"}, {"flags", json::array()}}}};
+    r.machine = {{"hostname", host}, {"cpu", {{"model", "m"}, {"flags", json::array()}}}};
+    if (!name.empty()) r.machine["name"] = name;
     ReportRow row = MakeRow(one_row.front());
     row.accuracy = x.rows.front();
     r.rows.push_back(row);
@@ -407,6 +408,16 @@ TEST(Merge, CombinesExhaustiveShardsIntoTheOnePieceResult) {
   EXPECT_EQ(ToJson(merged)["rows"][0]["accuracy"].dump(), ToJson(whole)["rows"][0]["accuracy"].dump());
   EXPECT_GT(whole.rows[0].accuracy->error.max_ulp, 0.0);
   EXPECT_THROW(MergeReports({whole, lower}, {"whole.json", "lower.json"}), std::runtime_error);
+
+  // Shards from two cluster nodes: kept apart as two machines' rows, unless
+  // the nodes were given one --machine-name.
+  const Report node1 = run(0xbf800000u, 0xbfc00000u - 1, "node1"), node2 = run(0xbfc00000u, 0xc0000000u - 1, "node2");
+  EXPECT_EQ(MergeReports({node1, node2}, {"1", "2"}).rows.size(), 2u);
+  const Report named1 = run(0xbf800000u, 0xbfc00000u - 1, "node1", "part-a");
+  const Report named2 = run(0xbfc00000u, 0xc0000000u - 1, "node2", "part-a");
+  const Report both = MergeReports({named2, named1}, {"2", "1"});
+  ASSERT_EQ(both.rows.size(), 1u);
+  EXPECT_EQ(ToJson(both)["rows"][0]["accuracy"].dump(), ToJson(whole)["rows"][0]["accuracy"].dump());
 }
 
 TEST(Merge, RefusesDifferentSchemaVersions) {

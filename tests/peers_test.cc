@@ -138,7 +138,9 @@ TEST(Peers, VersionsAndMarksSurviveTheJsonRoundTrip) {
     EXPECT_EQ(b.peer_library, a.peer_library);
     EXPECT_EQ(b.peer_version, a.peer_version);
     EXPECT_EQ(b.bench.at(0).creation_ns, a.bench.at(0).creation_ns);
-    if (a.is_peer()) EXPECT_EQ(a.peer_version, PeerVersion(a.peer_library));
+    if (a.is_peer()) {
+      EXPECT_EQ(a.peer_version, PeerVersion(a.peer_library));
+    }
   }
   // Our own rows carry "peer": null.
   const nlohmann::json j = ToJson(r);

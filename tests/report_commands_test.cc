@@ -207,6 +207,56 @@ TEST_F(ReportCommands, MergeAcrossMachines) {
   EXPECT_NE(ReadAll(Work("m.md")).find("| activation | machine |"), std::string::npos);
 }
 
+// Cloud VMs and containers share hostnames and CPU models: the core count
+// and a user-given name keep them apart, in the merge and in its tables.
+TEST_F(ReportCommands, MergeTellsApartMachinesThatShareHostAndCpu) {
+  Report a = FixtureReport("vm", "Xeon"), b = FixtureReport("vm", "Xeon");
+  a.machine["cpu"]["logical_cores"] = 2;
+  b.machine["cpu"]["logical_cores"] = 16;
+  WriteReport(Work("a.json"), a);
+  WriteReport(Work("b.json"), b);
+  CliResult r = Actbench({"merge", "a.json", "b.json", "--out", "m.json", "--markdown", "m.md"});
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  EXPECT_EQ(ReadReport(Work("m.json").string()).MachineCount(), 2u);
+  const std::string md = ReadAll(Work("m.md"));
+  EXPECT_NE(md.find("| vm (Xeon, 2 cores) |"), std::string::npos) << md.substr(0, 2000);
+  EXPECT_NE(md.find("| vm (Xeon, 16 cores) |"), std::string::npos);
+
+  Report c = FixtureReport("vm", "Xeon"), d = FixtureReport("vm", "Xeon");
+  c.machine["name"] = "runner-c";
+  d.machine["name"] = "runner-d";
+  WriteReport(Work("c.json"), c);
+  WriteReport(Work("d.json"), d);
+  r = Actbench({"merge", "c.json", "d.json", "--out", "n.json", "--csv", "n.csv"});
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  EXPECT_EQ(ReadReport(Work("n.json").string()).MachineCount(), 2u);
+  const std::string csv = ReadAll(Work("n.csv"));
+  EXPECT_NE(csv.find("runner-c"), std::string::npos);
+  EXPECT_NE(csv.find("runner-d"), std::string::npos);
+  // Without the names the two are one machine: the same rows twice.
+  c.machine.erase("name");
+  d.machine.erase("name");
+  WriteReport(Work("c.json"), c);
+  WriteReport(Work("d.json"), d);
+  ExpectBadInput({"merge", "c.json", "d.json", "--out", "o.json"});
+}
+
+// --machine-name, else $ACTBENCH_MACHINE_NAME, names the machine in the report.
+TEST_F(ReportCommands, MeasuringCommandsTakeAMachineName) {
+  CliResult r = Actbench({"accuracy", "--quick", "-a", "relu", "--machine-name", "ci runner 7", "--json", "x.json"});
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  EXPECT_EQ(json::parse(ReadAll(Work("x.json")))["machine"]["name"], "ci runner 7");
+  ::setenv("ACTBENCH_MACHINE_NAME", "from-env", 1);
+  r = Actbench({"accuracy", "--quick", "-a", "relu", "--json", "y.json"});
+  ::unsetenv("ACTBENCH_MACHINE_NAME");
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  EXPECT_EQ(json::parse(ReadAll(Work("y.json")))["machine"]["name"], "from-env");
+  r = Actbench({"accuracy", "--quick", "-a", "relu", "--json", "z.json"});
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  EXPECT_FALSE(json::parse(ReadAll(Work("z.json")))["machine"].contains("name"));
+  ExpectBadInput({"accuracy", "--quick", "-a", "relu", "--machine-name", ""});
+}
+
 TEST_F(ReportCommands, MergeBadInput) {
   WriteReport(Work("a.json"), FixtureReport());
   WriteReport(Work("a2.json"), FixtureReport());
