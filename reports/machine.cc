@@ -22,11 +22,9 @@
 #include <hwy/highway.h>
 #include <hwy/targets.h>
 
+#include "git_info.h"  // generated at build time: ACTBENCH_GIT_COMMIT, ACTBENCH_GIT_DIRTY
 #include "impls/variant.h"
 
-#ifndef ACTBENCH_SOURCE_DIR
-#define ACTBENCH_SOURCE_DIR "."
-#endif
 #ifndef ACTBENCH_BENCHMARK_VERSION
 #define ACTBENCH_BENCHMARK_VERSION "unknown"
 #endif
@@ -163,37 +161,14 @@ json Targets() {
           {"supported", TargetNames(hwy::SupportedTargets() & HWY_TARGETS)}};
 }
 
-// Single-quotes s for /bin/sh.
-std::string ShellQuote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
-  }
-  return q + "'";
-}
-
-// Runs a command and returns its stdout; nullopt-like `ok` false when it
-// could not be run or exited non-zero.
-std::string RunCommand(const std::string& cmd, bool& ok) {
-  ok = false;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return "";
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ok = ::pclose(p) == 0;
-  return out;
-}
-
+// The commit the binary was built from and whether that tree had changes
+// (cmake/git_info.cmake), not the source tree's state when the report is
+// made: a binary copied to another machine, or run after later commits,
+// reports what it is.
 json Git() {
-  const std::string git = "git -C " + ShellQuote(ACTBENCH_SOURCE_DIR);
-  bool ok = false;
-  std::string commit = Trim(RunCommand(git + " rev-parse HEAD 2>/dev/null", ok));
-  if (!ok || commit.empty()) return {{"commit", kUnknown}, {"dirty", nullptr}};
-  std::string status = RunCommand(git + " status --porcelain 2>/dev/null", ok);
-  return {{"commit", commit}, {"dirty", ok ? json(!Trim(status).empty()) : json(nullptr)}};
+  const std::string commit = ACTBENCH_GIT_COMMIT;
+  if (commit == "unknown") return {{"commit", kUnknown}, {"dirty", nullptr}};
+  return {{"commit", commit}, {"dirty", ACTBENCH_GIT_DIRTY < 0 ? json(nullptr) : json(ACTBENCH_GIT_DIRTY == 1)}};
 }
 
 std::string UtcNow() {

@@ -320,6 +320,29 @@ TEST(CliVersion, PrintsVersionAndExitsZero) {
   EXPECT_EQ(r.err, "");
 }
 
+// The report names the commit the binary was built from, which the binary
+// carries: it needs neither git nor the source tree when it runs (before, it
+// asked git about the source tree at run time, so a binary run on another
+// machine, or after later commits, reported the wrong commit or none).
+TEST(CliProvenance, TheCommitIsTheBuildsNotTheSourceTreesAtRunTime) {
+  TempDir dir;
+  auto commit_of = [&](const std::string& json_name) {
+    const CliResult r = RunCli({"accuracy", "--quick", "-a", "relu", "--json", json_name}, dir.path());
+    EXPECT_EQ(r.status, 0) << r.Describe();
+    std::ifstream f(dir / json_name);
+    return nlohmann::json::parse(f).at("machine").at("git").at("commit").get<std::string>();
+  };
+  const std::string with_git = commit_of("a.json");
+  if (with_git == "unknown") GTEST_SKIP() << "built outside a git checkout";
+  EXPECT_EQ(with_git.size(), 40u);
+  const char* old_path = std::getenv("PATH");
+  const std::string saved = old_path ? old_path : "";
+  ::setenv("PATH", "/nonexistent", 1);  // no git to ask
+  const std::string without_git = commit_of("b.json");
+  ::setenv("PATH", saved.c_str(), 1);
+  EXPECT_EQ(without_git, with_git);
+}
+
 // ---------------------------------------------------------------------------
 // list
 
