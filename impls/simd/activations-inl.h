@@ -21,7 +21,13 @@ namespace HWY_NAMESPACE {
 
 // NaN in gives NaN out: Min/Max on x86 drop a NaN, so kernels that clamp put
 // the input's NaN back at the end.
-HWY_INLINE VF KeepNaN(VF x, VF y) { return hn::IfThenElse(hn::IsNaN(x), x, y); }
+HWY_INLINE VF KeepNaN(VF x, VF y) {
+#if HWY_TARGET == HWY_SCALAR
+  return VF(x.raw != x.raw ? x.raw : y.raw);  // one compare, no trip through an integer
+#else
+  return hn::IfThenElse(hn::IsNaN(x), x, y);
+#endif
+}
 
 // ---------------------------------------------------------------- piecewise linear
 
