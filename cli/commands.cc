@@ -55,12 +55,15 @@ std::string OneLine(std::string s) {
   return s;
 }
 
-// What the user selected with --activation, --variant and --target.
+// What the user selected with --activation, --variant, --target and --family.
 struct Selection {
   std::vector<std::string> activations;
   std::vector<std::string> variants;
   std::vector<std::string> targets;
+  std::vector<std::string> families;  // scalar, simd, peer
 };
+
+constexpr const char* kFamilies[] = {"scalar", "simd", "peer"};
 
 // Names and paths must not be empty ("-a relu,,sigmoid", "--json ''").
 const CLI::Validator kNonEmpty(
@@ -78,6 +81,11 @@ void AddSelection(CLI::App* cmd, Selection& s) {
       ->check(kNonEmpty);
   cmd->add_option("--target,-t", s.targets,
                   "CPU targets to include, e.g. AVX3, AVX2, SSE4, EMU128, baseline")
+      ->delimiter(',')
+      ->check(kNonEmpty);
+  cmd->add_option("--family", s.families,
+                  "Variant families to include: scalar (libm), simd (ours, Highway), peer (other libraries); "
+                  "default: all")
       ->delimiter(',')
       ->check(kNonEmpty);
 }
@@ -120,10 +128,16 @@ std::vector<VariantTarget> SelectRows(const Selection& s) {
       throw UsageError(fmt::format("target '{}' is not supported by this CPU (supported: {})", t,
                                    Join(supported)));
   }
+  for (const std::string& f : s.families) {
+    if (std::find(std::begin(kFamilies), std::end(kFamilies), f) == std::end(kFamilies))
+      throw UsageError(fmt::format("unknown family '{}' (known: scalar, simd, peer)", f));
+  }
   std::vector<const Variant*> chosen;
   for (const Variant& v : Variants()) {
     if (!acts.empty() && !acts.count(v.activation)) continue;
     if (!named.empty() && !named.count(&v)) continue;
+    if (!s.families.empty() && std::find(s.families.begin(), s.families.end(), v.family) == s.families.end())
+      continue;
     chosen.push_back(&v);
   }
   std::vector<VariantTarget> rows;
@@ -238,7 +252,7 @@ Report NewReport(const std::vector<VariantTarget>& rows, const Common& c, const 
   if (!name.empty()) r.machine["name"] = name;
   r.config = {{"command", command}, {"quick", c.quick},
               {"selection", {{"activations", c.sel.activations}, {"variants", c.sel.variants},
-                             {"targets", c.sel.targets}}}};
+                             {"targets", c.sel.targets}, {"families", c.sel.families}}}};
   for (const VariantTarget& vt : rows) r.rows.push_back(MakeRow(vt));
   return r;
 }

@@ -418,6 +418,36 @@ TEST(CliList, SelectionNarrowsTheRows) {
   EXPECT_EQ(Sorted(labels), Sorted(ExpectedLabels({"sigmoid"})));
 }
 
+// --family keeps the rows of the named families, exactly: together the three
+// families are every row, and an unknown family is a usage error.
+TEST(CliList, FamilySelectsScalarSimdOrPeerRows) {
+  TempDir dir;
+  auto families = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"list", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CliResult r = RunCli(args, dir.path());
+    EXPECT_EQ(r.status, 0) << r.Describe();
+    std::map<std::string, size_t> count;
+    const json listed = json::parse(r.out);
+    for (const json& v : listed.at("variants")) ++count[v.at("family").get<std::string>()];
+    return count;
+  };
+  const auto all = families({});
+  ASSERT_EQ(all.size(), 3u);
+  for (const char* f : {"scalar", "simd", "peer"}) {
+    EXPECT_GT(all.count(f) ? all.at(f) : 0, 0u) << f;
+    const auto only = families({"--family", f});
+    EXPECT_EQ(only.size(), 1u) << f;
+    EXPECT_EQ(only.count(f) ? only.at(f) : 0, all.count(f) ? all.at(f) : 0) << f;
+  }
+  const auto ours = families({"--family", "scalar,simd"});
+  EXPECT_EQ(ours.count("peer"), 0u);
+  EXPECT_EQ(ours.at("scalar") + ours.at("simd"), all.at("scalar") + all.at("simd"));
+  const CliResult bad = RunCli({"accuracy", "--quick", "--family", "pear"}, dir.path());
+  EXPECT_EQ(bad.status, 2) << bad.Describe();
+  EXPECT_EQ(bad.err.rfind("actbench: error: unknown family 'pear'", 0), 0u) << bad.Describe();
+}
+
 // Every id that `list` shows selects, with -v, exactly the rows listed under
 // it: a variant the user sees can be named on the command line.
 TEST(CliList, EveryListedIdSelectsItsRows) {
