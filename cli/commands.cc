@@ -300,16 +300,22 @@ int List(bool json, const Selection& sel) {
 // SIGINT or SIGTERM (Ctrl-C, a batch system's time limit, a CI job's cancel)
 // only sets the sweep's stop flag, so that chunks in flight finish and the
 // report of what finished is written; the program then exits 128 + the
-// signal. A second signal quits at once, unless it comes within
-// kRepeatSeconds of the first: timeout(1) and a kill of the process group
-// deliver one request twice (to the process and to its group).
+// signal. A second signal quits at once, unless it comes within kRepeatNs
+// of the first: timeout(1) and a kill of the process group deliver one
+// request twice (to the process and to its group). The handler is installed
+// with SA_RESTART (a soft stop returns, and a write it interrupted must go
+// on) and with both signals blocked while it runs; a process-directed
+// signal can still run it on two threads at once, so the first request is
+// claimed with a compare-and-swap.
 constexpr size_t kMaxPath = 4096;
 constexpr int64_t kRepeatNs = 500'000'000;
 char g_temp[kMaxPath];
 volatile std::sig_atomic_t g_temp_set = 0;
 std::atomic<bool>* volatile g_soft_stop = nullptr;
-volatile std::sig_atomic_t g_stop_signal = 0;  // the signal that asked for the soft stop
-std::atomic<int64_t> g_stop_ns{0};               // when (CLOCK_MONOTONIC)
+std::atomic<int> g_stop_signal{0};  // the signal that asked for the soft stop
+std::atomic<int64_t> g_stop_ns{0};  // when (CLOCK_MONOTONIC)
+static_assert(std::atomic<int>::is_always_lock_free && std::atomic<int64_t>::is_always_lock_free,
+              "the signal handler needs lock-free atomics");
 
 int64_t MonotonicNs() {
   struct timespec t;
@@ -320,11 +326,13 @@ int64_t MonotonicNs() {
 void StopOnSignal(int sig) {
   if (g_soft_stop != nullptr) {
     const int64_t now = MonotonicNs();
-    if (g_stop_signal == 0) {
-      g_stop_ns.store(now);
-      g_stop_signal = sig;
-      g_soft_stop->store(true);
-      return;
+    if (g_stop_signal.load() == 0) {
+      g_stop_ns.store(now);  // before the claim: a racing repeat then sees a recent time
+      int expected = 0;
+      if (g_stop_signal.compare_exchange_strong(expected, sig)) {
+        g_soft_stop->store(true);
+        return;
+      }
     }
     if (now - g_stop_ns.load() < kRepeatNs) return;
   }
@@ -338,7 +346,10 @@ void StopOnSignal(int sig) {
 void StopCleanlyOnSignals() {
   struct sigaction sa = {};
   sa.sa_handler = StopOnSignal;
+  sa.sa_flags = SA_RESTART;
   sigemptyset(&sa.sa_mask);
+  sigaddset(&sa.sa_mask, SIGINT);
+  sigaddset(&sa.sa_mask, SIGTERM);
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
 }
@@ -458,7 +469,9 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
     std::cout << md;
   }
   if (!c.json_path.empty()) WriteOrThrow(c.json_path, json);
-  if (g_stop_signal != 0) return 128 + g_stop_signal;  // the report says what the sweep covered
+  // A stop was asked for (at any point of the command): the report says what
+  // the sweep covered, and the exit status says it was stopped.
+  if (g_stop_signal.load() != 0) return 128 + g_stop_signal.load();
   return 0;
 }
 

@@ -5,12 +5,20 @@
 # and whenever it runs.
 set(commit "unknown")
 set(dirty -1)
+# Only a checkout whose top level is SRC itself counts: a source tarball
+# unpacked inside some other repository must not report that one's commit.
+# --no-optional-locks: git status must not take the index lock, which would
+# make a commit running beside the build fail.
 if(GIT)
+  execute_process(COMMAND ${GIT} -C ${SRC} rev-parse --show-toplevel
+                  OUTPUT_VARIABLE top RESULT_VARIABLE rc_top OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  get_filename_component(top_real "${top}" REALPATH)
+  get_filename_component(src_real "${SRC}" REALPATH)
   execute_process(COMMAND ${GIT} -C ${SRC} rev-parse HEAD
                   OUTPUT_VARIABLE out RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
-  if(rc EQUAL 0 AND out MATCHES "^[0-9a-f]+$")
+  if(rc_top EQUAL 0 AND top_real STREQUAL src_real AND rc EQUAL 0 AND out MATCHES "^[0-9a-f]+$")
     set(commit "${out}")
-    execute_process(COMMAND ${GIT} -C ${SRC} status --porcelain
+    execute_process(COMMAND ${GIT} --no-optional-locks -C ${SRC} status --porcelain
                     OUTPUT_VARIABLE status RESULT_VARIABLE rc ERROR_QUIET)
     if(rc EQUAL 0)
       if(status STREQUAL "")

@@ -30,6 +30,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -298,14 +299,32 @@ TEST_F(Interrupted, SigkillAtRandomPointsLeavesAParseableReport) {
 // batch system's time limit) writes the report of what finished, then the
 // program exits 128 + the signal.
 
-// Starts a full one-thread relu sweep (minutes), sends `sig` `times` times in
-// a row after `delay`, and returns the result; the report goes to dir/x.json.
+// Whether process pid catches SIGINT and SIGTERM yet (its handlers are
+// installed): SigCgt in /proc/<pid>/status.
+bool CatchesStopSignals(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("SigCgt:", 0) != 0) continue;
+    const unsigned long long caught = std::stoull(line.substr(7), nullptr, 16);
+    return (caught >> (SIGINT - 1) & 1) && (caught >> (SIGTERM - 1) & 1);
+  }
+  return false;
+}
+
+// Starts a full one-thread relu sweep (minutes); once its handlers are in
+// place and `delay` has passed, sends `sig` `times` times, 50 ms apart (two
+// signals sent back to back could merge into one pending signal), and
+// returns the result; the report goes to dir/x.json.
 CliResult StopSweep(const TempDir& dir, int sig, int times, Clock::duration delay) {
   bool sent = false;
   RunOptions options;
   options.watch = [&](pid_t pid, Clock::duration t, const std::string&) {
-    if (!sent && t >= delay) {
-      for (int k = 0; k < times; ++k) ::kill(pid, sig);
+    if (!sent && t >= delay && CatchesStopSignals(pid)) {
+      for (int k = 0; k < times; ++k) {
+        if (k > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        ::kill(pid, sig);
+      }
       sent = true;
     }
   };
@@ -327,7 +346,7 @@ void ExpectConsistentPartialReport(const std::string& path, const CliResult& r) 
   for (const json& c : ex["coverage"])
     covered += std::stoull(c["hi"].get<std::string>(), nullptr, 16) - std::stoull(c["lo"].get<std::string>(), nullptr, 16) + 1;
   EXPECT_EQ(covered, inputs);
-  ASSERT_EQ(j["rows"].size(), 9u);
+  ASSERT_FALSE(j["rows"].empty());
   for (const json& row : j["rows"]) {
     uint64_t counted = 0;
     for (const json& h : row["accuracy"]["error"]["histogram"]) counted += h.get<uint64_t>();
@@ -347,7 +366,8 @@ TEST(StoppedSweep, SigtermWritesWhatFinishedAndExits143) {
 }
 
 // timeout(1) and a kill of the process group deliver one request twice, a
-// moment apart: that is one Ctrl-C, not the second one that quits at once.
+// moment apart: that is one Ctrl-C, not the second one that quits at once
+// (which would leave no report).
 TEST(StoppedSweep, OneRequestDeliveredTwiceIsOneCtrlC) {
   TempDir dir{"actbench_hardening", true};
   const CliResult r = StopSweep(dir, SIGINT, 2, std::chrono::milliseconds(1500));

@@ -211,7 +211,7 @@ HWY_INLINE VF Horner(VF r, const float (&c)[kN]) {
 // NaN is put back. On HWY_SCALAR a plain comparison does both (Highway's
 // scalar Max/Min test each operand for NaN, and IsNaN goes through an
 // integer: the rational tanh ran 1.5 times slower there); the results are
-// the same, the sign of a zero at x == bound included.
+// the same, a tie of signed zeros included (the bound is returned).
 #undef ACTBENCH_X86_MINMAX
 #if HWY_ARCH_X86 && HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128
 #define ACTBENCH_X86_MINMAX 1
@@ -221,7 +221,7 @@ HWY_INLINE VF Horner(VF r, const float (&c)[kN]) {
 template <class V>
 HWY_INLINE V AtLeast(V x, V lo) {
 #if HWY_TARGET == HWY_SCALAR
-  return V(lo.raw > x.raw ? lo.raw : x.raw);
+  return V(!(x.raw <= lo.raw) ? x.raw : lo.raw);  // NaN x: x; a tie: lo, as Highway's Max
 #elif ACTBENCH_X86_MINMAX
   return hn::Max(lo, x);
 #else
@@ -231,7 +231,7 @@ HWY_INLINE V AtLeast(V x, V lo) {
 template <class V>
 HWY_INLINE V AtMost(V x, V hi) {
 #if HWY_TARGET == HWY_SCALAR
-  return V(x.raw < hi.raw || x.raw != x.raw ? x.raw : hi.raw);
+  return V(x.raw < hi.raw || x.raw != x.raw ? x.raw : hi.raw);  // NaN x: x; a tie: hi, as Highway's Min
 #elif ACTBENCH_X86_MINMAX
   return hn::Min(hi, x);
 #else
