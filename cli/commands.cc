@@ -130,7 +130,8 @@ std::vector<VariantTarget> SelectRows(const Selection& s) {
   }
   for (const std::string& f : s.families) {
     if (std::find(std::begin(kFamilies), std::end(kFamilies), f) == std::end(kFamilies))
-      throw UsageError(fmt::format("unknown family '{}' (known: scalar, simd, peer)", f));
+      throw UsageError(
+          fmt::format("unknown family '{}' (known: {})", f, Join({std::begin(kFamilies), std::end(kFamilies)})));
   }
   std::vector<const Variant*> chosen;
   for (const Variant& v : Variants()) {

@@ -19,16 +19,6 @@ HWY_BEFORE_NAMESPACE();
 namespace actbench {
 namespace HWY_NAMESPACE {
 
-// NaN in gives NaN out: Min/Max on x86 drop a NaN, so kernels that clamp put
-// the input's NaN back at the end.
-HWY_INLINE VF KeepNaN(VF x, VF y) {
-#if HWY_TARGET == HWY_SCALAR
-  return VF(x.raw != x.raw ? x.raw : y.raw);  // one compare, no trip through an integer
-#else
-  return hn::IfThenElse(hn::IsNaN(x), x, y);
-#endif
-}
-
 // ---------------------------------------------------------------- piecewise linear
 
 // relu/select: x < 0 ? 0 : x. Exact; NaN and -0 pass through.
@@ -281,7 +271,7 @@ HWY_INLINE VD ExpNegAbsD(VD z) {
   const VD r = hn::Sub(hn::Sub(a, hn::Mul(n, hn::Set(dd, kLn2HiD))), hn::Mul(n, hn::Set(dd, kLn2LoD)));
   VD p = hn::Set(dd, double(kExpP7[7]));
   for (int k = 6; k >= 0; --k) p = hn::MulAdd(p, r, hn::Set(dd, double(kExpP7[k])));
-  return hn::IfThenElse(hn::IsNaN(z), z, hn::Mul(p, Pow2D(n)));
+  return KeepNaN(z, hn::Mul(p, Pow2D(n)));
 }
 
 // expm1(y) for y in [0, 20] in double lanes: (2^n - 1) + 2^n t with

@@ -206,6 +206,17 @@ HWY_INLINE VF Horner(VF r, const float (&c)[kN]) {
   return p;
 }
 
+// NaN in gives NaN out: Min/Max on x86 drop a NaN, so kernels that clamp put
+// the input's NaN back at the end (float or double lanes).
+template <class V>
+HWY_INLINE V KeepNaN(V x, V y) {
+#if HWY_TARGET == HWY_SCALAR
+  return V(x.raw != x.raw ? x.raw : y.raw);  // one compare, no trip through an integer
+#else
+  return hn::IfThenElse(hn::IsNaN(x), x, y);
+#endif
+}
+
 // max(x, lo) and min(x, hi) that keep a NaN x: x86's max and min return
 // their second operand when either is NaN, so x goes second; elsewhere the
 // NaN is put back. On HWY_SCALAR a plain comparison does both (Highway's
@@ -225,7 +236,7 @@ HWY_INLINE V AtLeast(V x, V lo) {
 #elif ACTBENCH_X86_MINMAX
   return hn::Max(lo, x);
 #else
-  return hn::IfThenElse(hn::IsNaN(x), x, hn::Max(x, lo));
+  return KeepNaN(x, hn::Max(x, lo));
 #endif
 }
 template <class V>
@@ -235,7 +246,7 @@ HWY_INLINE V AtMost(V x, V hi) {
 #elif ACTBENCH_X86_MINMAX
   return hn::Min(hi, x);
 #else
-  return hn::IfThenElse(hn::IsNaN(x), x, hn::Min(x, hi));
+  return KeepNaN(x, hn::Min(x, hi));
 #endif
 }
 
@@ -255,7 +266,7 @@ HWY_INLINE VF ExpFast(VF x) {
   const VF xc = hn::Max(x, hn::Set(d, -150.0f));
   const VF n = RoundLog2e(xc);
   const VF r = hn::NegMulAdd(n, hn::Set(d, 0.693147180559945309f), xc);
-  return hn::IfThenElse(hn::IsNaN(x), x, Ldexp(Horner(r, kExpP6), n));
+  return KeepNaN(x, Ldexp(Horner(r, kExpP6), n));
 }
 
 // e^-|z|: accurate (kAccurate) with rr2 and the degree-7 polynomial, fast
