@@ -368,7 +368,7 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
       for (size_t k = 0; k < plans.size(); ++k) {
         const auto t0 = std::chrono::steady_clock::now();
         float* y_all = outs[k].data();
-        plans[k].vt->kernel->fn(block.data(), y_all, kChunk, plans[k].params);
+        plans[k].vt->kernel->Run(block.data(), y_all, kChunk, plans[k].params);
         const auto t1 = std::chrono::steady_clock::now();
         const float* y = y_all + off;
         // Outputs seen before in this chunk have the very same score: those

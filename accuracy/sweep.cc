@@ -144,7 +144,7 @@ AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, Refere
   const Variant& v = *vt.variant;
   const std::vector<float>& in = refs.inputs();
   std::vector<float> out(in.size());
-  vt.kernel->fn(in.data(), out.data(), in.size(), p);
+  vt.kernel->Run(in.data(), out.data(), in.size(), p);
 
   AccuracyResult r;
   r.inputs = in.size();

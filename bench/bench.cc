@@ -471,11 +471,10 @@ std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
   // kernel's cache).
   auto creation = std::make_shared<std::map<std::string, double>>();
   for (const VariantTarget& vt : rows) {
-    if (vt.variant == nullptr || vt.kernel == nullptr || vt.kernel->fn == nullptr) continue;
+    if (vt.variant == nullptr || vt.kernel == nullptr || !vt.kernel->runnable()) continue;
     if (!TargetSupported(*vt.kernel)) continue;  // the CPU lacks the ISA
     const std::string label = vt.label();
-    const KernelFn fn = vt.kernel->fn;
-    const PrepareFn prepare = vt.kernel->prepare;
+    const TargetKernel* kernel = vt.kernel;  // the registry outlives the run
     const Params params = DefaultParams(GetActivation(vt.variant->activation));
     for (size_t s = 0; s < options.sizes.size(); ++s) {
       const size_t n = options.sizes[s].n;
@@ -485,20 +484,24 @@ std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
       std::shared_ptr<SizeBuffers> data = buffers[s];
       benchmark::RegisterBenchmark(
           name.c_str(),
-          [data, fn, prepare, params, n, creation, name](benchmark::State& state) {
+          [data, kernel, params, n, creation, name](benchmark::State& state) {
             data->Ensure();
-            if (prepare != nullptr) {
+            if (kernel->prepare) {
               // Creation (oneDNN primitive, XNNPACK operator) before the timed
               // loop, timed on its own.
               const auto t0 = std::chrono::steady_clock::now();
-              prepare(n, params);
+              kernel->prepare(n, params);
               const auto t1 = std::chrono::steady_clock::now();
               creation->emplace(name, std::chrono::duration<double, std::nano>(t1 - t0).count());
             }
             const float* in = data->in();
             float* out = data->out();
+            const KernelFn fn = kernel->fn;  // a plain kernel, called directly
             for (auto _ : state) {
-              fn(in, out, n, params);
+              if (fn != nullptr)
+                fn(in, out, n, params);
+              else
+                kernel->call(in, out, n, params);
               benchmark::DoNotOptimize(out);
               benchmark::ClobberMemory();
             }

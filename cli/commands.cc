@@ -33,6 +33,8 @@
 #include "cli/report_commands.h"
 #include "accuracy/sweep.h"
 #include "bench/bench.h"
+#include "accuracy/safety.h"
+#include "impls/plugin_loader.h"
 #include "impls/variant.h"
 #include "reports/csv.h"
 #include "reports/html.h"
@@ -60,10 +62,10 @@ struct Selection {
   std::vector<std::string> activations;
   std::vector<std::string> variants;
   std::vector<std::string> targets;
-  std::vector<std::string> families;  // scalar, simd, peer
+  std::vector<std::string> families;  // scalar, simd, peer, user
 };
 
-constexpr const char* kFamilies[] = {"scalar", "simd", "peer"};
+constexpr const char* kFamilies[] = {"scalar", "simd", "peer", "user"};
 
 // Names and paths must not be empty ("-a relu,,sigmoid", "--json ''").
 const CLI::Validator kNonEmpty(
@@ -84,9 +86,16 @@ void AddSelection(CLI::App* cmd, Selection& s) {
       ->delimiter(',')
       ->check(kNonEmpty);
   cmd->add_option("--family", s.families,
-                  "Variant families to include: scalar (libm), simd (ours, Highway), peer (other libraries); "
-                  "default: all")
+                  "Variant families to include: scalar (libm), simd (ours, Highway), peer (other libraries), "
+                  "user (registered by this program or loaded with --load); default: all")
       ->delimiter(',')
+      ->check(kNonEmpty);
+}
+
+// --load LIB.so (repeatable) on every command that reads the registry.
+void AddLoad(CLI::App* cmd, std::vector<std::string>& paths) {
+  cmd->add_option("--load", paths,
+                  "Load the variants of a plugin (a shared library, include/actbench/plugin.h); repeatable")
       ->check(kNonEmpty);
 }
 
@@ -239,6 +248,7 @@ struct Common {
   std::string out_dir = "out";
   std::string json_path;
   std::string machine_name;  // --machine-name, else $ACTBENCH_MACHINE_NAME
+  bool no_check = false;     // --no-check: measure users' kernels without the safety check
   ExhaustiveCli exhaustive;  // accuracy --exhaustive (cli/exhaustive_cli.h)
 };
 
@@ -398,7 +408,7 @@ int Eval(const std::string& id, const std::string& target, const std::string& in
   std::vector<float> x = ReadFloats(in_path);
   StopCleanlyOnSignals();
   const Params p = DefaultParams(GetActivation(v->activation));
-  k->fn(x.data(), x.data(), x.size(), p);
+  k->Run(x.data(), x.data(), x.size(), p);
   try {
     WriteWatched(out_path, std::string(reinterpret_cast<const char*>(x.data()), x.size() * sizeof(float)));
   } catch (const std::runtime_error& e) {
@@ -414,6 +424,25 @@ void WriteOrThrow(const std::string& path, const std::string& text) {
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());
   }
+}
+
+// actbench check: the memory-safety checks of the test suite, on any
+// selection, each row in a child process (a fault marks the row unsafe).
+int Check(const Selection& sel) {
+  const std::vector<VariantTarget> rows = SelectRows(sel);
+  size_t unsafe = 0;
+  for (const SafetyVerdict& v : CheckSafetyIsolated(rows)) {
+    if (v.safe) {
+      std::cout << fmt::format("safe    {}\n", v.label);
+    } else {
+      ++unsafe;
+      std::cout << fmt::format("UNSAFE  {}: {}\n", v.label, OneLine(v.failure));
+    }
+  }
+  std::cout << fmt::format("{} rows checked (n = 0..70, every misalignment, guard pages at both ends, in place, "
+                           "every offset): {} unsafe\n",
+                           rows.size(), unsafe);
+  return unsafe == 0 ? 0 : 1;
 }
 
 // accuracy, bench and run share one shape: select, measure, report.
@@ -441,6 +470,20 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
       throw UsageError(e.what());
     }
   }
+  // Users' kernels are checked for memory safety before anything is
+  // measured: one that writes past n would corrupt the measurements.
+  std::vector<VariantTarget> unchecked;
+  for (const VariantTarget& vt : rows)
+    if (vt.variant->family == "user") unchecked.push_back(vt);
+  std::set<std::string> checked;
+  if (!unchecked.empty() && !c.no_check) {
+    for (const SafetyVerdict& v : CheckSafetyIsolated(unchecked)) {
+      if (!v.safe)
+        throw UsageError(fmt::format("{} is unsafe: {} (actbench check shows every row; --no-check measures it anyway)",
+                                     v.label, v.failure));
+      checked.insert(v.label);
+    }
+  }
   // A stop asked for before the sweep starts makes it cover nothing (an
   // empty report that says so), not lose the report.
   static std::atomic<bool> sweep_stop{false};
@@ -448,6 +491,8 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
   StopCleanlyOnSignals();
   const auto start = std::chrono::steady_clock::now();
   Report report = NewReport(rows, c, command);
+  for (ReportRow& r : report.rows)
+    if (checked.count(r.label())) r.safety = "checked";
   if (accuracy && c.exhaustive.enabled)
     RunExhaustiveAccuracy(report, rows, c.exhaustive, &sweep_stop);
   else if (accuracy)
@@ -495,9 +540,17 @@ int Main(int argc, char** argv) {
 
   bool list_json = false;
   Selection list_sel;
+  std::vector<std::string> loads;  // --load, on every command that reads the registry
   CLI::App* list = app.add_subcommand("list", "List activations, variants and CPU targets");
   list->add_flag("--json", list_json, "Print as JSON");
   AddSelection(list, list_sel);
+  AddLoad(list, loads);
+
+  Selection check_sel;
+  CLI::App* check = app.add_subcommand(
+      "check", "Memory safety of kernels (any n, alignment, in place, guard pages); exit 1 when a row is unsafe");
+  AddSelection(check, check_sel);
+  AddLoad(check, loads);
 
   Common c;
   std::map<std::string, CLI::App*> measure;
@@ -508,6 +561,9 @@ int Main(int argc, char** argv) {
   for (const auto& [name, help] : kinds) {
     CLI::App* cmd = app.add_subcommand(name, help);
     AddSelection(cmd, c.sel);
+    AddLoad(cmd, loads);
+    cmd->add_flag("--no-check", c.no_check,
+                  "Measure user rows without the memory-safety check (their rows say \"not checked\")");
     cmd->add_flag("--quick", c.quick, "CI-sized run: fewer samples, smaller DRAM size");
     if (std::string(name) != "accuracy")
       cmd->add_option("--min-time", c.min_time, "Seconds per benchmark (default 0.1)")
@@ -539,6 +595,7 @@ int Main(int argc, char** argv) {
   eval->add_option("--target,-t", eval_target, "CPU target (default: the best this CPU runs)");
   eval->add_option("--in,-i", eval_in, "Input file of float32 values")->required();
   eval->add_option("--out,-o", eval_out, "Output file (written atomically)")->required();
+  AddLoad(eval, loads);
 
   const ReportCommands report_commands(app);  // pick, compare, merge
 
@@ -547,7 +604,8 @@ int Main(int argc, char** argv) {
       bool known = false;
       for (const CLI::App* sub : app.get_subcommands({})) known |= sub->check_name(args[1]);
       if (!known)
-        throw UsageError(fmt::format("unknown command '{}' (known: list, accuracy, bench, run, eval, pick, compare, merge)", args[1]));
+        throw UsageError(fmt::format(
+            "unknown command '{}' (known: list, check, accuracy, bench, run, eval, pick, compare, merge)", args[1]));
     }
     try {
       app.parse(static_cast<int>(args.size()), args.data());
@@ -564,7 +622,12 @@ int Main(int argc, char** argv) {
     const bool takes_benchmark_args = measure["bench"]->parsed() || measure["run"]->parsed();
     if (!benchmark_args.empty() && !takes_benchmark_args)
       throw UsageError(fmt::format("{} is only for the bench and run subcommands", benchmark_args[0]));
+    // Plugins join the registry, and every registration (the program's own
+    // and the plugins') is validated, before any command runs.
+    LoadPlugins(loads);
+    (void)Variants();
     if (list->parsed()) return List(list_json, list_sel);
+    if (check->parsed()) return Check(check_sel);
     if (eval->parsed()) return Eval(eval_id, eval_target, eval_in, eval_out);
     if (report_commands.Parsed()) return report_commands.Run();
     for (const auto& [name, cmd] : measure)

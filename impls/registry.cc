@@ -2,9 +2,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <set>
+#include <stdexcept>
 
 #include <hwy/targets.h>
 
+#include "impls/registration.h"
 #include "impls/variant.h"
 
 namespace actbench {
@@ -15,29 +17,39 @@ std::string VariantTarget::label() const { return variant->id() + "@" + kernel->
 
 namespace {
 
+bool g_registry_built = false;
+
+std::vector<Variant>& LoadedVariants() {
+  static std::vector<Variant> loaded;
+  return loaded;
+}
+
 std::vector<Variant> BuildRegistry() {
-  std::vector<Variant> all;
-  RegisterScalarVariants(all);
-  RegisterSimdVariants(all);
+  std::vector<Variant> all = RegisteredVariants();
   RegisterPeerVariants(all);
-  // Table order first, registration order within an activation.
+  for (const Variant& v : LoadedVariants()) all.push_back(v);
+  // Table order first, then family (ours, peers, users'), registration order
+  // within those.
   auto rank = [](Act a) {
     const auto& t = Activations();
     for (size_t i = 0; i < t.size(); ++i)
       if (t[i].id == a) return i;
     return t.size();
   };
+  auto family_rank = [](const std::string& f) {
+    static const char* const kOrder[] = {"scalar", "simd", "peer", "user"};
+    for (size_t i = 0; i < 4; ++i)
+      if (f == kOrder[i]) return i;
+    return size_t{4};
+  };
   std::stable_sort(all.begin(), all.end(), [&](const Variant& a, const Variant& b) {
-    return rank(a.activation) < rank(b.activation);
+    const size_t ra = rank(a.activation), rb = rank(b.activation);
+    if (ra != rb) return ra < rb;
+    return family_rank(a.family) < family_rank(b.family);
   });
   // An id names one variant: a duplicate would make one of them unreachable.
-  std::set<std::string> ids;
-  for (const Variant& v : all) {
-    if (!ids.insert(v.id()).second) {
-      std::fprintf(stderr, "actbench: internal error: variant id %s registered twice\n", v.id().c_str());
-      std::abort();
-    }
-  }
+  CheckUniqueIds(all);
+  g_registry_built = true;
   return all;
 }
 
@@ -48,6 +60,11 @@ const std::vector<Variant>& Variants() {
   return registry;
 }
 
+void AddLoadedVariants(std::vector<Variant> variants) {
+  if (g_registry_built) throw std::logic_error("plugins must be loaded before the registry is read");
+  for (Variant& v : variants) LoadedVariants().push_back(std::move(v));
+}
+
 const Variant* FindVariant(std::string_view id) {
   for (const Variant& v : Variants()) {
     if (v.id() == id) return &v;
@@ -56,7 +73,7 @@ const Variant* FindVariant(std::string_view id) {
 }
 
 bool TargetSupported(const TargetKernel& k) {
-  return k.hwy_target == 0 || (hwy::SupportedTargets() & k.hwy_target) != 0;
+  return (k.hwy_target == 0 || (hwy::SupportedTargets() & k.hwy_target) != 0) && CpuHas(k.requires_features);
 }
 
 std::vector<VariantTarget> RunnableTargets(const std::vector<const Variant*>& variants) {

@@ -18,29 +18,9 @@
 
 namespace actbench {
 
-using KernelFn = void (*)(const float* in, float* out, size_t n, const Params& p);
-
-// Optional one-time set-up of a kernel for n elements and parameters p: a
-// peer library's operator or primitive creation (oneDNN, XNNPACK). The kernel
-// does it itself on first use when nobody called this; the benchmark calls it
-// before the timed loop and reports its cost separately (creation_ns), so the
-// timed loop measures execution only. Repeating a call is cheap (a cache hit).
-using PrepareFn = void (*)(size_t n, const Params& p);
-
-// The documented error bound of a variant: the real-valued ULP error against
-// the exact value of the function it computes (see docs/ulp.md), for inputs in
-// [domain_lo, domain_hi]. Outside the domain only the special-value contract
-// is promised. The tests hold every variant to its promise.
-struct Promise {
-  double max_ulp = 0.0;
-  double domain_lo = -std::numeric_limits<double>::infinity();
-  double domain_hi = std::numeric_limits<double>::infinity();
-  std::string note;  // where and why it loses accuracy, in one sentence
-  // Whether the variant keeps the special-value contract (NaN in gives NaN
-  // out, the limits at +-inf, outputs in range). Only teaching variants that
-  // show a known failure say false, and the tests hold them to that too.
-  bool keeps_contract = true;
-};
+// KernelFn, KernelCall, PrepareCall and Promise are the public API's
+// (include/actbench/actbench.h): built-in, users' and plugins' variants are
+// described alike.
 
 // One compiled form of a variant. Scalar C++ variants have one, named
 // "baseline" (the build's baseline ISA); Highway variants have one per
@@ -48,29 +28,43 @@ struct Promise {
 struct TargetKernel {
   std::string target;
   int64_t hwy_target = 0;  // Highway target bit; 0 for non-Highway code
-  KernelFn fn = nullptr;
+  KernelFn fn = nullptr;  // a plain kernel; when null, `call` (a kernel with context)
   // Targets round differently (SSE4 and EMU128 have no FMA, so MulAdd rounds
   // twice): a target may promise a looser bound than the variant's. < 0: the
   // variant's promise.max_ulp holds.
   double max_ulp = -1;
-  // Set-up to run before timing (see PrepareFn); nullptr when there is none.
-  PrepareFn prepare = nullptr;
+  // Set-up to run before timing (see PrepareCall); empty when there is none.
+  PrepareCall prepare{};
   // This target breaks the special-value contract although the variant's
   // other targets keep it (a peer whose packet math differs per ISA).
   bool breaks_contract = false;
+  KernelCall call{};
+  // CPU features (CpuFeature bits) a plain kernel needs besides hwy_target's.
+  uint64_t requires_features = 0;
+
+  void Run(const float* in, float* out, size_t n, const Params& p) const {
+    if (fn != nullptr)
+      fn(in, out, n, p);
+    else
+      call(in, out, n, p);
+  }
+  bool runnable() const { return fn != nullptr || static_cast<bool>(call); }
 };
 
 struct Variant {
   Act activation;      // the activation it is listed under
   Act computes;        // the function its promise is measured against
   std::string name;    // the algorithm, e.g. "exp-div"; id() is "sigmoid/exp-div"
-  std::string family;  // "scalar", "simd" or "peer"
+  std::string family;  // "scalar", "simd", "peer" or "user" (registered by a program or a plugin)
   std::string description;
   Promise promise;
   std::vector<TargetKernel> kernels;
   // Peers only: the library it calls ("sleef", "eigen", "onednn", "xnnpack");
   // its version is PeerVersion(library). Empty for our own variants.
   std::string library{};
+  // User variants: the plugin they came from (the path given to --load);
+  // empty for variants compiled into the program.
+  std::string plugin{};
 
   std::string id() const;
 };
@@ -90,6 +84,10 @@ struct VariantTarget {
 // Every registered variant, in a stable order (table order, then registration).
 const std::vector<Variant>& Variants();
 
+// Variants of plugins (impls/plugin_loader.h), added before Variants() is
+// first read; throws std::logic_error after.
+void AddLoadedVariants(std::vector<Variant> variants);
+
 // nullptr when unknown. Accepts "activation/name".
 const Variant* FindVariant(std::string_view id);
 
@@ -102,9 +100,16 @@ std::vector<VariantTarget> RunnableTargets(const std::vector<const Variant*>& va
 // All target names compiled into this binary that this CPU supports, best first.
 std::vector<std::string> SupportedTargetNames();
 
-// Registration hooks, one per family source file; the registry calls them in order.
-void RegisterScalarVariants(std::vector<Variant>& out);
-void RegisterSimdVariants(std::vector<Variant>& out);
+// Every variant registered through the public API (include/actbench/
+// actbench.h): the built-in scalar and simd ones, then the program's own
+// (family "user"), validated and expanded per target. Throws RegistryError
+// naming the first bad registration.
+const std::vector<Variant>& RegisteredVariants();
+
+// Built-in registration, one hook per family source file; RegisteredVariants()
+// calls them once, before it reads the registrations.
+void RegisterScalarVariants();
+void RegisterSimdVariants();
 // Peer libraries found at configure time (impls/peers/); each adds nothing
 // when its library was not found.
 void RegisterPeerVariants(std::vector<Variant>& out);

@@ -496,6 +496,7 @@ std::string Table(const Report& r, const std::vector<const ReportRow*>& rows) {
     // operator or primitive (timed apart from the throughput) as a tooltip.
     std::string family = row->family, creation;
     if (row->is_peer()) family += " (" + row->peer_text() + ")";
+    if (row->is_user()) family = row->user_text();
     for (const BenchResult& b : row->bench)
       if (b.creation_ns > 0)
         creation += fmt::format("{}creation {:.1f} us at {}", creation.empty() ? "" : ", ", b.creation_ns / 1e3,

@@ -128,7 +128,9 @@ void RenderTable(const Report& r, const std::string& activation, const std::vect
     if (row.activation != activation) continue;
     const std::optional<AccuracyResult>& a = row.accuracy;
     // Peer rows are marked in the family column with their library and version.
-    const std::string family = row.is_peer() ? "*peer: " + row.peer_text() + "*" : row.family;
+    const std::string family = row.is_peer()   ? "*peer: " + row.peer_text() + "*"
+                               : row.is_user() ? "**" + row.user_text() + "**"
+                                               : row.family;
     out += fmt::format("| {}@{} | {} | {} | {} | {} | {} | {} |", Cell(row.variant), Cell(row.target),
                        Cell(family), a ? Ulp(a->error.max_ulp) : "-",
                        a ? Ulp(a->error.mean_ulp) : "-", Cell(PromiseText(row.promise)),

@@ -186,6 +186,8 @@ json ToJson(const ReportRow& r) {
       {"family", r.family},
       {"peer", r.peer_library.empty() ? json(nullptr)
                                       : json{{"library", r.peer_library}, {"version", r.peer_version}}},
+      {"plugin", r.plugin.empty() ? json(nullptr) : json(r.plugin)},
+      {"safety", r.safety},
       {"computes", r.computes},
       {"description", r.description},
       {"promise", ToJson(r.promise)},
@@ -454,6 +456,9 @@ ReportRow RowFromJson(const Node& n) {
     r.peer_library = n.Field("peer").Field("library").String();
     r.peer_version = n.Field("peer").Field("version").String();
   }
+  // Added with users' variants: absent in older reports (all built-in rows).
+  if (n.Has("plugin") && !n.Field("plugin").value().is_null()) r.plugin = n.Field("plugin").String();
+  if (n.Has("safety")) r.safety = n.Field("safety").String();
   r.computes = n.Field("computes").String();
   r.description = n.Field("description").String();
   r.promise = PromiseFromJson(n.Field("promise"));
@@ -511,6 +516,13 @@ bool SameCpu(const json& a, const json& b) {
          flags(a) == flags(b);
 }
 
+std::string ReportRow::user_text() const {
+  if (!is_user()) return "";
+  std::string s = plugin.empty() ? "user" : "user, plugin " + plugin;
+  if (safety != "checked" && safety != "test-suite") s += ", " + safety;
+  return s;
+}
+
 std::string ReportRow::peer_text() const {
   if (!is_peer()) return "";
   static const std::pair<const char*, const char*> kNames[] = {
@@ -528,6 +540,8 @@ ReportRow MakeRow(const VariantTarget& vt) {
   r.variant = v.name;
   r.target = vt.kernel->target;
   r.family = v.family;
+  r.plugin = v.plugin;
+  if (v.family == "user") r.safety = "not checked";  // until a check says otherwise
   if (!v.library.empty()) {
     r.peer_library = v.library;
     r.peer_version = PeerVersion(v.library);

@@ -33,6 +33,14 @@ struct ReportRow {
   // empty for our own variants.
   std::string peer_library;
   std::string peer_version;
+  // User rows (family "user"): the plugin they came from (the path given to
+  // --load); empty for variants compiled into the program.
+  std::string plugin;
+  // Memory safety (accuracy/safety.h): "test-suite" (a built-in kernel, held
+  // to it by the test suite of the build), "checked" (checked by the command
+  // that measured it, before measuring), "not checked" (a user row measured
+  // with --no-check).
+  std::string safety = "test-suite";
   std::string computes;     // the activation whose exact value the promise is against
   std::string description;
   PromiseInfo promise;
@@ -44,6 +52,10 @@ struct ReportRow {
 
   std::string label() const { return activation + "/" + variant + "@" + target; }
   bool is_peer() const { return family == "peer"; }
+  bool is_user() const { return family == "user"; }
+  // "user" or "user, plugin libx.so", with ", not checked" when it was not:
+  // how writers mark a user row.
+  std::string user_text() const;
   // "oneDNN 2.6.3"-style text for a peer row; "" otherwise.
   std::string peer_text() const;
 };

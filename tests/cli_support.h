@@ -85,6 +85,7 @@ struct RunOptions {
   std::function<void(pid_t, std::chrono::steady_clock::duration, const std::string&)> watch;
   std::chrono::seconds timeout{120};  // then the child is killed and the test fails
   bool as_nobody_when_root = false;   // setuid(nobody) in the child if we are root
+  std::string binary = ACTBENCH_BIN;  // another program with the actbench command line
 };
 
 // Runs ACTBENCH_BIN with `args` in working directory `cwd`, stdin from /dev/null.
@@ -97,7 +98,7 @@ inline CliResult RunCli(const std::vector<std::string>& args, const std::string&
     ADD_FAILURE() << "pipe2: " << std::strerror(errno);
     return r;
   }
-  std::vector<std::string> argv_s = {ACTBENCH_BIN};
+  std::vector<std::string> argv_s = {options.binary};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(a.data());

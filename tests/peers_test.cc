@@ -66,14 +66,14 @@ TEST(Peers, PrepareIsOnlyAnEarlierCreation) {
   std::vector<const Variant*> vs = Peers();
   int checked = 0;
   for (const VariantTarget& vt : RunnableTargets(vs)) {
-    if (vt.kernel->prepare == nullptr) continue;
+    if (!vt.kernel->prepare) continue;
     const Params p = DefaultParams(GetActivation(vt.variant->activation));
     for (size_t n : {size_t{0}, size_t{1}, size_t{17}, size_t{300}}) {
       std::vector<float> a(n), b(n);
-      vt.kernel->fn(in.data(), a.data(), n, p);
+      vt.kernel->Run(in.data(), a.data(), n, p);
       vt.kernel->prepare(n, p);
       vt.kernel->prepare(n, p);  // repeating is a cache hit
-      vt.kernel->fn(in.data(), b.data(), n, p);
+      vt.kernel->Run(in.data(), b.data(), n, p);
       EXPECT_TRUE(n == 0 || std::memcmp(a.data(), b.data(), n * sizeof(float)) == 0) << vt.label() << " n=" << n;
     }
     ++checked;
@@ -86,7 +86,7 @@ TEST(Peers, PrepareIsOnlyAnEarlierCreation) {
 TEST(Peers, BenchReportsCreationApartFromThroughput) {
   std::vector<const Variant*> vs;
   for (const Variant* v : Peers())
-    if (!v->kernels.empty() && v->kernels.front().prepare != nullptr) {
+    if (!v->kernels.empty() && v->kernels.front().prepare) {
       vs.push_back(v);
       break;
     }

@@ -428,7 +428,9 @@ bool Optional(const std::string& path) {
       // The exhaustive-sweep fields (docs/exhaustive.md), absent in older reports.
       R"(|rows\[\d+\]\.accuracy\.(.*\.(finite|sum_ulp|sum_ulp_q24|histogram)|coverage|reference_fallbacks))"
       // The peer fields (impls/peers/), absent in older reports.
-      R"(|rows\[\d+\]\.(peer|bench\[\d+\]\.creation_ns))");
+      R"(|rows\[\d+\]\.(peer|bench\[\d+\]\.creation_ns))"
+      // Users' variants (include/actbench/), absent in older reports.
+      R"(|rows\[\d+\]\.(plugin|safety))");
   return std::regex_match(path, kOptional);
 }
 
@@ -473,7 +475,8 @@ TEST(ReportJson, EveryFieldIsValidated) {
                          !EndsWith(path, ".finite") && !EndsWith(path, ".sum_ulp_q24") &&
                          !EndsWith(path, ".histogram") && !EndsWith(path, ".coverage") &&
                          !EndsWith(path, ".reference_fallbacks") && !EndsWith(path, ".creation_ns") &&
-                         !EndsWith(path, ".peer");  // sum_ulp is for humans, not read
+                         !EndsWith(path, ".peer") && !EndsWith(path, ".plugin") &&
+                         !EndsWith(path, ".safety");  // sum_ulp is for humans, not read
     if (free_form || skipped) {
       EXPECT_NO_THROW(ReportFromJson(bad));
     } else {

@@ -159,7 +159,7 @@ Promise Measured(double ulp, double lo, const char* note, bool keeps_contract, d
                  keeps_contract};
 }
 
-Variant Make(Act act, const char* name, const char* description, KernelFn fn, PrepareFn prepare,
+Variant Make(Act act, const char* name, const char* description, KernelFn fn, PrepareCall prepare,
              const std::string& target, Promise promise) {
   return Variant{act, act, name, "peer", std::string("XNNPACK ") + description, std::move(promise),
                  {TargetKernel{target, 0, fn, -1, prepare}}, "xnnpack"};

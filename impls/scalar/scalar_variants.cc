@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "impls/scalar/scalar_math.h"
+#include "impls/registration.h"
 #include "impls/variant.h"
 
 namespace actbench {
@@ -40,14 +41,16 @@ float EluExpMinus1(float x, const Params& p) { return x > 0.0f ? x : p.alpha * (
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-Variant Make(Act act, const char* name, const char* description, Promise promise,
-             KernelFn fn, Act computes) {
-  return Variant{act, computes, name, "scalar", description, std::move(promise),
-                 {TargetKernel{"baseline", 0, fn}}};
+// One registration through the public API (include/actbench/actbench.h), as
+// users register theirs, in family "scalar".
+void Make(Act act, const char* name, const char* description, Promise promise, KernelFn fn, Act computes) {
+  Registration* r = RegisterPlainKernel(std::string(GetActivation(act).name) + "/" + name, fn);
+  r->mutable_spec().family = "scalar";
+  r->Describe(description)->Computes(GetActivation(computes).name);
+  r->mutable_spec().promise = std::move(promise);
 }
-Variant Make(Act act, const char* name, const char* description, Promise promise,
-             KernelFn fn) {
-  return Make(act, name, description, std::move(promise), fn, act);
+void Make(Act act, const char* name, const char* description, Promise promise, KernelFn fn) {
+  Make(act, name, description, std::move(promise), fn, act);
 }
 
 // Promise helpers. F64 variants round once from double: 0.5 ULP plus the
@@ -62,88 +65,88 @@ const Promise kF64 = Everywhere(0.51, "double evaluation, rounded once to float"
 
 }  // namespace
 
-void RegisterScalarVariants(std::vector<Variant>& out) {
+void RegisterScalarVariants() {
   using namespace scalar;
   // Piecewise-linear activations: one exact product or none, 0 ULP.
-  out.push_back(Make(Act::kRelu, "max", "x < 0 ? 0 : x", Everywhere(0),
-                     Elementwise<float, Relu<float>>));
-  out.push_back(Make(Act::kLeakyRelu, "select-f32", "x < 0 ? alpha * x : x", kCorrectlyRounded,
-                     Elementwise<float, LeakyRelu<float>>));
-  out.push_back(Make(Act::kPrelu, "select-f32", "x < 0 ? slope[i mod C] * x : x",
+  Make(Act::kRelu, "max", "x < 0 ? 0 : x", Everywhere(0),
+                     Elementwise<float, Relu<float>>);
+  Make(Act::kLeakyRelu, "select-f32", "x < 0 ? alpha * x : x", kCorrectlyRounded,
+                     Elementwise<float, LeakyRelu<float>>);
+  Make(Act::kPrelu, "select-f32", "x < 0 ? slope[i mod C] * x : x",
                      kCorrectlyRounded,
-                     PreluSelect));
-  out.push_back(Make(Act::kHardSigmoid, "clamp-div-f32", "relu6(x + 3) / 6 in float",
+                     PreluSelect);
+  Make(Act::kHardSigmoid, "clamp-div-f32", "relu6(x + 3) / 6 in float",
                      Everywhere(1.0, "two roundings: x + 3, then / 6"),
-                     Elementwise<float, HardSigmoid<float>>));
-  out.push_back(Make(Act::kHardSigmoid, "clamp-div-f64", "relu6(x + 3) / 6 in double", kF64,
-                     Elementwise<double, HardSigmoid<double>>));
-  out.push_back(Make(Act::kHardSwish, "clamp-div-f32", "x * relu6(x + 3) / 6 in float",
+                     Elementwise<float, HardSigmoid<float>>);
+  Make(Act::kHardSigmoid, "clamp-div-f64", "relu6(x + 3) / 6 in double", kF64,
+                     Elementwise<double, HardSigmoid<double>>);
+  Make(Act::kHardSwish, "clamp-div-f32", "x * relu6(x + 3) / 6 in float",
                      Everywhere(2.0, "three roundings: x + 3, x * r, / 6"),
-                     Elementwise<float, HardSwish<float>>));
-  out.push_back(Make(Act::kHardSwish, "clamp-div-f64", "x * relu6(x + 3) / 6 in double", kF64,
-                     Elementwise<double, HardSwish<double>>));
+                     Elementwise<float, HardSwish<float>>);
+  Make(Act::kHardSwish, "clamp-div-f64", "x * relu6(x + 3) / 6 in double", kF64,
+                     Elementwise<double, HardSwish<double>>);
 
-  out.push_back(Make(Act::kElu, "expm1-f32", "alpha * expm1f(x) for x <= 0", Everywhere(2.0),
-                     Elementwise<float, Elu<float>>));
-  out.push_back(Make(Act::kElu, "expm1-f64", "alpha * expm1(x) in double", kF64,
-                     Elementwise<double, Elu<double>>));
-  out.push_back(Make(Act::kElu, "exp-minus-1-textbook", "alpha * (expf(x) - 1): cancels near 0",
+  Make(Act::kElu, "expm1-f32", "alpha * expm1f(x) for x <= 0", Everywhere(2.0),
+                     Elementwise<float, Elu<float>>);
+  Make(Act::kElu, "expm1-f64", "alpha * expm1(x) in double", kF64,
+                     Elementwise<double, Elu<double>>);
+  Make(Act::kElu, "exp-minus-1-textbook", "alpha * (expf(x) - 1): cancels near 0",
                      On(2.0, -kInf, -1.0, "exp(x) - 1 cancels for -1 < x < 0"),
-                     Elementwise<float, EluExpMinus1>));
+                     Elementwise<float, EluExpMinus1>);
 
-  out.push_back(Make(Act::kSigmoid, "exp-div-f32", "e = expf(-|x|); 1/(1+e) or e/(1+e)",
-                     Everywhere(2.5, "expf, 1 + e and the division round separately"), Elementwise<float, Sigmoid<float>>));
-  out.push_back(Make(Act::kSigmoid, "exp-div-f64", "the same in double", kF64,
-                     Elementwise<double, Sigmoid<double>>));
-  out.push_back(Make(Act::kSigmoid, "exp-div-textbook", "1 / (1 + expf(-x))",
+  Make(Act::kSigmoid, "exp-div-f32", "e = expf(-|x|); 1/(1+e) or e/(1+e)",
+                     Everywhere(2.5, "expf, 1 + e and the division round separately"), Elementwise<float, Sigmoid<float>>);
+  Make(Act::kSigmoid, "exp-div-f64", "the same in double", kF64,
+                     Elementwise<double, Sigmoid<double>>);
+  Make(Act::kSigmoid, "exp-div-textbook", "1 / (1 + expf(-x))",
                      On(2.0, -88.0, kInf, "expf(-x) overflows below -88.72: outputs flush to 0"),
-                     Elementwise<float, SigmoidTextbook>));
+                     Elementwise<float, SigmoidTextbook>);
 
-  out.push_back(Make(Act::kTanh, "libm-f32", "tanhf", Everywhere(2.5, "glibc tanhf (2.05 ULP measured)"),
-                     Elementwise<float, Tanh<float>>));
-  out.push_back(Make(Act::kTanh, "libm-f64", "tanh in double", kF64,
-                     Elementwise<double, Tanh<double>>));
+  Make(Act::kTanh, "libm-f32", "tanhf", Everywhere(2.5, "glibc tanhf (2.05 ULP measured)"),
+                     Elementwise<float, Tanh<float>>);
+  Make(Act::kTanh, "libm-f64", "tanh in double", kF64,
+                     Elementwise<double, Tanh<double>>);
 
-  out.push_back(Make(Act::kGelu, "erfc-f32", "x/2 * erfcf(-x/sqrt2)",
+  Make(Act::kGelu, "erfc-f32", "x/2 * erfcf(-x/sqrt2)",
                      Everywhere(9.0, "erfcf's own tail error near the subnormals (8.27 ULP at x = -13.099 over all "
                                      "2^32 inputs); the argument's rounding is corrected"),
-                     Elementwise<float, Gelu<float>>));
-  out.push_back(Make(Act::kGelu, "erfc-f64", "x/2 * erfc(-x/sqrt2) in double", kF64,
-                     Elementwise<double, Gelu<double>>));
-  out.push_back(Make(Act::kGelu, "erf-textbook", "x/2 * (1 + erff(x/sqrt2))",
+                     Elementwise<float, Gelu<float>>);
+  Make(Act::kGelu, "erfc-f64", "x/2 * erfc(-x/sqrt2) in double", kF64,
+                     Elementwise<double, Gelu<double>>);
+  Make(Act::kGelu, "erf-textbook", "x/2 * (1 + erff(x/sqrt2))",
                      On(4.0, -1.0, kInf, "1 + erf cancels for x < 0; -inf gives -inf * 0 = NaN", false),
-                     Elementwise<float, GeluErfTextbook>));
+                     Elementwise<float, GeluErfTextbook>);
 
-  out.push_back(Make(Act::kGeluTanh, "sigmoid-form-f32", "x * sigmoid(2u) in float",
+  Make(Act::kGeluTanh, "sigmoid-form-f32", "x * sigmoid(2u) in float",
                      Everywhere(5.0, "the rounded argument 2u is magnified in e^2u: 4.18 ULP at x = -3.887 over all "
                                      "2^32 inputs"),
-                     Elementwise<float, GeluTanh<float>>));
-  out.push_back(Make(Act::kGeluTanh, "sigmoid-form-f64", "x * sigmoid(2u) in double", kF64,
-                     Elementwise<double, GeluTanh<double>>));
+                     Elementwise<float, GeluTanh<float>>);
+  Make(Act::kGeluTanh, "sigmoid-form-f64", "x * sigmoid(2u) in double", kF64,
+                     Elementwise<double, GeluTanh<double>>);
 
-  out.push_back(Make(Act::kGeluSigmoid, "exp-div-f32", "x * sigmoid(1.702f x) in float",
+  Make(Act::kGeluSigmoid, "exp-div-f32", "x * sigmoid(1.702f x) in float",
                      On(72.0, -50.0, kInf, "the rounded 1.702f x is magnified by |1.702 x| in e^(1.702 x): 64.86 ULP "
                                              "on this domain over all 2^32 inputs"),
-                     Elementwise<float, GeluSigmoid<float>>));
-  out.push_back(Make(Act::kGeluSigmoid, "exp-div-f64", "x * sigmoid(1.702f x) in double", kF64,
-                     Elementwise<double, GeluSigmoid<double>>));
+                     Elementwise<float, GeluSigmoid<float>>);
+  Make(Act::kGeluSigmoid, "exp-div-f64", "x * sigmoid(1.702f x) in double", kF64,
+                     Elementwise<double, GeluSigmoid<double>>);
 
-  out.push_back(Make(Act::kSilu, "exp-div-f32", "x * sigmoid(x), stable sigmoid",
+  Make(Act::kSilu, "exp-div-f32", "x * sigmoid(x), stable sigmoid",
                      Everywhere(3.5, "three roundings after expf: 3.22 ULP at x = -7.597 over all 2^32 inputs"),
-                     Elementwise<float, Silu<float>>));
-  out.push_back(Make(Act::kSilu, "exp-div-f64", "the same in double", kF64,
-                     Elementwise<double, Silu<double>>));
+                     Elementwise<float, Silu<float>>);
+  Make(Act::kSilu, "exp-div-f64", "the same in double", kF64,
+                     Elementwise<double, Silu<double>>);
 
-  out.push_back(Make(Act::kMish, "exp-rational-f32", "x * n/(n+2), n = e^x (e^x + 2)",
+  Make(Act::kMish, "exp-rational-f32", "x * n/(n+2), n = e^x (e^x + 2)",
                      Everywhere(5.0, "expf, then four roundings: 4.65 ULP at x = -6.766 over all 2^32 inputs"),
-                     Elementwise<float, Mish<float>>));
-  out.push_back(Make(Act::kMish, "exp-rational-f64", "the same in double", kF64,
-                     Elementwise<double, Mish<double>>));
+                     Elementwise<float, Mish<float>>);
+  Make(Act::kMish, "exp-rational-f64", "the same in double", kF64,
+                     Elementwise<double, Mish<double>>);
 
-  out.push_back(Make(Act::kSoftplus, "log1p-exp-f32", "max(x,0) + log1pf(expf(-|x|))",
-                     Everywhere(2.0), Elementwise<float, Softplus<float>>));
-  out.push_back(Make(Act::kSoftplus, "log1p-exp-f64", "the same in double", kF64,
-                     Elementwise<double, Softplus<double>>));
+  Make(Act::kSoftplus, "log1p-exp-f32", "max(x,0) + log1pf(expf(-|x|))",
+                     Everywhere(2.0), Elementwise<float, Softplus<float>>);
+  Make(Act::kSoftplus, "log1p-exp-f64", "the same in double", kF64,
+                     Elementwise<double, Softplus<double>>);
 }
 
 }  // namespace actbench

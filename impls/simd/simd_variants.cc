@@ -2,70 +2,32 @@
 // compiled for every attainable x86 target (HWY_COMPILE_ALL_ATTAINABLE) and
 // registered once per target this CPU supports, so one machine measures the
 // same algorithm on AVX3_DL, AVX3, AVX2, SSE4, SSSE3 and EMU128.
-#include <cstring>
 #include <limits>
-#include <map>
-#include <string>
-#include <vector>
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "impls/simd/simd_variants.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
+#include "actbench/highway.h"
+#include "impls/registration.h"
 #include "impls/simd/activations-inl.h"
 #include "impls/variant.h"
 
-// One type for every target (HWY_EXPORT needs one signature), defined once
-// although this file is compiled once per target.
-#ifndef ACTBENCH_SIMD_COMPILED_DEFINED
-#define ACTBENCH_SIMD_COMPILED_DEFINED
-namespace actbench {
-struct CompiledKernel {
-  const char* id;  // activation/variant
-  KernelFn fn;
-};
-}  // namespace actbench
-#endif
-
+// Templates get a name of their own: HWY_EXPORT takes a plain identifier.
 HWY_BEFORE_NAMESPACE();
 namespace actbench {
 namespace HWY_NAMESPACE {
 
-// This target's kernels, by variant id.
-void AppendCompiled(std::vector<CompiledKernel>& out, int64_t& target) {
-  target = HWY_TARGET;
-  out = {
-      {"relu/select", &ReluSelect},
-      {"leaky_relu/select", &LeakyReluSelect},
-      {"prelu/select", &PreluSelect},
-      {"hard_sigmoid/clamp-div", &HardSigmoidClampDiv},
-      {"hard_sigmoid/clamp-mul", &HardSigmoidClampMul},
-      {"hard_sigmoid/clamp-mul-residual", &HardSigmoidClampMulResidual},
-      {"hard_swish/clamp-f64", &HardSwishClampF64},
-      {"hard_swish/clamp-mul", &HardSwishClampMul},
-      {"elu/expm1-rr2-p7", &Elu<true>},
-      {"elu/expm1-rr2-p6", &Elu<false>},
-      {"sigmoid/rr2-p7-div", &SigmoidAccurate},
-      {"sigmoid/rr1-p6-nr1", &SigmoidFastKernel},
-      {"tanh/expm1-rr2-p7-div", &TanhExpm1<true>},
-      {"tanh/expm1-rr2-p6-nr1", &TanhExpm1<false>},
-      {"tanh/rational-p6q3-nr1", &TanhRational},
-      {"sigmoid/tanh-rational-p6q3-nr1", &SigmoidTanhRational},
-      {"gelu_tanh/sigmoid-form-f64arg", &GeluTanhAccurate},
-      {"gelu_tanh/sigmoid-form-rr1-p6-nr1", &GeluTanhFast},
-      {"gelu/tanh-form-rr1-p6-nr1", &GeluTanhFast},
-      {"gelu/erfc-piecewise-p10", &GeluErfcAccurate},
-      {"gelu/sigmoid-form-rr1-p6-nr1", &GeluSigmoidFast},
-      {"gelu_sigmoid/rr2-p7-div", &GeluSigmoidAccurate},
-      {"gelu_sigmoid/rr1-p6-nr1", &GeluSigmoidFast},
-      {"silu/rr2-p7-div", &SiluAccurate},
-      {"silu/rr1-p6-nr1", &SiluFast},
-      {"mish/exp-f64-rational", &MishAccurate},
-      {"mish/exp-rational-rr1-p6-nr1", &MishFast},
-      {"softplus/log1p-exp-rr2-p7", &SoftplusLog1pExp<true>},
-      {"softplus/log1p-p9-exp-rr1-p6", &SoftplusLog1pExp<false>},
-  };
+void EluExpm1Rr2P7(const float* in, float* out, size_t n, const Params& p) { Elu<true>(in, out, n, p); }
+void EluExpm1Rr2P6(const float* in, float* out, size_t n, const Params& p) { Elu<false>(in, out, n, p); }
+void TanhExpm1Rr2P7Div(const float* in, float* out, size_t n, const Params& p) { TanhExpm1<true>(in, out, n, p); }
+void TanhExpm1Rr2P6Nr1(const float* in, float* out, size_t n, const Params& p) { TanhExpm1<false>(in, out, n, p); }
+void SoftplusLog1pExpRr2P7(const float* in, float* out, size_t n, const Params& p) {
+  SoftplusLog1pExp<true>(in, out, n, p);
+}
+void SoftplusLog1pP9ExpRr1P6(const float* in, float* out, size_t n, const Params& p) {
+  SoftplusLog1pExp<false>(in, out, n, p);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -75,112 +37,113 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace actbench {
 
-HWY_EXPORT(AppendCompiled);
+HWY_EXPORT(ReluSelect);
+HWY_EXPORT(LeakyReluSelect);
+HWY_EXPORT(PreluSelect);
+HWY_EXPORT(HardSigmoidClampDiv);
+HWY_EXPORT(HardSigmoidClampMul);
+HWY_EXPORT(HardSigmoidClampMulResidual);
+HWY_EXPORT(HardSwishClampF64);
+HWY_EXPORT(HardSwishClampMul);
+HWY_EXPORT(EluExpm1Rr2P7);
+HWY_EXPORT(EluExpm1Rr2P6);
+HWY_EXPORT(SigmoidAccurate);
+HWY_EXPORT(SigmoidFastKernel);
+HWY_EXPORT(TanhExpm1Rr2P7Div);
+HWY_EXPORT(TanhExpm1Rr2P6Nr1);
+HWY_EXPORT(TanhRational);
+HWY_EXPORT(SigmoidTanhRational);
+HWY_EXPORT(GeluTanhAccurate);
+HWY_EXPORT(GeluTanhFast);
+HWY_EXPORT(GeluErfcAccurate);
+HWY_EXPORT(GeluSigmoidFast);
+HWY_EXPORT(GeluSigmoidAccurate);
+HWY_EXPORT(SiluAccurate);
+HWY_EXPORT(SiluFast);
+HWY_EXPORT(MishAccurate);
+HWY_EXPORT(MishFast);
+HWY_EXPORT(SoftplusLog1pExpRr2P7);
+HWY_EXPORT(SoftplusLog1pP9ExpRr1P6);
 
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// Targets without FMA (SSE4, SSSE3, EMU128) round every MulAdd twice.
-bool HasFma(int64_t target) { return (target & (HWY_AVX2 | HWY_AVX3 | HWY_AVX3_DL)) != 0; }
-
-struct Meta {
-  Act activation;
-  const char* name;
-  const char* description;
-  double max_ulp;          // on FMA targets
-  double max_ulp_no_fma;   // on SSE4, SSSE3, EMU128
-  double domain_lo = -kInf;
-  const char* note = "";
-  Act computes;
-};
-
-std::vector<Meta> Metas() {
-  // computes == activation unless given.
-  auto m = [](Act a, const char* name, const char* desc, double fma, double no_fma,
-              double lo = -kInf, const char* note = "") {
-    return Meta{a, name, desc, fma, no_fma, lo, note, a};
-  };
-  std::vector<Meta> v = {
-      m(Act::kRelu, "select", "x < 0 ? 0 : x", 0, 0),
-      m(Act::kLeakyRelu, "select", "x < 0 ? alpha x : x (one rounding)", 0.5, 0.5),
-      m(Act::kPrelu, "select", "row by row over N x C, slopes per vector", 0.5, 0.5),
-      m(Act::kHardSigmoid, "clamp-div", "relu6(x + 3) / 6", 1, 1),
-      m(Act::kHardSigmoid, "clamp-mul", "relu6(x + 3) * (1/6)", 1.5, 1.5),
-      m(Act::kHardSigmoid, "clamp-mul-residual", "relu6(x + 3) * (1/6) + one exact residual step (a division without FMA)",
-        1, 1),
-      m(Act::kHardSwish, "clamp-f64", "x relu6(x + 3) / 6 in double", 0.51, 0.51),
-      m(Act::kHardSwish, "clamp-mul", "x relu6(x + 3) * (1/6) in float", 2.5, 2.5),
-      m(Act::kElu, "expm1-rr2-p7", "alpha expm1(x): rr2, degree-7 polynomial", 2, 2),
-      m(Act::kElu, "expm1-rr2-p6", "alpha expm1(x): degree-6 polynomial", 5, 5),
-      m(Act::kSigmoid, "rr2-p7-div", "e^-|x| (rr2, p7, scaled once) / compensated 1 + e (in double without FMA)", 2, 2),
-      m(Act::kSigmoid, "rr1-p6-nr1", "e^-|x| (rr1, p6, scaled once), reciprocal + 1 Newton step", 5, 80, -kInf,
-        "rr1 needs FMA: without it n ln2 rounds (64 ULP measured on SSE4)"),
-      m(Act::kTanh, "expm1-rr2-p7-div", "E/(E+2), E = expm1(2|x|), compensated denominator (in double without FMA)", 2, 2),
-      m(Act::kTanh, "expm1-rr2-p6-nr1", "E/(E+2) with degree-6 expm1 and reciprocal + 1 Newton step", 8, 9, -kInf,
-        "measured exhaustively: 7.23 ULP on AVX3, 7.77 on SSE4 (near |x| = 0.1735)"),
-      m(Act::kTanh, "rational-p6q3-nr1", "x P(x^2)/Q(x^2) (fit_rational: 0.46 ULP exact), reciprocal + 1 Newton step",
-        6, 9, -kInf,
-        "the float evaluation of P and Q, not the fit, sets the error: 4.7 ULP measured near |x| = 6 (7.07 without "
-        "FMA, exhaustively on SSE4)"),
-      m(Act::kSigmoid, "tanh-rational-p6q3-nr1", "1/2 + tanh(x/2)/2 with the rational tanh (the 'polynomial sigmoid')",
-        8, 8, -1.0, "for x < 0, 1 - tanh(|x|/2) magnifies tanh's error by ~e^|x| and the result stops at 0 near x = -18"),
-      m(Act::kGeluTanh, "sigmoid-form-f64arg", "x sigmoid(2u), 2u formed in double, accurate sigmoid", 4, 4),
-      m(Act::kGeluTanh, "sigmoid-form-rr1-p6-nr1", "x sigmoid(2u) in float, fast sigmoid", 256, 256, -5.0,
-        "2u carries |2u| eps absolute error into e^2u; outputs flush below x = -9"),
-      Meta{Act::kGelu, "tanh-form-rr1-p6-nr1", "the tanh-form approximation (gelu_tanh), fast", 256, 256,
-           -5.0, "scored against gelu_tanh; its distance from exact gelu is the second score",
-           Act::kGeluTanh},
-      m(Act::kGelu, "erfc-piecewise-p10",
-        "x/2 erfc(-x/sqrt2): erfc = e^-t^2 erfcx(t), t^2 exact, erfcx in 4 degree-10 pieces", 4, 4),
-      Meta{Act::kGelu, "sigmoid-form-rr1-p6-nr1", "the sigmoid-form approximation (gelu_sigmoid), fast",
-           72, 136, -50.0,
-           "scored against gelu_sigmoid (its distance from exact gelu is the second score); the rounded "
-           "1.702f x is magnified by |1.702 x| in e^(1.702 x)",
-           Act::kGeluSigmoid},
-      m(Act::kGeluSigmoid, "rr2-p7-div", "x sigmoid(1.702f x), 1.702f x exact, accurate sigmoid (quotient in double without FMA)", 2, 2),
-      m(Act::kGeluSigmoid, "rr1-p6-nr1", "x sigmoid(1.702f x) with the fast sigmoid", 72, 136, -50.0,
-        "the rounded 1.702f x is magnified by |1.702 x| in e^(1.702 x) (measured exhaustively: 68.3 ULP on AVX3, "
-        "130.4 on SSE4, 131.9 on SCALAR); outputs flush to 0 below x = -51"),
-      m(Act::kSilu, "rr2-p7-div", "x e/(1+e) scaled last, compensated denominator (quotient in double without FMA)", 2, 2),
-      m(Act::kSilu, "rr1-p6-nr1", "x sigmoid(x) with the fast sigmoid", 6, 80, -87.0,
-        "outputs flush to 0 for x < -87.3; rr1 needs FMA"),
-      m(Act::kMish, "exp-f64-rational", "e^x = (1+t) 2^n in float (rr2, p7), x N/(N+2) in double, rounded once", 1.5, 1.5),
-      m(Act::kMish, "exp-rational-rr1-p6-nr1", "x N/(N+2) with fast exp and reciprocal", 6, 80, -80.0,
-        "outputs flush to 0 for x < -87.3; rr1 needs FMA (without it 68.4 ULP measured exhaustively on SCALAR)"),
-      m(Act::kSoftplus, "log1p-exp-rr2-p7",
-        "max(z,0) + log1p(e^-|z|): rr2 exp scaled once, log1p with a small-u series (in double without FMA)", 2, 2),
-      m(Act::kSoftplus, "log1p-p9-exp-rr1-p6",
-        "max(z,0) + e q(2e-1), e = e^-|z| (rr1, p6, scaled once), log1p(e)/e a degree-9 polynomial on [0,1]", 5, 80,
-        -kInf, "rr1 needs FMA: without it n ln2 rounds (65 ULP measured on SSE4)"),
-  };
-  return v;
+// One registration through the public API (include/actbench/highway.h), as
+// users register theirs, in family "simd": the promise on FMA targets, the
+// one on targets without FMA (SSE4, SSSE3, EMU128), then the domain's lower
+// end and a note where the kernel loses accuracy.
+Registration* Simd(const char* id, KernelFn (*pointer)(), const char* description, double fma, double no_fma,
+                   double domain_lo = -kInf, const char* note = "") {
+  Registration* r = RegisterHighwayKernel(id, HWY_TARGETS, pointer);
+  r->mutable_spec().family = "simd";
+  return r->Describe(description)->MaxUlp(fma)->MaxUlpWithoutFma(no_fma)->Domain(domain_lo, kInf)->Note(note);
 }
 
 }  // namespace
 
-void RegisterSimdVariants(std::vector<Variant>& out) {
-  // Collect each supported target's kernel table through Highway's dispatch.
-  std::map<std::string, std::vector<std::pair<int64_t, KernelFn>>> by_id;
-  for (int64_t t : hwy::SupportedAndGeneratedTargets()) {
-    hwy::SetSupportedTargetsForTest(t);
-    std::vector<CompiledKernel> compiled;
-    int64_t reached = 0;
-    HWY_DYNAMIC_DISPATCH(AppendCompiled)(compiled, reached);
-    for (const auto& c : compiled) by_id[c.id].push_back({reached, c.fn});
-  }
-  hwy::SetSupportedTargetsForTest(0);
-
-  for (const Meta& m : Metas()) {
-    Variant v{m.activation, m.computes, m.name, "simd", m.description,
-              Promise{m.max_ulp, m.domain_lo, kInf, m.note, true}, {}};
-    for (const auto& [target, fn] : by_id[v.id()]) {
-      TargetKernel k{hwy::TargetName(target), target, fn};
-      if (!HasFma(target)) k.max_ulp = m.max_ulp_no_fma;
-      v.kernels.push_back(std::move(k));
-    }
-    out.push_back(std::move(v));
-  }
+void RegisterSimdVariants() {
+  Simd("relu/select", ACTBENCH_HWY_POINTER(ReluSelect), "x < 0 ? 0 : x", 0, 0);
+  Simd("leaky_relu/select", ACTBENCH_HWY_POINTER(LeakyReluSelect), "x < 0 ? alpha x : x (one rounding)", 0.5, 0.5);
+  Simd("prelu/select", ACTBENCH_HWY_POINTER(PreluSelect), "row by row over N x C, slopes per vector", 0.5, 0.5);
+  Simd("hard_sigmoid/clamp-div", ACTBENCH_HWY_POINTER(HardSigmoidClampDiv), "relu6(x + 3) / 6", 1, 1);
+  Simd("hard_sigmoid/clamp-mul", ACTBENCH_HWY_POINTER(HardSigmoidClampMul), "relu6(x + 3) * (1/6)", 1.5, 1.5);
+  Simd("hard_sigmoid/clamp-mul-residual", ACTBENCH_HWY_POINTER(HardSigmoidClampMulResidual),
+       "relu6(x + 3) * (1/6) + one exact residual step (a division without FMA)", 1, 1);
+  Simd("hard_swish/clamp-f64", ACTBENCH_HWY_POINTER(HardSwishClampF64), "x relu6(x + 3) / 6 in double", 0.51, 0.51);
+  Simd("hard_swish/clamp-mul", ACTBENCH_HWY_POINTER(HardSwishClampMul), "x relu6(x + 3) * (1/6) in float", 2.5, 2.5);
+  Simd("elu/expm1-rr2-p7", ACTBENCH_HWY_POINTER(EluExpm1Rr2P7), "alpha expm1(x): rr2, degree-7 polynomial", 2, 2);
+  Simd("elu/expm1-rr2-p6", ACTBENCH_HWY_POINTER(EluExpm1Rr2P6), "alpha expm1(x): degree-6 polynomial", 5, 5);
+  Simd("sigmoid/rr2-p7-div", ACTBENCH_HWY_POINTER(SigmoidAccurate),
+       "e^-|x| (rr2, p7, scaled once) / compensated 1 + e (in double without FMA)", 2, 2);
+  Simd("sigmoid/rr1-p6-nr1", ACTBENCH_HWY_POINTER(SigmoidFastKernel),
+       "e^-|x| (rr1, p6, scaled once), reciprocal + 1 Newton step", 5, 80, -kInf,
+       "rr1 needs FMA: without it n ln2 rounds (64 ULP measured on SSE4)");
+  Simd("tanh/expm1-rr2-p7-div", ACTBENCH_HWY_POINTER(TanhExpm1Rr2P7Div),
+       "E/(E+2), E = expm1(2|x|), compensated denominator (in double without FMA)", 2, 2);
+  Simd("tanh/expm1-rr2-p6-nr1", ACTBENCH_HWY_POINTER(TanhExpm1Rr2P6Nr1),
+       "E/(E+2) with degree-6 expm1 and reciprocal + 1 Newton step", 8, 9, -kInf,
+       "measured exhaustively: 7.23 ULP on AVX3, 7.77 on SSE4 (near |x| = 0.1735)");
+  Simd("tanh/rational-p6q3-nr1", ACTBENCH_HWY_POINTER(TanhRational),
+       "x P(x^2)/Q(x^2) (fit_rational: 0.46 ULP exact), reciprocal + 1 Newton step", 6, 9, -kInf,
+       "the float evaluation of P and Q, not the fit, sets the error: 4.7 ULP measured near |x| = 6 (7.07 without "
+       "FMA, exhaustively on SSE4)");
+  Simd("sigmoid/tanh-rational-p6q3-nr1", ACTBENCH_HWY_POINTER(SigmoidTanhRational),
+       "1/2 + tanh(x/2)/2 with the rational tanh (the 'polynomial sigmoid')", 8, 8, -1.0,
+       "for x < 0, 1 - tanh(|x|/2) magnifies tanh's error by ~e^|x| and the result stops at 0 near x = -18");
+  Simd("gelu_tanh/sigmoid-form-f64arg", ACTBENCH_HWY_POINTER(GeluTanhAccurate),
+       "x sigmoid(2u), 2u formed in double, accurate sigmoid", 4, 4);
+  Simd("gelu_tanh/sigmoid-form-rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluTanhFast), "x sigmoid(2u) in float, fast sigmoid",
+       256, 256, -5.0, "2u carries |2u| eps absolute error into e^2u; outputs flush below x = -9");
+  Simd("gelu/tanh-form-rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluTanhFast), "the tanh-form approximation (gelu_tanh), fast",
+       256, 256, -5.0, "scored against gelu_tanh; its distance from exact gelu is the second score")
+      ->Computes("gelu_tanh");
+  Simd("gelu/erfc-piecewise-p10", ACTBENCH_HWY_POINTER(GeluErfcAccurate),
+       "x/2 erfc(-x/sqrt2): erfc = e^-t^2 erfcx(t), t^2 exact, erfcx in 4 degree-10 pieces", 4, 4);
+  Simd("gelu/sigmoid-form-rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluSigmoidFast),
+       "the sigmoid-form approximation (gelu_sigmoid), fast", 72, 136, -50.0,
+       "scored against gelu_sigmoid (its distance from exact gelu is the second score); the rounded "
+       "1.702f x is magnified by |1.702 x| in e^(1.702 x)")
+      ->Computes("gelu_sigmoid");
+  Simd("gelu_sigmoid/rr2-p7-div", ACTBENCH_HWY_POINTER(GeluSigmoidAccurate),
+       "x sigmoid(1.702f x), 1.702f x exact, accurate sigmoid (quotient in double without FMA)", 2, 2);
+  Simd("gelu_sigmoid/rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluSigmoidFast), "x sigmoid(1.702f x) with the fast sigmoid",
+       72, 136, -50.0,
+       "the rounded 1.702f x is magnified by |1.702 x| in e^(1.702 x) (measured exhaustively: 68.3 ULP on AVX3, "
+       "130.4 on SSE4, 131.9 on SCALAR); outputs flush to 0 below x = -51");
+  Simd("silu/rr2-p7-div", ACTBENCH_HWY_POINTER(SiluAccurate),
+       "x e/(1+e) scaled last, compensated denominator (quotient in double without FMA)", 2, 2);
+  Simd("silu/rr1-p6-nr1", ACTBENCH_HWY_POINTER(SiluFast), "x sigmoid(x) with the fast sigmoid", 6, 80, -87.0,
+       "outputs flush to 0 for x < -87.3; rr1 needs FMA");
+  Simd("mish/exp-f64-rational", ACTBENCH_HWY_POINTER(MishAccurate),
+       "e^x = (1+t) 2^n in float (rr2, p7), x N/(N+2) in double, rounded once", 1.5, 1.5);
+  Simd("mish/exp-rational-rr1-p6-nr1", ACTBENCH_HWY_POINTER(MishFast), "x N/(N+2) with fast exp and reciprocal", 6,
+       80, -80.0, "outputs flush to 0 for x < -87.3; rr1 needs FMA (without it 68.4 ULP measured exhaustively on SCALAR)");
+  Simd("softplus/log1p-exp-rr2-p7", ACTBENCH_HWY_POINTER(SoftplusLog1pExpRr2P7),
+       "max(z,0) + log1p(e^-|z|): rr2 exp scaled once, log1p with a small-u series (in double without FMA)", 2, 2);
+  Simd("softplus/log1p-p9-exp-rr1-p6", ACTBENCH_HWY_POINTER(SoftplusLog1pP9ExpRr1P6),
+       "max(z,0) + e q(2e-1), e = e^-|z| (rr1, p6, scaled once), log1p(e)/e a degree-9 polynomial on [0,1]", 5, 80,
+       -kInf, "rr1 needs FMA: without it n ln2 rounds (65 ULP measured on SSE4)");
 }
 
 }  // namespace actbench

@@ -64,8 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const Variant& v = *vt.variant;
   const Params p = DefaultParams(GetActivation(v.activation));
-  vt.kernel->fn(in.get(), out.get(), n, p);
-  vt.kernel->fn(inplace.get(), inplace.get(), n, p);
+  vt.kernel->Run(in.get(), out.get(), n, p);
+  vt.kernel->Run(inplace.get(), inplace.get(), n, p);
 
   std::vector<float> xs(in.get(), in.get() + n), ys(out.get(), out.get() + n);
   std::vector<RefValue> ref(n);

@@ -1,5 +1,7 @@
 // Buffers that sit right against a protected page, so a kernel that reads or
-// writes one float past either end faults instead of passing silently.
+// writes one float past either end faults instead of passing silently
+// (accuracy/safety.h runs every kernel so; the test suite and `actbench
+// check` share it).
 #pragma once
 
 #include <sys/mman.h>
@@ -19,7 +21,7 @@
 #endif
 #endif
 
-namespace actbench::testing {
+namespace actbench {
 
 // Floats per 64 bytes: the widest vector (AVX-512) and the alignment unit.
 inline constexpr size_t kAlignFloats = 16;
@@ -94,4 +96,4 @@ class GuardedArena {
   char* base_ = nullptr;
 };
 
-}  // namespace actbench::testing
+}  // namespace actbench

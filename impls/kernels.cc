@@ -1,0 +1,69 @@
+// actbench::kernels (include/actbench/kernels.h): the built-in variants of
+// the registrations, without the harness.
+#include "actbench/kernels.h"
+
+#include <hwy/targets.h>
+
+#include "impls/activation.h"
+#include "impls/registration.h"
+#include "impls/variant.h"
+
+namespace actbench::kernels {
+namespace {
+
+bool BuiltIn(const Variant& v) { return v.family == "scalar" || v.family == "simd"; }
+
+const Variant* FindBuiltIn(std::string_view id) {
+  for (const Variant& v : RegisteredVariants())
+    if (BuiltIn(v) && v.id() == id) return &v;
+  return nullptr;
+}
+
+bool Runs(const TargetKernel& k) {
+  return (k.hwy_target == 0 || (hwy::SupportedTargets() & k.hwy_target) != 0) && CpuHas(k.requires_features);
+}
+
+}  // namespace
+
+KernelFn Find(std::string_view id) {
+  const Variant* v = FindBuiltIn(id);
+  if (v == nullptr) return nullptr;
+  for (const TargetKernel& k : v->kernels)  // best first
+    if (Runs(k)) return k.fn;
+  return nullptr;
+}
+
+KernelFn Find(std::string_view id, std::string_view target) {
+  const Variant* v = FindBuiltIn(id);
+  if (v == nullptr) return nullptr;
+  for (const TargetKernel& k : v->kernels)
+    if (k.target == target && Runs(k)) return k.fn;
+  return nullptr;
+}
+
+KernelFn FindPreferring(std::string_view id, std::string_view target) {
+  const KernelFn pinned = Find(id, target);
+  return pinned != nullptr ? pinned : Find(id);
+}
+
+std::vector<std::string> Ids() {
+  std::vector<std::string> ids;
+  for (const Variant& v : RegisteredVariants())
+    if (BuiltIn(v)) ids.push_back(v.id());
+  return ids;
+}
+
+std::vector<std::string> Targets(std::string_view id) {
+  std::vector<std::string> out;
+  if (const Variant* v = FindBuiltIn(id))
+    for (const TargetKernel& k : v->kernels)
+      if (Runs(k)) out.push_back(k.target);
+  return out;
+}
+
+Params DefaultParams(std::string_view activation) {
+  const Activation* a = FindActivation(activation);
+  return a == nullptr ? Params{} : actbench::DefaultParams(*a);
+}
+
+}  // namespace actbench::kernels

@@ -1,0 +1,128 @@
+#include "impls/plugin_loader.h"
+
+#include <dlfcn.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+#include "actbench/plugin.h"
+#include "impls/registration.h"
+
+namespace actbench {
+namespace {
+
+[[noreturn]] void Refuse(const std::string& path, const std::string& why) {
+  throw RegistryError("plugin " + path + ": " + why);
+}
+
+actbench_params ToC(const Params& p) { return actbench_params{p.alpha, p.beta, p.threshold, p.slopes, p.channels}; }
+
+// Contexts released at exit, in reverse order of loading.
+class Destroyers {
+ public:
+  void Add(actbench_destroy_fn fn, void* context) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.push_back({fn, context});
+  }
+  ~Destroyers() {
+    for (auto it = calls_.rbegin(); it != calls_.rend(); ++it) it->first(it->second);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::pair<actbench_destroy_fn, void*>> calls_;
+};
+
+Destroyers& AtExit() {
+  static Destroyers d;
+  return d;
+}
+
+std::string Text(const char* s) { return s == nullptr ? "" : s; }
+
+Registration::Spec SpecOf(const std::string& path, const actbench_plugin_variant& pv) {
+  Registration::Spec s;
+  s.id = Text(pv.activation) + "/" + Text(pv.name);
+  s.plugin = path;
+  s.family = "user";
+  if (pv.arity != 1)
+    throw RegistryError(RegistrationName(s) + ": arity " + std::to_string(pv.arity) +
+                        " (this build runs forward kernels, arity 1)");
+  if (pv.kernel == nullptr) throw RegistryError(RegistrationName(s) + ": no kernel");
+  s.description = Text(pv.description);
+  s.computes = Text(pv.computes);
+  if (pv.target != nullptr) s.target = pv.target;
+  s.requires_features = pv.cpu_features;
+  if (pv.promise_kind == ACTBENCH_PROMISE_BOUND) {
+    s.promise.max_ulp = pv.max_ulp;
+  } else if (pv.promise_kind == ACTBENCH_PROMISE_NONE) {
+    s.has_promise = false;
+  } else {
+    throw RegistryError(RegistrationName(s) + ": promise_kind " + std::to_string(pv.promise_kind) +
+                        " is neither ACTBENCH_PROMISE_NONE nor ACTBENCH_PROMISE_BOUND");
+  }
+  s.promise.domain_lo = pv.domain_lo;
+  s.promise.domain_hi = pv.domain_hi;
+  s.promise.note = Text(pv.note);
+  s.promise.keeps_contract = pv.keeps_contract != 0;
+  const actbench_kernel_fn kernel = pv.kernel;
+  void* const context = pv.context;
+  s.call = [kernel, context](const float* in, float* out, size_t n, const Params& p) {
+    const actbench_params c = ToC(p);
+    const float* inputs[1] = {in};
+    kernel(context, inputs, out, n, &c);
+  };
+  if (pv.prepare != nullptr) {
+    const actbench_prepare_fn prepare = pv.prepare;
+    const std::string id = s.id;
+    s.prepare = [prepare, context, id, path](size_t n, const Params& p) {
+      const actbench_params c = ToC(p);
+      if (prepare(context, n, &c) != 0)
+        throw std::runtime_error("plugin " + path + ": prepare of " + id + " failed for n = " + std::to_string(n));
+    };
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<Variant> LoadPlugin(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) Refuse(path, std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) Refuse(path, "not a regular file");
+  // A bare file name would be searched for in the library path: load the file named.
+  const std::string file = path.find('/') == std::string::npos ? "./" + path : path;
+  void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) Refuse(path, std::string("cannot load: ") + ::dlerror());
+  ::dlerror();
+  void* entry = ::dlsym(handle, ACTBENCH_PLUGIN_ENTRY);
+  if (entry == nullptr) Refuse(path, "no entry point '" ACTBENCH_PLUGIN_ENTRY "' (include/actbench/plugin.h)");
+  const actbench_plugin* plugin = reinterpret_cast<actbench_plugin_entry_fn>(entry)();
+  if (plugin == nullptr) Refuse(path, ACTBENCH_PLUGIN_ENTRY "() returned NULL");
+  if (plugin->abi_version != ACTBENCH_PLUGIN_ABI_VERSION)
+    Refuse(path, "ABI version " + std::to_string(plugin->abi_version) + ", this actbench reads version " +
+                     std::to_string(ACTBENCH_PLUGIN_ABI_VERSION));
+  if (plugin->variant_count > 0 && plugin->variants == nullptr) Refuse(path, "variant_count > 0 but no variants");
+  if (plugin->variant_count == 0) Refuse(path, "describes no variant");
+  std::vector<Variant> out;
+  for (size_t i = 0; i < plugin->variant_count; ++i) {
+    const actbench_plugin_variant& pv = plugin->variants[i];
+    out.push_back(MakeVariant(SpecOf(path, pv)));
+  }
+  for (size_t i = 0; i < plugin->variant_count; ++i)
+    if (plugin->variants[i].destroy != nullptr) AtExit().Add(plugin->variants[i].destroy, plugin->variants[i].context);
+  return out;
+}
+
+void LoadPlugins(const std::vector<std::string>& paths) {
+  std::vector<Variant> all;
+  for (const std::string& path : paths)
+    for (Variant& v : LoadPlugin(path)) all.push_back(std::move(v));
+  AddLoadedVariants(std::move(all));
+}
+
+}  // namespace actbench

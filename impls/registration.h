@@ -1,0 +1,66 @@
+// The registrations behind the public API (include/actbench/actbench.h):
+// what a Registration holds, and how registrations become validated
+// Variants. Built-in, users' and plugins' variants all pass through here.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "actbench/actbench.h"
+#include "impls/variant.h"
+
+namespace actbench {
+
+// A registration the registry refuses (unknown activation, duplicate id,
+// promise not a number >= 0, empty domain...): one line naming it.
+struct RegistryError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Registration::Spec {
+  std::string id;  // activation/name
+  std::string description;
+  Promise promise;
+  bool has_promise = true;
+  double max_ulp_no_fma = -1;  // < 0: promise.max_ulp everywhere
+  std::string computes;        // empty: the activation itself
+  uint64_t requires_features = 0;
+  std::string target = "baseline";
+  PrepareCall prepare;
+  KernelFn fn = nullptr;
+  KernelCall call;
+  // Highway kernels: the TU's HWY_TARGETS and the chosen target's pointer.
+  int64_t hwy_compiled = 0;
+  KernelFn (*hwy_pointer)() = nullptr;
+  std::string family = "user";  // built-in registrations say scalar or simd
+  std::string plugin;           // the shared library it came from, if any
+};
+
+// Registrations owned by one source (the program, or one plugin).
+class RegistrationList {
+ public:
+  Registration* Add(Registration::Spec spec);
+  const std::vector<std::unique_ptr<Registration>>& items() const { return items_; }
+
+ private:
+  std::vector<std::unique_ptr<Registration::Spec>> specs_;
+  std::vector<std::unique_ptr<Registration>> items_;
+};
+
+// The registrations of this program (static initialisation and the built-in
+// hooks add to it).
+RegistrationList& ProgramRegistrations();
+
+// Validates one registration and expands it into a Variant (one TargetKernel
+// per target this CPU runs, for Highway kernels). Throws RegistryError.
+Variant MakeVariant(const Registration::Spec& spec);
+
+// Throws RegistryError when an id appears twice.
+void CheckUniqueIds(const std::vector<Variant>& all);
+
+// "sigmoid/mine (plugin ./libx.so)" or "sigmoid/mine": how errors name a registration.
+std::string RegistrationName(const Registration::Spec& spec);
+
+}  // namespace actbench

@@ -1,0 +1,87 @@
+/* Plugins for the tests (tests/plugin_test.cc), one shared library per
+ * PLUGIN_KIND: a good one (a sigmoid in double, rounded once), and one for
+ * each way a plugin can be broken. */
+#include <math.h>
+#include <stddef.h>
+
+#include "actbench/plugin.h"
+
+#ifndef PLUGIN_KIND
+#define PLUGIN_KIND 0
+#endif
+#define KIND_GOOD 0
+#define KIND_UNSAFE 1     /* writes one float past n */
+#define KIND_WRONG_ABI 2  /* abi_version 999 */
+#define KIND_DUPLICATE 3  /* the same id twice */
+#define KIND_BAD_PROMISE 4
+#define KIND_NO_ENTRY 5   /* exports no entry point */
+#define KIND_EMPTY_DOMAIN 6
+#define KIND_UNKNOWN_ACT 7
+
+static int g_prepared = 0;
+
+static void Sigmoid(void* context, const float* const* inputs, float* out, size_t n,
+                    const struct actbench_params* params) {
+  (void)context;
+  (void)params;
+  const float* in = inputs[0];
+  for (size_t i = 0; i < n; ++i) {
+    const double x = in[i];
+    out[i] = (float)(x >= 0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x)));
+  }
+#if PLUGIN_KIND == KIND_UNSAFE
+  out[n] = 0.0f;
+#endif
+}
+
+static int Prepare(void* context, size_t n, const struct actbench_params* params) {
+  (void)context;
+  (void)n;
+  (void)params;
+  g_prepared = 1;
+  return 0;
+}
+
+static const struct actbench_plugin_variant kVariants[] = {
+    {
+#if PLUGIN_KIND == KIND_UNKNOWN_ACT
+        "sigmoidd",
+#else
+        "sigmoid",
+#endif
+        "plugin-f64", "sigmoid in double, rounded once (a C plugin)", NULL, NULL, 1, Sigmoid, &g_prepared, Prepare,
+        NULL, 0, ACTBENCH_PROMISE_BOUND,
+#if PLUGIN_KIND == KIND_BAD_PROMISE
+        -1.0,
+#else
+        0.51,
+#endif
+#if PLUGIN_KIND == KIND_EMPTY_DOMAIN
+        1.0, -1.0,
+#else
+        -INFINITY, INFINITY,
+#endif
+        "double evaluation, rounded once", 1},
+    {"sigmoid", "plugin-f64", "the same id again", NULL, NULL, 1, Sigmoid, NULL, NULL, NULL, 0, ACTBENCH_PROMISE_NONE,
+     0, -INFINITY, INFINITY, NULL, 1},
+};
+
+static const struct actbench_plugin kPlugin = {
+#if PLUGIN_KIND == KIND_WRONG_ABI
+    999u,
+#else
+    ACTBENCH_PLUGIN_ABI_VERSION,
+#endif
+    "test plugin",
+#if PLUGIN_KIND == KIND_DUPLICATE
+    2,
+#else
+    1,
+#endif
+    kVariants};
+
+#if PLUGIN_KIND != KIND_NO_ENTRY
+__attribute__((visibility("default"))) const struct actbench_plugin* actbench_plugin(void) { return &kPlugin; }
+#else
+__attribute__((visibility("default"))) const struct actbench_plugin* not_the_entry(void) { return &kPlugin; }
+#endif

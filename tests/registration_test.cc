@@ -1,0 +1,229 @@
+// Users' variants (include/actbench/): registration from a program's own
+// code (a Highway kernel per target, a plain kernel, a kernel with context),
+// actbench::main, plugins through the C ABI, and every refusal.
+#include <cmath>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include <hwy/targets.h>
+#include <nlohmann/json.hpp>
+
+#include "accuracy/safety.h"
+#include "cli_support.h"
+#include "impls/registration.h"
+#include "impls/variant.h"
+
+namespace actbench {
+namespace {
+
+using clitest::RunCli;
+using clitest::RunOptions;
+using clitest::TempDir;
+
+// Each row of a Highway registration runs the code compiled for its target:
+// the kernel writes log2 of its HWY_TARGET, which must be the row's.
+TEST(HighwayRegistration, EachRowRunsItsOwnTargetsCode) {
+  const Variant* v = FindVariant("relu/which-target");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->family, "user");
+  const std::vector<std::string> names = SupportedTargetNames();
+  ASSERT_EQ(v->kernels.size(), names.size() - 1) << "one row per supported target (all but baseline)";
+  std::set<int64_t> seen;
+  for (const TargetKernel& k : v->kernels) {
+    EXPECT_EQ(k.target, hwy::TargetName(k.hwy_target));
+    float out[3] = {-1, -1, -1};
+    const float in[3] = {0, 0, 0};
+    k.Run(in, out, 3, Params{});
+    EXPECT_EQ(out[2], static_cast<float>(__builtin_ctzll(static_cast<uint64_t>(k.hwy_target)))) << k.target;
+    seen.insert(k.hwy_target);
+  }
+  EXPECT_EQ(seen.size(), v->kernels.size());
+}
+
+Registration::Spec Good() {
+  Registration::Spec s;
+  s.id = "sigmoid/x";
+  s.fn = [](const float*, float*, size_t, const Params&) {};
+  s.promise.max_ulp = 1;
+  return s;
+}
+
+std::string Refusal(const Registration::Spec& s) {
+  try {
+    MakeVariant(s);
+  } catch (const RegistryError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Registration, RefusesBadDescriptionsNamingThem) {
+  EXPECT_EQ(Refusal(Good()), "");
+  auto with = [](auto change) {
+    Registration::Spec s = Good();
+    change(s);
+    return Refusal(s);
+  };
+  EXPECT_NE(with([](auto& s) { s.id = "sigmoidd/x"; }).find("unknown activation 'sigmoidd'"), std::string::npos);
+  EXPECT_NE(with([](auto& s) { s.id = "sigmoid"; }).find("activation/name"), std::string::npos);
+  EXPECT_NE(with([](auto& s) { s.id = "sigmoid/a@b"; }).find("variant name"), std::string::npos);
+  EXPECT_NE(with([](auto& s) { s.promise.max_ulp = -0.5; }).find("is not a number >= 0"), std::string::npos);
+  EXPECT_NE(with([](auto& s) { s.promise.max_ulp = std::nan(""); }).find("is not a number >= 0"), std::string::npos);
+  EXPECT_NE(with([](auto& s) { s.max_ulp_no_fma = -3; }).find("without FMA"), std::string::npos);
+  EXPECT_NE(with([](auto& s) { s.promise.domain_lo = 2; s.promise.domain_hi = 1; }).find("empty domain"),
+            std::string::npos);
+  EXPECT_NE(with([](auto& s) { s.fn = nullptr; }).find("exactly one kernel"), std::string::npos);
+  EXPECT_NE(with([](auto& s) { s.computes = "gelu_tanhh"; }).find("computes unknown"), std::string::npos);
+  EXPECT_NE(with([](auto& s) { s.plugin = "libx.so"; s.promise.max_ulp = -1; }).find("(plugin libx.so)"),
+            std::string::npos);
+  // No promise is a state of its own, not a bound to check.
+  EXPECT_EQ(with([](auto& s) { s.has_promise = false; s.promise.max_ulp = -1; }), "");
+}
+
+TEST(Registration, PlainKernelsAreGatedOnTheirCpuFeatures) {
+  Registration::Spec s = Good();
+  s.requires_features = kCpuAvx512bw | kCpuAvx2;
+  const Variant v = MakeVariant(s);
+  ASSERT_EQ(v.kernels.size(), 1u);
+  EXPECT_EQ(TargetSupported(v.kernels[0]), CpuHas(kCpuAvx512bw) && CpuHas(kCpuAvx2));
+  s.requires_features = uint64_t{1} << 40;  // a feature no CPU is known to have
+  EXPECT_FALSE(TargetSupported(MakeVariant(s).kernels[0]));
+  EXPECT_TRUE(CpuHas(0));
+}
+
+// A program linked to actbench::main is the command line, with its own
+// variants in family "user" beside the built-in ones.
+TEST(OwnProgram, HasTheCommandLineWithItsVariants) {
+  TempDir dir;
+  RunOptions o;
+  o.binary = OWN_KERNEL_BIN;
+  const auto list = RunCli({"list", "--family", "user"}, dir.path(), o);
+  ASSERT_EQ(list.status, 0) << list.Describe();
+  EXPECT_NE(list.out.find("sigmoid/own-f64@baseline"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("tanh/own-functor@baseline"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("rr2-p7-div"), std::string::npos) << "--family user lists users' rows only";
+  const auto all = RunCli({"list", "-a", "sigmoid"}, dir.path(), o);
+  EXPECT_NE(all.out.find("sigmoid/rr2-p7-div"), std::string::npos) << "built-in rows stay";
+
+  const std::string json = dir.path() + "/r.json";
+  const auto run = RunCli({"run", "--quick", "--family", "user", "--out", dir.path() + "/out", "--min-time", "0.01",
+                           "--benchmark_filter=/L1/"},
+                          dir.path(), o);
+  ASSERT_EQ(run.status, 0) << run.Describe();
+  const auto report = nlohmann::json::parse(clitest::ReadAll(dir.path() + "/out/report.json"));
+  ASSERT_EQ(report["rows"].size(), 2u);
+  for (const auto& row : report["rows"]) {
+    EXPECT_EQ(row["family"], "user");
+    EXPECT_EQ(row["safety"], "checked");
+    EXPECT_TRUE(row["accuracy"]["promise_held"].get<bool>()) << row["label"];
+    EXPECT_LE(row["accuracy"]["error"]["max_ulp"].get<double>(), 0.51) << row["label"];
+    ASSERT_FALSE(row["bench"].empty()) << row["label"];
+  }
+  EXPECT_NE(clitest::ReadAll(dir.path() + "/out/report.md").find("**user**"), std::string::npos);
+}
+
+TEST(OwnProgram, RefusesABadRegistrationAtStartUp) {
+  TempDir dir;
+  for (const char* fault : {"negative", "nan", "domain", "activation", "duplicate"}) {
+    ::setenv("ACTBENCH_TEST_BAD_REGISTRATION", fault, 1);
+    RunOptions o;
+    o.binary = OWN_KERNEL_BIN;
+    const auto r = RunCli({"list"}, dir.path(), o);
+    ::unsetenv("ACTBENCH_TEST_BAD_REGISTRATION");
+    EXPECT_EQ(r.status, 2) << fault << ": " << r.Describe();
+    EXPECT_TRUE(r.out.empty()) << fault;
+    EXPECT_EQ(clitest::SplitLines(r.err).size(), 1u) << fault << ": " << r.err;
+    EXPECT_NE(r.err.find("actbench: error: registration '"), std::string::npos) << fault << ": " << r.err;
+  }
+}
+
+TEST(Plugin, RowsJoinEveryCommandInFamilyUser) {
+  TempDir dir;
+  const auto list = RunCli({"list", "--load", ACTBENCH_PLUGIN_good, "--family", "user", "--json"}, dir.path());
+  ASSERT_EQ(list.status, 0) << list.Describe();
+  const auto j = nlohmann::json::parse(list.out);
+  ASSERT_EQ(j["variants"].size(), 1u);
+  EXPECT_EQ(j["variants"][0]["id"], "sigmoid/plugin-f64");
+  EXPECT_EQ(j["variants"][0]["family"], "user");
+
+  const auto check = RunCli({"check", "--load", ACTBENCH_PLUGIN_good, "--family", "user"}, dir.path());
+  EXPECT_EQ(check.status, 0) << check.Describe();
+  EXPECT_NE(check.out.find("safe    sigmoid/plugin-f64@baseline"), std::string::npos) << check.out;
+
+  const std::string in = dir.path() + "/in.bin", out = dir.path() + "/out.bin";
+  const float x[3] = {-100.0f, 0.0f, 3.0f};
+  clitest::WriteAll(in, std::string(reinterpret_cast<const char*>(x), sizeof x));
+  const auto eval = RunCli({"eval", "--load", ACTBENCH_PLUGIN_good, "-v", "sigmoid/plugin-f64", "--in", in, "--out", out},
+                           dir.path());
+  ASSERT_EQ(eval.status, 0) << eval.Describe();
+  const std::string y = clitest::ReadAll(out);
+  ASSERT_EQ(y.size(), sizeof x);
+  float got[3];
+  std::memcpy(got, y.data(), sizeof got);
+  EXPECT_EQ(got[1], 0.5f);
+  EXPECT_EQ(got[2], static_cast<float>(1 / (1 + std::exp(-3.0))));
+  EXPECT_GT(got[0], 0.0f);
+
+  const std::string json = dir.path() + "/r.json";
+  const auto run = RunCli({"run", "--quick", "--load", ACTBENCH_PLUGIN_good, "-v", "sigmoid/plugin-f64", "--json",
+                           json, "--out", dir.path() + "/out", "--min-time", "0.01", "--benchmark_filter=/L1/"},
+                          dir.path());
+  ASSERT_EQ(run.status, 0) << run.Describe();
+  const auto row = nlohmann::json::parse(clitest::ReadAll(json))["rows"].at(0);
+  EXPECT_EQ(row["plugin"], ACTBENCH_PLUGIN_good);
+  EXPECT_EQ(row["safety"], "checked");
+  EXPECT_TRUE(row["accuracy"]["promise_held"].get<bool>());
+  ASSERT_EQ(row["bench"].size(), 1u);
+  EXPECT_GT(row["bench"][0]["creation_ns"].get<double>(), 0.0) << "the prepare step is timed apart";
+}
+
+// A broken plugin: one line, exit 2, nothing measured, no report written.
+TEST(Plugin, BrokenPluginsAreRefusedBeforeAnythingIsMeasured) {
+  TempDir dir;
+  const std::string json = dir.path() + "/r.json";
+  const std::pair<const char*, const char*> cases[] = {
+      {ACTBENCH_PLUGIN_wrong_abi, "ABI version 999"},
+      {ACTBENCH_PLUGIN_duplicate, "already registered"},
+      {ACTBENCH_PLUGIN_bad_promise, "is not a number >= 0"},
+      {ACTBENCH_PLUGIN_no_entry, "no entry point"},
+      {ACTBENCH_PLUGIN_empty_domain, "empty domain"},
+      {ACTBENCH_PLUGIN_unknown_activation, "unknown activation 'sigmoidd'"},
+      {"/nonexistent/libnope.so", "No such file"},
+      {OWN_KERNEL_BIN, "cannot load"},  // a file that is not a shared library
+  };
+  for (const auto& [path, why] : cases) {
+    const auto r = RunCli({"accuracy", "--quick", "--load", path, "--json", json}, dir.path());
+    EXPECT_EQ(r.status, 2) << path << ": " << r.Describe();
+    EXPECT_EQ(clitest::SplitLines(r.err).size(), 1u) << path << ": " << r.err;
+    EXPECT_NE(r.err.find(why), std::string::npos) << path << ": " << r.err;
+    EXPECT_NE(r.err.find(path), std::string::npos) << "names the plugin: " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(json)) << path;
+  }
+}
+
+// An unsafe kernel: `check` says so (exit 1); measuring commands refuse it
+// before measuring (exit 2), unless --no-check, and then the row says so.
+TEST(Plugin, UnsafeKernelsAreFoundAndNotMeasured) {
+  TempDir dir;
+  const auto check = RunCli({"check", "--load", ACTBENCH_PLUGIN_unsafe, "--family", "user"}, dir.path());
+  EXPECT_EQ(check.status, 1) << check.Describe();
+  EXPECT_NE(check.out.find("UNSAFE  sigmoid/plugin-f64@baseline"), std::string::npos) << check.out;
+  const std::string json = dir.path() + "/r.json";
+  const auto acc = RunCli({"accuracy", "--quick", "--load", ACTBENCH_PLUGIN_unsafe, "--family", "user", "--json", json},
+                          dir.path());
+  EXPECT_EQ(acc.status, 2) << acc.Describe();
+  EXPECT_NE(acc.err.find("is unsafe"), std::string::npos) << acc.err;
+  EXPECT_FALSE(std::filesystem::exists(json));
+}
+
+// Built-in rows pass the same check through the isolated path.
+TEST(Safety, IsolatedCheckAgreesWithTheInProcessOne) {
+  std::vector<const Variant*> vs = {FindVariant("sigmoid/rr2-p7-div"), FindVariant("relu/max")};
+  const std::vector<VariantTarget> rows = RunnableTargets(vs);
+  for (const SafetyVerdict& v : CheckSafetyIsolated(rows)) EXPECT_TRUE(v.safe) << v.label << ": " << v.failure;
+}
+
+}  // namespace
+}  // namespace actbench
