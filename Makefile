@@ -3,6 +3,8 @@
 # make run ARGS=--quick (or make quick): the CI-sized run
 # make test-asan  : Debug build with ASan + UBSan (build/asan), the test suite under it
 # make fuzz-smoke : libFuzzer targets built with clang (build/fuzz), FUZZ_SECONDS each
+# make install PREFIX=DIR : the program, headers, libraries and CMake package (default /usr/local)
+# make examples PREFIX=DIR : install there, then build and run examples/ against it
 # (docs/testing.md says what each covers)
 MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc)
@@ -10,8 +12,9 @@ BIN := build/release/actbench
 ARGS ?=
 FUZZ_SECONDS ?= 45
 FUZZERS := kernel_fuzz report_fuzz
+PREFIX ?= /usr/local
 
-.PHONY: run quick test test-asan fuzz-smoke build configure bootstrap clean
+.PHONY: run quick test test-asan fuzz-smoke build configure bootstrap clean install examples
 
 bootstrap:
 	@scripts/bootstrap
@@ -53,6 +56,12 @@ fuzz-smoke:
 	    || { tail -n 40 build/fuzz/$$f.log; echo "fuzz-smoke: $$f failed; input in build/fuzz/artifacts/"; exit 1; }; \
 	  grep -E '^(Done|stat::number_of_executed_units)' build/fuzz/$$f.log || true; \
 	done
+
+install: build
+	cmake --install build/release --prefix $(PREFIX)
+
+examples: install
+	scripts/check_examples $(PREFIX)
 
 clean:
 	rm -rf build out
