@@ -52,9 +52,16 @@ ReportCommands::ReportCommands(CLI::App& app) {
       ->delimiter(',');
   pick_->add_option("--target,-t", pick_args_.target,
                     "Only this target (and baseline scalar code, which runs anywhere)");
+  pick_->add_option("--family", pick_args_.families,
+                    "Only these families (scalar, simd, peer, user); --family scalar,simd picks among what "
+                    "actbench::kernels can bind in --emit-header")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"scalar", "simd", "peer", "user"}));
   pick_->add_option("--report", pick_args_.report, "Report to read (default out/report.json)");
   pick_->add_flag("--json", pick_args_.json, "Print JSON instead of a table");
-  pick_->add_option("--emit-header", pick_args_.header, "Also write a C++ header naming the choices");
+  pick_->add_option("--emit-header", pick_args_.header,
+                    "Also write a C++ header with actbench::picked::<activation>() bound to each choice "
+                    "(needs actbench::kernels)");
   pick_->add_option("--machine", pick_args_.machine,
                     "In a report merged across machines: which one (1-based, as in its HTML)")
       ->check(CLI::PositiveNumber);
@@ -98,6 +105,7 @@ int ReportCommands::Pick() const {
   PickRules rules;
   rules.max_ulp = a.max_ulp;
   rules.target = a.target;
+  rules.families = a.families;
   if (a.machine > 0) {
     if (static_cast<size_t>(a.machine) > r.MachineCount())
       throw std::runtime_error(fmt::format("--machine {}: {} holds {} machine(s)", a.machine, a.report,

@@ -34,6 +34,7 @@ class ReportCommands {
     double max_ulp = 0;
     std::vector<std::string> activations;
     std::string target;
+    std::vector<std::string> families;  // scalar, simd, peer, user; empty: all
     std::string report = "out/report.json";
     bool json = false;
     std::string header;

@@ -53,6 +53,9 @@ bool Qualifies(const ReportRow& row, const PickRules& rules) {
   if (rules.require_promise && !a.promise_held) return false;
   if (!rules.target.empty() && row.target != rules.target && row.target != "baseline") return false;
   if (rules.machine && row.machine != *rules.machine) return false;
+  if (!rules.families.empty() &&
+      std::find(rules.families.begin(), rules.families.end(), row.family) == rules.families.end())
+    return false;
   return L1Throughput(row).has_value();
 }
 
@@ -153,16 +156,48 @@ std::string RenderPickHeader(const Report& r, const std::vector<Pick>& picks, co
   out += "// Machine: " + Printable(MachineName(m), false) + "\n";
   out += "// Commit: " + Printable(MachineString(m, {"git", "commit"}), false) +
          ", date: " + Printable(MachineString(m, {"date"}), false) + "\n";
-  out += "#pragma once\n\n";
+  out += "// Link actbench::kernels (find_package(actbench CONFIG REQUIRED), docs/your-own-kernel.md).\n";
+  out += "#pragma once\n\n#include <cstddef>\n\n#include <actbench/kernels.h>\n\n";
+  std::string functions;
   for (const Pick& p : picks) {
-    if (p.row) {
-      out += fmt::format("constexpr const char* {} = \"{}\";  // max ULP {}, {:.2f} G elem/s\n",
-                         HeaderConstantName(p.activation), Printable(Choice(*p.row), true),
-                         UlpText(ActivationError(*p.row).max_ulp), *L1Throughput(*p.row) / 1e9);
-    } else {
-      out += fmt::format("// {}: no variant meets the budget\n", Printable(p.activation, false));
+    const std::string act = Printable(p.activation, false);
+    if (!p.row) {
+      out += fmt::format("// {}: no variant meets the budget\n", act);
+      continue;
     }
+    const ReportRow& row = *p.row;
+    out += fmt::format("constexpr const char* {} = \"{}\";  // max ULP {}, {:.2f} G elem/s\n",
+                       HeaderConstantName(p.activation), Printable(Choice(row), true),
+                       UlpText(ActivationError(row).max_ulp), *L1Throughput(row) / 1e9);
+    const bool identifier = !act.empty() && !std::isdigit(static_cast<unsigned char>(act[0])) &&
+                            std::all_of(act.begin(), act.end(), [](char c) {
+                              return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+                            });
+    if (row.family != "scalar" && row.family != "simd") {
+      functions += fmt::format("// {}: {} is a {} row, not in actbench::kernels: it cannot be bound here "
+                               "(pick --family scalar,simd picks among what can)\n",
+                               act, Printable(row.label(), false), Printable(row.family, false));
+      continue;
+    }
+    if (!identifier) continue;
+    const std::string id = Printable(row.activation + "/" + row.variant, true);
+    const std::string target = Printable(row.target, true);
+    functions += fmt::format(
+        "// {}@{}: pinned to {}, dispatched at run time where this CPU lacks it.\n"
+        "inline void {}(const float* in, float* out, std::size_t n, const ::actbench::Params& p) {{\n"
+        "  static const ::actbench::KernelFn fn = ::actbench::kernels::FindPreferring(\"{}\", \"{}\");\n"
+        "  fn(in, out, n, p);\n"
+        "}}\n",
+        id, target, target, act, id, target);
+    if (row.activation != "prelu")  // its slopes have no default a layer could use
+      functions += fmt::format(
+          "inline void {}(const float* in, float* out, std::size_t n) {{\n"
+          "  static const ::actbench::Params p = ::actbench::kernels::DefaultParams(\"{}\");\n"
+          "  {}(in, out, n, p);\n"
+          "}}\n",
+          act, act, act);
   }
+  if (!functions.empty()) out += "\nnamespace actbench::picked {\n\n" + functions + "\n}  // namespace actbench::picked\n";
   return out;
 }
 

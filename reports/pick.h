@@ -24,6 +24,7 @@ struct PickRules {
   bool require_promise = true;   // the row held its promise
   std::string target;            // only this target (and "baseline", which runs anywhere); empty: any
   std::optional<size_t> machine; // only rows of this machine index; nullopt: any
+  std::vector<std::string> families;  // only rows of these families; empty: any
 };
 
 // Whether a row qualifies: accuracy run, contract passed, max ULP within the
@@ -52,7 +53,11 @@ std::vector<Pick> PickFastest(const Report& r, const std::vector<std::string>& a
 // The C++ identifier naming an activation's choice: "gelu_tanh" -> "kActbenchGeluTanh".
 std::string HeaderConstantName(const std::string& activation);
 
-// A small C++ header naming the choices, for a build to consume.
+// A C++ header for production code: the choices' names (kActbench<Name>
+// constants) and, for each choice in actbench::kernels (families scalar and
+// simd), actbench::picked::<activation>(in, out, n[, params]) bound to it,
+// pinned to its target and dispatched at run time where that target is
+// missing; a peer or user choice is a comment saying why it cannot be bound.
 std::string RenderPickHeader(const Report& r, const std::vector<Pick>& picks, const PickRules& rules);
 
 // Table (Markdown) and JSON forms of the picks.
