@@ -40,6 +40,11 @@ struct Promise {
   // out, the limits at +-inf, outputs in range). Only teaching variants that
   // show a known failure say false, and the tests hold them to that too.
   bool keeps_contract = true;
+  // false: no promise at all (a peer whose library documents no bound, or a
+  // composition of library calls with no bound derived in docs/peers.md):
+  // max_ulp, the domain and keeps_contract are unused, the tests hold nothing
+  // and reports say "none". Measurements may go in the note, said to be such.
+  bool promised = true;
 };
 
 // One compiled form of a variant. Scalar C++ variants have one, named
@@ -58,6 +63,13 @@ struct TargetKernel {
   // This target breaks the special-value contract although the variant's
   // other targets keep it (a peer whose packet math differs per ISA).
   bool breaks_contract = false;
+  // Non-empty when this target's output bits depend on an implementation-
+  // defined hardware estimate, named here ("rcpps": the reciprocal estimate of
+  // SSE and AVX2, whose bits differ between AMD and Intel CPUs; AVX-512's
+  // vrcp14ps is specified exactly and EMU128/SCALAR compute 1/x). Such a row
+  // gives other results on another vendor's CPU, within its promise: a
+  // baseline from one CPU cannot gate its bits on another.
+  std::string estimate{};
 };
 
 struct Variant {
@@ -82,8 +94,14 @@ struct VariantTarget {
   const TargetKernel* kernel;
   std::string label() const;  // "sigmoid/exp-div@baseline"
   // The ULP bound promised on this target (see TargetKernel::max_ulp).
-  double promised_ulp() const { return kernel->max_ulp >= 0 ? kernel->max_ulp : variant->promise.max_ulp; }
-  // Whether this target keeps the special-value contract (see Promise).
+  // +inf when nothing is promised (see Promise::promised).
+  double promised_ulp() const {
+    if (!variant->promise.promised) return std::numeric_limits<double>::infinity();
+    return kernel->max_ulp >= 0 ? kernel->max_ulp : variant->promise.max_ulp;
+  }
+  bool promised() const { return variant->promise.promised; }
+  // Whether this target keeps the special-value contract (see Promise);
+  // meaningful only when promised().
   bool keeps_contract() const { return variant->promise.keeps_contract && !kernel->breaks_contract; }
 };
 

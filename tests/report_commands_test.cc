@@ -261,10 +261,10 @@ TEST_F(ReportCommands, MergeBadInput) {
   WriteReport(Work("a.json"), FixtureReport());
   WriteReport(Work("a2.json"), FixtureReport());
   json v = ToJson(FixtureReport("x", "Y"));
-  v["schema_version"] = 2;
-  std::ofstream(Work("v2.json")) << v.dump();
+  v["schema_version"] = kReportSchemaVersion + 1;
+  std::ofstream(Work("v3.json")) << v.dump();
   ExpectBadInput({"merge", "a.json", "a2.json", "--out", "m.json"}, "sigmoid/f64@baseline");
-  ExpectBadInput({"merge", "a.json", "v2.json", "--out", "m.json"}, "schema_version");
+  ExpectBadInput({"merge", "a.json", "v3.json", "--out", "m.json"}, "schema_version");
   ExpectBadInput({"merge", "a.json", "--out", "no/dir/m.json"});
   ExpectBadInput({"merge", "a.json"}, "--out");
   ExpectBadInput({"merge", "a.json", "missing.json", "--out", "m.json"}, "missing.json");

@@ -84,6 +84,15 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Targets without FMA (SSE4, SSSE3, EMU128) round every MulAdd twice.
 bool HasFma(int64_t target) { return (target & (HWY_AVX2 | HWY_AVX3 | HWY_AVX3_DL)) != 0; }
 
+// Where a kernel calls hn::ApproximateReciprocal (math-inl.h): through
+// ReciprocalNR1 on every target (the -nr1 kernels), or through
+// ResidualReciprocal (DivCompensated) on FMA targets only (without FMA those
+// kernels divide in double).
+enum class Rcp { kNone, kEveryTarget, kFmaTargets };
+
+// Targets whose ApproximateReciprocal is rcpps (vendor-defined bits).
+bool RcpIsVendorDefined(int64_t target) { return (target & (HWY_AVX2 | HWY_SSE4 | HWY_SSSE3)) != 0; }
+
 struct Meta {
   Act activation;
   const char* name;
@@ -94,6 +103,29 @@ struct Meta {
   const char* note = "";
   Act computes;
 };
+
+// The kernels of AppendCompiled that reach ApproximateReciprocal (see Rcp).
+Rcp RcpUse(const std::string& id) {
+  static const std::map<std::string, Rcp> uses = {
+      {"sigmoid/rr1-p6-nr1", Rcp::kEveryTarget},                  // SigmoidFast
+      {"silu/rr1-p6-nr1", Rcp::kEveryTarget},                     // SigmoidFast
+      {"gelu_tanh/sigmoid-form-rr1-p6-nr1", Rcp::kEveryTarget},   // SigmoidFast
+      {"gelu/tanh-form-rr1-p6-nr1", Rcp::kEveryTarget},           // SigmoidFast
+      {"gelu/sigmoid-form-rr1-p6-nr1", Rcp::kEveryTarget},        // SigmoidFast
+      {"gelu_sigmoid/rr1-p6-nr1", Rcp::kEveryTarget},             // SigmoidFast
+      {"tanh/expm1-rr2-p6-nr1", Rcp::kEveryTarget},               // ReciprocalNR1
+      {"tanh/rational-p6q3-nr1", Rcp::kEveryTarget},              // TanhRationalAbs
+      {"sigmoid/tanh-rational-p6q3-nr1", Rcp::kEveryTarget},      // TanhRationalAbs
+      {"mish/exp-rational-rr1-p6-nr1", Rcp::kEveryTarget},        // ReciprocalNR1
+      {"sigmoid/rr2-p7-div", Rcp::kFmaTargets},                   // SigmoidRr2P6
+      {"silu/rr2-p7-div", Rcp::kFmaTargets},                      // XSigmoidAccurate
+      {"gelu_tanh/sigmoid-form-f64arg", Rcp::kFmaTargets},        // XSigmoidAccurate
+      {"gelu_sigmoid/rr2-p7-div", Rcp::kFmaTargets},              // XSigmoidAccurate
+      {"tanh/expm1-rr2-p7-div", Rcp::kFmaTargets},                // TanhExpm1<true>
+  };
+  const auto it = uses.find(id);
+  return it == uses.end() ? Rcp::kNone : it->second;
+}
 
 std::vector<Meta> Metas() {
   // computes == activation unless given.
@@ -174,10 +206,19 @@ void RegisterSimdVariants(std::vector<Variant>& out) {
   for (const Meta& m : Metas()) {
     Variant v{m.activation, m.computes, m.name, "simd", m.description,
               Promise{m.max_ulp, m.domain_lo, kInf, m.note, true}, {}};
+    const Rcp rcp = RcpUse(v.id());
     for (const auto& [target, fn] : by_id[v.id()]) {
       TargetKernel k{hwy::TargetName(target), target, fn};
       if (!HasFma(target)) k.max_ulp = m.max_ulp_no_fma;
+      if (RcpIsVendorDefined(target) && (rcp == Rcp::kEveryTarget || (rcp == Rcp::kFmaTargets && HasFma(target)))) {
+        k.estimate = "rcpps";
+      }
       v.kernels.push_back(std::move(k));
+    }
+    if (rcp != Rcp::kNone) {
+      v.description += rcp == Rcp::kEveryTarget
+                           ? "; on SSSE3, SSE4 and AVX2 its bits depend on rcpps, a vendor-defined estimate"
+                           : "; on AVX2 its bits depend on rcpps, a vendor-defined estimate";
     }
     out.push_back(std::move(v));
   }
