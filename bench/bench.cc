@@ -45,39 +45,9 @@ constexpr size_t kMinDramBytes = 64 * kMiB;
 // ---------------------------------------------------------------------------
 // Cache sizes
 
-struct CacheSizes {
-  size_t l1d = 0;  // one core's L1 data cache
-  size_t l2 = 0;   // one L2 instance (the one a single thread runs in)
-  size_t llc = 0;  // the whole last-level cache, not a per-core share
-};
-
 size_t SysconfBytes(int name) {
   const long v = sysconf(name);
   return v > 0 ? static_cast<size_t>(v) : 0;
-}
-
-CacheSizes DetectCaches() {
-  CacheSizes c;
-  int llc_level = 0;
-  // Google Benchmark reads /sys/devices/system/cpu/cpu0/cache; sizes in bytes.
-  for (const auto& info : benchmark::CPUInfo::Get().caches) {
-    if (info.size <= 0 || info.type == "Instruction") continue;
-    const size_t size = static_cast<size_t>(info.size);
-    if (info.level == 1) c.l1d = size;
-    if (info.level == 2) c.l2 = size;
-    if (info.level >= 2 && info.level >= llc_level) {
-      llc_level = info.level;
-      c.llc = size;
-    }
-  }
-  // sysconf asks glibc, which reads CPUID: it works where sysfs is hidden.
-  if (c.l1d == 0) c.l1d = SysconfBytes(_SC_LEVEL1_DCACHE_SIZE);
-  if (c.l2 == 0) c.l2 = SysconfBytes(_SC_LEVEL2_CACHE_SIZE);
-  if (c.llc == 0) c.llc = std::max(SysconfBytes(_SC_LEVEL3_CACHE_SIZE), c.l2);
-  if (c.l1d == 0) c.l1d = 48 * kKiB;
-  if (c.l2 == 0) c.l2 = 2 * kMiB;
-  if (c.llc == 0) c.llc = 32 * kMiB;
-  return c;
 }
 
 // Elements whose in+out take `bytes`, rounded down to kElementMultiple.
@@ -426,8 +396,33 @@ struct RegistryGuard {
 
 }  // namespace
 
-std::vector<BenchSize> DefaultBenchSizes(bool quick) {
-  const CacheSizes c = DetectCaches();
+CacheSizes DetectCaches() {
+  CacheSizes c;
+  int llc_level = 0;
+  // Google Benchmark reads /sys/devices/system/cpu/cpu0/cache; sizes in bytes.
+  for (const auto& info : benchmark::CPUInfo::Get().caches) {
+    if (info.size <= 0 || info.type == "Instruction") continue;
+    const size_t size = static_cast<size_t>(info.size);
+    if (info.level == 1) c.l1d = size;
+    if (info.level == 2) c.l2 = size;
+    if (info.level >= 2 && info.level >= llc_level) {
+      llc_level = info.level;
+      c.llc = size;
+    }
+  }
+  // sysconf asks glibc, which reads CPUID: it works where sysfs is hidden.
+  if (c.l1d == 0) c.l1d = SysconfBytes(_SC_LEVEL1_DCACHE_SIZE);
+  if (c.l2 == 0) c.l2 = SysconfBytes(_SC_LEVEL2_CACHE_SIZE);
+  if (c.llc == 0) c.llc = std::max(SysconfBytes(_SC_LEVEL3_CACHE_SIZE), c.l2);
+  if (c.l1d == 0) c.l1d = 48 * kKiB;
+  if (c.l2 == 0) c.l2 = 2 * kMiB;
+  if (c.llc == 0) c.llc = 32 * kMiB;
+  return c;
+}
+
+std::vector<BenchSize> DefaultBenchSizes(bool quick) { return BenchSizesFor(DetectCaches(), quick); }
+
+std::vector<BenchSize> BenchSizesFor(const CacheSizes& c, bool quick) {
   const size_t l1 = std::max(ElementsFor(c.l1d / 2), kElementMultiple);
   // Guard against cache tables that do not grow from level to level.
   const size_t l2 = std::max(ElementsFor(c.l2 / 2), 4 * l1);

@@ -17,12 +17,26 @@ struct BenchSize {
   size_t n;
 };
 
-// Sizes from this machine's caches, each a multiple of 64 elements: "L1" puts
+// This machine's cache sizes, in bytes, from one source for every user (the
+// benchmark and its tests): sysfs (/sys/devices/system/cpu/cpu0/cache, read by
+// Google Benchmark), else glibc's sysconf (CPUID) where sysfs is hidden, else
+// 48 KiB / 2 MiB / 32 MiB. The two sources disagree on some virtual machines
+// (glibc said 320 MiB of L3 where sysfs said 32 MiB on an AMD EPYC VM).
+struct CacheSizes {
+  size_t l1d = 0;  // one core's L1 data cache
+  size_t l2 = 0;   // one L2 instance (the one a single thread runs in)
+  size_t llc = 0;  // the whole last-level cache, not a per-core share
+};
+CacheSizes DetectCaches();
+
+// Sizes from this machine's caches (DetectCaches), each a multiple of 64 elements: "L1" puts
 // in+out in half the L1d, "L2" in half of one L2 instance, "DRAM" in four times
 // the whole last-level cache (at least 64 MiB). `quick` shrinks DRAM to 1.25x
 // the LLC (at least 64 MiB): still past the LLC, at a third of the memory.
 // Falls back to 48 KiB / 2 MiB / 32 MiB where a cache size is unknown.
 std::vector<BenchSize> DefaultBenchSizes(bool quick);
+// The same for given cache sizes (DefaultBenchSizes is BenchSizesFor(DetectCaches(), quick)).
+std::vector<BenchSize> BenchSizesFor(const CacheSizes& caches, bool quick);
 
 struct BenchResult {
   std::string label;        // activation/variant@target

@@ -282,10 +282,13 @@ int List(bool json, const Selection& sel) {
     j["variants"] = nlohmann::json::array();
     for (const VariantTarget& vt : rows) {
       const Variant& v = *vt.variant;
-      j["variants"].push_back({{"id", v.id()}, {"target", vt.kernel->target}, {"family", v.family},
-                               {"computes", GetActivation(v.computes).name},
-                               {"description", v.description},
-                               {"promise_max_ulp", vt.promised_ulp()}});
+      nlohmann::json row = {{"id", v.id()}, {"target", vt.kernel->target}, {"family", v.family},
+                            {"computes", GetActivation(v.computes).name},
+                            {"description", v.description},
+                            {"promised", vt.promised()},
+                            {"estimate", vt.kernel->estimate}};
+      if (vt.promised()) row["promise_max_ulp"] = vt.promised_ulp();
+      j["variants"].push_back(std::move(row));
     }
     j["targets"] = SupportedTargetNames();
     std::cout << j.dump(2) << "\n";
@@ -295,8 +298,10 @@ int List(bool json, const Selection& sel) {
   for (const Activation& a : Activations()) std::cout << fmt::format("  {:<13} {}\n", a.name, a.formula);
   std::cout << "\nVariants (activation/variant@target, promise):\n";
   for (const VariantTarget& vt : rows)
-    std::cout << fmt::format("  {:<42} <= {} ULP  {}\n", vt.label(), vt.promised_ulp(),
-                             vt.variant->description);
+    std::cout << fmt::format("  {:<42} {}  {}{}\n", vt.label(),
+                             vt.promised() ? fmt::format("<= {} ULP", vt.promised_ulp()) : std::string("no promise"),
+                             vt.variant->description,
+                             vt.kernel->estimate.empty() ? "" : " [bits depend on " + vt.kernel->estimate + " here]");
   std::cout << "\nTargets supported here: " << Join(SupportedTargetNames()) << "\n";
   return 0;
 }

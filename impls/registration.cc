@@ -10,6 +10,10 @@
 
 namespace actbench {
 
+std::string Variant::id() const { return std::string(GetActivation(activation).name) + "/" + name; }
+
+std::string VariantTarget::label() const { return variant->id() + "@" + kernel->target; }
+
 bool CpuHas(uint64_t features) {
   __builtin_cpu_init();
   const std::pair<uint64_t, bool> has[] = {
@@ -179,8 +183,7 @@ Variant MakeVariant(const Registration::Spec& spec) {
     CheckBound(spec, "promise", promise.max_ulp);
     if (spec.max_ulp_no_fma != -1) CheckBound(spec, "promise without FMA", spec.max_ulp_no_fma);
   } else {
-    promise.max_ulp = std::numeric_limits<double>::infinity();
-    if (promise.note.empty()) promise.note = "no promise";
+    promise.promised = false;
   }
   if (!(promise.domain_lo <= promise.domain_hi))
     Refuse(spec, "empty domain [" + std::to_string(promise.domain_lo) + ", " + std::to_string(promise.domain_hi) + "]");
@@ -195,6 +198,7 @@ Variant MakeVariant(const Registration::Spec& spec) {
       TargetKernel k{hwy::TargetName(target), target, fn};
       if (!HighwayTargetHasFma(target) && spec.max_ulp_no_fma >= 0) k.max_ulp = spec.max_ulp_no_fma;
       k.prepare = spec.prepare;
+      if ((target & spec.estimate_targets) != 0) k.estimate = spec.estimate;
       v.kernels.push_back(std::move(k));
     }
   } else {

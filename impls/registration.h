@@ -34,6 +34,10 @@ struct Registration::Spec {
   // Highway kernels: the TU's HWY_TARGETS and the chosen target's pointer.
   int64_t hwy_compiled = 0;
   KernelFn (*hwy_pointer)() = nullptr;
+  // Highway targets whose output bits depend on a vendor-defined estimate
+  // (TargetKernel::estimate), and its name.
+  int64_t estimate_targets = 0;
+  std::string estimate;
   std::string family = "user";  // built-in registrations say scalar or simd
   std::string plugin;           // the shared library it came from, if any
 };

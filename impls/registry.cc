@@ -11,9 +11,6 @@
 
 namespace actbench {
 
-std::string Variant::id() const { return std::string(GetActivation(activation).name) + "/" + name; }
-
-std::string VariantTarget::label() const { return variant->id() + "@" + kernel->target; }
 
 namespace {
 

@@ -49,6 +49,13 @@ struct TargetKernel {
       call(in, out, n, p);
   }
   bool runnable() const { return fn != nullptr || static_cast<bool>(call); }
+  // Non-empty when this target's output bits depend on an implementation-
+  // defined hardware estimate, named here ("rcpps": the reciprocal estimate of
+  // SSE and AVX2, whose bits differ between AMD and Intel CPUs; AVX-512's
+  // vrcp14ps is specified exactly and EMU128/SCALAR compute 1/x). Such a row
+  // gives other results on another vendor's CPU, within its promise: a
+  // baseline from one CPU cannot gate its bits on another.
+  std::string estimate{};
 };
 
 struct Variant {
@@ -76,8 +83,14 @@ struct VariantTarget {
   const TargetKernel* kernel;
   std::string label() const;  // "sigmoid/exp-div@baseline"
   // The ULP bound promised on this target (see TargetKernel::max_ulp).
-  double promised_ulp() const { return kernel->max_ulp >= 0 ? kernel->max_ulp : variant->promise.max_ulp; }
-  // Whether this target keeps the special-value contract (see Promise).
+  // +inf when nothing is promised (see Promise::promised).
+  double promised_ulp() const {
+    if (!variant->promise.promised) return std::numeric_limits<double>::infinity();
+    return kernel->max_ulp >= 0 ? kernel->max_ulp : variant->promise.max_ulp;
+  }
+  bool promised() const { return variant->promise.promised; }
+  // Whether this target keeps the special-value contract (see Promise);
+  // meaningful only when promised().
   bool keeps_contract() const { return variant->promise.keeps_contract && !kernel->breaks_contract; }
 };
 

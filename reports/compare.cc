@@ -47,18 +47,28 @@ json Num(double v) {
   return v;
 }
 
+// against_base false: only NEW's promise is checked (see Comparison::not_against_base).
 AccuracyChange CompareAccuracy(const std::string& key, const ReportRow& b, const ReportRow& n,
-                               const CompareOptions& o) {
+                               const CompareOptions& o, bool against_base) {
   AccuracyChange c;
   c.row = key;
   c.base_max_ulp = b.accuracy->error.max_ulp;
   c.new_max_ulp = n.accuracy->error.max_ulp;
   c.promise = n.promise.max_ulp;
+  c.promised = n.promise.promised;
   // A promise or contract that BASE already broke was accepted with it (the
   // "textbook" variants exist to show such failures); breaking one is what
   // fails. Getting worse while broken still shows as a max ULP rise.
   std::vector<std::string> why;
-  if (!n.accuracy->promise_held && b.accuracy->promise_held)
+  if (!against_base) {
+    if (n.promise_broken() && !b.promise_broken())
+      why.push_back(fmt::format("promise {} ULP broken (max ULP in its domain {})", Ulp(n.promise.max_ulp),
+                                Ulp(n.accuracy->max_ulp_in_domain)));
+    c.failed = !why.empty();
+    if (c.failed) c.reason = why.front();
+    return c;
+  }
+  if (n.promise_broken() && !b.promise_broken())
     why.push_back(fmt::format("promise {} ULP broken (max ULP in its domain {})", Ulp(n.promise.max_ulp),
                               Ulp(n.accuracy->max_ulp_in_domain)));
   if (c.new_max_ulp > c.base_max_ulp + o.tolerance_ulp)
@@ -103,7 +113,14 @@ Comparison CompareReports(const Report& base, const Report& now, const CompareOp
     seen[key] = true;
     const ReportRow& b = *it->second;
     ++c.rows_compared;
-    if (b.accuracy && n.accuracy) c.accuracy.push_back(CompareAccuracy(key, b, n, o));
+    if (b.accuracy && n.accuracy) {
+      const std::string& estimate = !n.estimate.empty() ? n.estimate : b.estimate;
+      const bool portable = estimate.empty() || SameCpu(base.MachineOf(b), now.MachineOf(n));
+      if (!portable)
+        c.not_against_base.push_back(
+            {key, fmt::format("its bits depend on {}, an implementation-defined estimate, and the CPUs differ", estimate)});
+      c.accuracy.push_back(CompareAccuracy(key, b, n, o, portable));
+    }
 
     if (b.bench.empty() || n.bench.empty()) continue;
     if (!SameCpu(base.MachineOf(b), now.MachineOf(n))) {
@@ -196,10 +213,17 @@ std::string RenderComparisonMarkdown(const Comparison& c, const Report& base, co
         continue;
       }
       table += fmt::format("| {} | {} | {} | {} | {} |\n", a.row, Ulp(a.base_max_ulp), Ulp(a.new_max_ulp),
-                           Ulp(a.promise), a.failed ? "**FAIL**: " + a.reason : "ok");
+                           a.promised ? Ulp(a.promise) : "none", a.failed ? "**FAIL**: " + a.reason : "ok");
     }
     if (unchanged < c.accuracy.size()) out += table + "\n";
     out += fmt::format("{} rows compared, {} unchanged, {} failed.\n\n", c.accuracy.size(), unchanged, acc_fail);
+    if (!c.not_against_base.empty()) {
+      out += fmt::format("Held to their promise only, not to BASE ({} rows: their bits depend on an "
+                         "implementation-defined estimate and BASE is from another CPU):\n\n",
+                         c.not_against_base.size());
+      for (const Comparison::Skipped& k : c.not_against_base) out += fmt::format("- `{}`: {}\n", k.row, k.reason);
+      out += "\n";
+    }
   }
 
   out += "## Speed\n\n";
@@ -240,8 +264,11 @@ json ComparisonJson(const Comparison& c, const std::string& base_name, const std
   json acc = json::array();
   for (const AccuracyChange& a : c.accuracy) {
     acc.push_back({{"row", a.row}, {"base_max_ulp", Num(a.base_max_ulp)}, {"new_max_ulp", Num(a.new_max_ulp)},
-                   {"promise_max_ulp", Num(a.promise)}, {"failed", a.failed}, {"reason", a.reason}});
+                   {"promised", a.promised}, {"promise_max_ulp", a.promised ? Num(a.promise) : json("none")},
+                   {"failed", a.failed}, {"reason", a.reason}});
   }
+  json skipped = json::array();
+  for (const Comparison::Skipped& k : c.not_against_base) skipped.push_back({{"row", k.row}, {"reason", k.reason}});
   json speed = json::array();
   for (const SpeedChange& s : c.speed) {
     speed.push_back({{"row", s.row}, {"size_label", s.size}, {"base_median_elements_per_second", Num(s.base_median)},
@@ -263,6 +290,7 @@ json ComparisonJson(const Comparison& c, const std::string& base_name, const std
           {"only_in_base", c.only_base},
           {"only_in_new", c.only_new},
           {"accuracy", std::move(acc)},
+          {"not_against_base", std::move(skipped)},
           {"speed", std::move(speed)}};
 }
 

@@ -49,8 +49,10 @@ std::string RenderCsv(const Report& r) {
   Line({std::begin(kColumns), std::end(kColumns)}, out);
   for (const ReportRow& row : r.rows) {
     std::vector<std::string> f = {MachineName(r.MachineOf(row)), row.activation, row.variant, row.target,
-                                  row.family, row.computes, row.label(), Num(row.promise.max_ulp),
-                                  Num(row.promise.domain_lo), Num(row.promise.domain_hi)};
+                                  row.family, row.computes, row.label(),
+                                  row.promise.promised ? Num(row.promise.max_ulp) : "none",
+                                  row.promise.promised ? Num(row.promise.domain_lo) : "",
+                                  row.promise.promised ? Num(row.promise.domain_hi) : ""};
     if (row.accuracy) {
       const AccuracyResult& a = *row.accuracy;
       // The first second score (a gelu_tanh row against exact gelu); more are rare.
@@ -61,7 +63,7 @@ std::string RenderCsv(const Report& r) {
       }
       for (const std::string& s :
            {std::to_string(a.inputs), Num(a.error.max_ulp), Num(a.error.mean_ulp), Num(a.max_ulp_in_domain),
-            std::string(a.promise_held ? "true" : "false"), std::string(a.contract.pass ? "true" : "false"),
+            std::string(!row.promise.promised ? "" : a.promise_held ? "true" : "false"), std::string(a.contract.pass ? "true" : "false"),
             std::to_string(a.contract.failures), also_against, also_max})
         f.push_back(s);
     } else {

@@ -505,8 +505,10 @@ std::string Table(const Report& r, const std::vector<const ReportRow*>& rows) {
                      HtmlEscape(row->variant), HtmlEscape(row->target),
                      creation.empty() ? "" : " title=\"" + HtmlEscape(creation + ", outside the timed loop") + "\"",
                      HtmlEscape(family));
-    std::string promise = "≤ " + Ulp(row->promise.max_ulp);
-    if (!std::isinf(row->promise.domain_lo) || !std::isinf(row->promise.domain_hi))
+    const bool promised = row->promise.promised;
+    const bool whole = std::isinf(row->promise.domain_lo) && std::isinf(row->promise.domain_hi);
+    std::string promise = promised ? "≤ " + Ulp(row->promise.max_ulp) : "none";
+    if (promised && !whole)
       promise += fmt::format(" on [{}, {}]", Ulp(row->promise.domain_lo), Ulp(row->promise.domain_hi));
     if (row->accuracy) {
       const AccuracyResult& a = *row->accuracy;
@@ -517,7 +519,12 @@ std::string Table(const Report& r, const std::vector<const ReportRow*>& rows) {
       s += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td title=\"{}\">{}</td><td{}>{}</td>"
                        "<td{}>{}</td><td>{}</td>",
                        Ulp(a.error.max_ulp), Ulp(a.error.mean_ulp), HtmlEscape(row->promise.note),
-                       HtmlEscape(promise), a.promise_held ? "" : " class=\"bad\"", a.promise_held ? "yes" : "no",
+                       HtmlEscape(promise), !promised || a.promise_held ? "" : " class=\"bad\"",
+                       !promised ? std::string("-")
+                       : std::string(a.promise_held ? "yes" : "no") +
+                             (whole && a.max_ulp_in_domain == a.error.max_ulp
+                                  ? ""
+                                  : " (" + Ulp(a.max_ulp_in_domain) + " in domain)"),
                        a.contract.pass ? "" : " class=\"bad\"",
                        a.contract.pass ? "pass" : fmt::format("fail ({})", a.contract.failures),
                        HtmlEscape(also.empty() ? "-" : also));

@@ -52,10 +52,24 @@ std::string Bound(double v) {
 }
 
 std::string PromiseText(const PromiseInfo& p) {
+  if (!p.promised) return "none";
   std::string s = "≤ " + Ulp(p.max_ulp) + " ULP";
   if (!std::isinf(p.domain_lo) || !std::isinf(p.domain_hi)) {
     s += " on [" + Bound(p.domain_lo) + ", " + Bound(p.domain_hi) + "]";
   }
+  return s;
+}
+
+bool WholeRange(const PromiseInfo& p) { return std::isinf(p.domain_lo) && std::isinf(p.domain_hi); }
+
+// "yes" / "**no**", with the max ULP inside the promise's domain when the
+// domain is not all of float (so "max ULP inf" beside "held: yes" is never a
+// riddle); "-" where nothing was promised.
+std::string HeldText(const PromiseInfo& p, const AccuracyResult& a) {
+  if (!p.promised) return "-";
+  std::string s = a.promise_held ? "yes" : "**no**";
+  if (!WholeRange(p) || a.max_ulp_in_domain != a.error.max_ulp)
+    s += " (" + Ulp(a.max_ulp_in_domain) + " in domain)";
   return s;
 }
 
@@ -134,7 +148,7 @@ void RenderTable(const Report& r, const std::string& activation, const std::vect
     out += fmt::format("| {}@{} | {} | {} | {} | {} | {} | {} |", Cell(row.variant), Cell(row.target),
                        Cell(family), a ? Ulp(a->error.max_ulp) : "-",
                        a ? Ulp(a->error.mean_ulp) : "-", Cell(PromiseText(row.promise)),
-                       a ? (a->promise_held ? "yes" : "**no**") : "-",
+                       a ? HeldText(row.promise, *a) : "-",
                        a ? (a->contract.pass ? "pass" : "**" + ContractText(a->contract) + "**") : "-");
     for (const std::string& s : sizes) out += " " + Throughput(row, s) + " |";
     out += "\n";
@@ -200,7 +214,7 @@ void RenderFailures(const Report& r, std::string& out) {
   for (const ReportRow& row : r.rows) {
     if (!row.accuracy) continue;
     const AccuracyResult& a = *row.accuracy;
-    if (!a.promise_held) {
+    if (row.promise_broken()) {
       out += fmt::format("- {}: promise {} not held, max ULP in domain {}\n", Code(row.label()),
                          PromiseText(row.promise), Ulp(a.max_ulp_in_domain));
       any = true;

@@ -135,10 +135,11 @@ json ToJson(const ContractResult& c) {
   return {{"pass", c.pass}, {"failures", c.failures}, {"examples", c.examples}};
 }
 
-json ToJson(const AccuracyResult& a) {
+// promise_held is written only for a row with a promise.
+json ToJson(const AccuracyResult& a, bool promised) {
   json also = json::array();
   for (const ErrorStats& e : a.also) also.push_back(ToJsonWithSums(e));
-  return {
+  json o = {
       {"inputs", a.inputs},
       {"error", ToJsonWithSums(a.error)},
       {"also", std::move(also)},
@@ -148,6 +149,8 @@ json ToJson(const AccuracyResult& a) {
       {"coverage", CoverageJson(a.coverage)},
       {"reference_fallbacks", a.reference_fallbacks},
   };
+  if (!promised) o.erase("promise_held");
+  return o;
 }
 
 json ToJson(const BenchResult& b) {
@@ -167,7 +170,9 @@ json ToJson(const BenchResult& b) {
 }
 
 json ToJson(const PromiseInfo& p) {
+  if (!p.promised) return {{"promised", false}, {"note", p.note}};
   return {
+      {"promised", true},
       {"max_ulp", Double(p.max_ulp)},
       {"domain_lo", Double(p.domain_lo)},
       {"domain_hi", Double(p.domain_hi)},
@@ -191,7 +196,8 @@ json ToJson(const ReportRow& r) {
       {"computes", r.computes},
       {"description", r.description},
       {"promise", ToJson(r.promise)},
-      {"accuracy", r.accuracy ? ToJson(*r.accuracy) : json(nullptr)},
+      {"estimate", r.estimate},
+      {"accuracy", r.accuracy ? ToJson(*r.accuracy, r.promise.promised) : json(nullptr)},
       {"bench", std::move(bench)},
   };
 }
@@ -392,13 +398,14 @@ ContractResult ContractFromJson(const Node& n) {
   return c;
 }
 
-AccuracyResult AccuracyFromJson(const Node& n) {
+AccuracyResult AccuracyFromJson(const Node& n, bool promised) {
   AccuracyResult a;
   a.inputs = n.Field("inputs").Size();
   a.error = ErrorFromJson(n.Field("error"));
   for (const Node& e : n.Field("also").Items()) a.also.push_back(ErrorFromJson(e));
   a.max_ulp_in_domain = n.Field("max_ulp_in_domain").Number();
-  a.promise_held = n.Field("promise_held").Bool();
+  // Nothing to hold without a promise: no promise was broken.
+  a.promise_held = promised ? n.Field("promise_held").Bool() : true;
   a.contract = ContractFromJson(n.Field("contract"));
   if (n.Has("coverage")) {  // optional: exhaustive sweeps only
     for (const Node& c : n.Field("coverage").Items()) {
@@ -436,16 +443,23 @@ BenchResult BenchFromJson(const Node& n) {
   return b;
 }
 
-PromiseInfo PromiseFromJson(const Node& n) {
+PromiseInfo PromiseFromJson(const Node& n, int version) {
   PromiseInfo p;
+  p.note = n.Field("note").String();
+  p.promised = version < 2 || n.Field("promised").Bool();  // version 1: every row promised
+  if (!p.promised) {  // as MakeRow fills an unpromised row
+    p.max_ulp = std::numeric_limits<double>::infinity();
+    p.domain_lo = -std::numeric_limits<double>::infinity();
+    p.domain_hi = std::numeric_limits<double>::infinity();
+    return p;
+  }
   p.max_ulp = n.Field("max_ulp").Number();
   p.domain_lo = n.Field("domain_lo").Number();
   p.domain_hi = n.Field("domain_hi").Number();
-  p.note = n.Field("note").String();
   return p;
 }
 
-ReportRow RowFromJson(const Node& n) {
+ReportRow RowFromJson(const Node& n, int version) {
   ReportRow r;
   r.activation = n.Field("activation").String();
   r.variant = n.Field("variant").String();
@@ -461,11 +475,12 @@ ReportRow RowFromJson(const Node& n) {
   if (n.Has("safety")) r.safety = n.Field("safety").String();
   r.computes = n.Field("computes").String();
   r.description = n.Field("description").String();
-  r.promise = PromiseFromJson(n.Field("promise"));
+  r.promise = PromiseFromJson(n.Field("promise"), version);
+  if (version >= 2) r.estimate = n.Field("estimate").String();
   // "label" is derived from the three names above; it is written for readers
   // of the raw JSON and not read back.
   if (n.Has("accuracy") && !n.Field("accuracy").value().is_null()) {
-    r.accuracy = AccuracyFromJson(n.Field("accuracy"));
+    r.accuracy = AccuracyFromJson(n.Field("accuracy"), r.promise.promised);
   }
   for (const Node& b : n.Field("bench").Items()) r.bench.push_back(BenchFromJson(b));
   return r;
@@ -548,10 +563,18 @@ ReportRow MakeRow(const VariantTarget& vt) {
   }
   r.computes = GetActivation(v.computes).name;
   r.description = v.description;
-  r.promise.max_ulp = vt.promised_ulp();
-  r.promise.domain_lo = v.promise.domain_lo;
-  r.promise.domain_hi = v.promise.domain_hi;
+  r.promise.promised = v.promise.promised;
   r.promise.note = v.promise.note;
+  r.estimate = vt.kernel->estimate;
+  if (r.promise.promised) {
+    r.promise.max_ulp = vt.promised_ulp();
+    r.promise.domain_lo = v.promise.domain_lo;
+    r.promise.domain_hi = v.promise.domain_hi;
+  } else {
+    r.promise.max_ulp = std::numeric_limits<double>::infinity();  // unused: nothing promised
+    r.promise.domain_lo = -std::numeric_limits<double>::infinity();
+    r.promise.domain_hi = std::numeric_limits<double>::infinity();
+  }
   return r;
 }
 
@@ -590,11 +613,11 @@ Report ReportFromJson(const json& j) {
   }
   if (!j.contains("schema_version")) Fail("schema_version", "missing");
   const json& version = j.at("schema_version");
-  if (!version.is_number_integer() || version.get<int64_t>() != kReportSchemaVersion) {
+  if (!version.is_number_integer() || version.get<int64_t>() < 1 || version.get<int64_t>() > kReportSchemaVersion) {
     throw std::runtime_error("unsupported report schema_version " + Shown(version) +
-                             "; this build reads version " + std::to_string(kReportSchemaVersion) +
-                             " only");
+                             "; this build reads versions 1 to " + std::to_string(kReportSchemaVersion));
   }
+  const int read_version = static_cast<int>(version.get<int64_t>());
 
   Report r;
   r.schema_version = kReportSchemaVersion;
@@ -613,7 +636,7 @@ Report ReportFromJson(const json& j) {
     r.machine = r.machines.front();
   }
   for (const Node& row : root.Field("rows").Items()) {
-    r.rows.push_back(RowFromJson(row));
+    r.rows.push_back(RowFromJson(row, read_version));
     if (row.Has("machine")) {
       const Node m = row.Field("machine");
       r.rows.back().machine = m.Size();

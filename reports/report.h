@@ -15,12 +15,20 @@
 
 namespace actbench {
 
-inline constexpr int kReportSchemaVersion = 1;
+// 2 added promise.promised (a row may have no promise) and the row's
+// "estimate"; version 1 documents are read as version 2 (every row promised,
+// no estimate named).
+inline constexpr int kReportSchemaVersion = 2;
 
 struct PromiseInfo {
   double max_ulp = 0;
   double domain_lo = 0, domain_hi = 0;  // +-inf allowed (written as strings "inf"/"-inf")
   std::string note;
+  // false: the implementation documents no bound (a peer whose library
+  // documents none, or a composition of library calls with no bound derived
+  // in docs/peers.md): max_ulp and the domain are unused, nothing is held,
+  // writers show "none". The note may still give measurements.
+  bool promised = true;
 };
 
 // One row per (activation, variant, target).
@@ -44,6 +52,10 @@ struct ReportRow {
   std::string computes;     // the activation whose exact value the promise is against
   std::string description;
   PromiseInfo promise;
+  // Non-empty when the row's bits depend on an implementation-defined
+  // hardware estimate ("rcpps"; see TargetKernel::estimate): its max ULP is
+  // not comparable bit for bit across CPUs of different vendors.
+  std::string estimate;
   std::optional<AccuracyResult> accuracy;  // absent when accuracy was not run
   std::vector<BenchResult> bench;          // empty when bench was not run
   // Index into Report::machines in a report merged across machines; 0 (the
@@ -56,6 +68,8 @@ struct ReportRow {
   // "user" or "user, plugin libx.so", with ", not checked" when it was not:
   // how writers mark a user row.
   std::string user_text() const;
+  // Whether a promise was made and the accuracy sweep broke it.
+  bool promise_broken() const { return promise.promised && accuracy && !accuracy->promise_held; }
   // "oneDNN 2.6.3"-style text for a peer row; "" otherwise.
   std::string peer_text() const;
 };

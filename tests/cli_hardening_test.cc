@@ -9,7 +9,8 @@
 // - deterministic: two accuracy runs give the same accuracy JSON.
 //
 // When the tests run as root (CI containers), the child drops to nobody
-// (65534) so that permission bits apply to it.
+// (65534) so that permission bits apply to it, and runs a copy of the binary
+// nobody can reach wherever the checkout is (NobodyReachableBinary).
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -63,6 +64,27 @@ void WriteForChild(const std::string& path, const std::string& bytes, mode_t mod
 void MakeDir(const std::string& path, mode_t mode) {
   ASSERT_EQ(::mkdir(path.c_str(), 0777), 0) << path;
   ::chmod(path.c_str(), mode);  // not subject to the umask
+}
+
+// A checkout in a 0700 directory (root's home) hid the binary from nobody: the
+// tests that drop to nobody failed with exit 127. The binary nobody runs is a
+// copy every user can reach, byte for byte the built one.
+TEST(NobodyBinary, EveryUserCanReachTheCopyNobodyRuns) {
+  const std::string& copy = NobodyReachableBinary();
+  ASSERT_FALSE(copy.empty());
+  EXPECT_EQ(ReadAll(copy), ReadAll(ACTBENCH_BIN));
+  struct stat st {};
+  ASSERT_EQ(::stat(copy.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0005, 0005u) << "others may read and execute the copy";
+  for (fs::path dir = fs::path(copy).parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+    ASSERT_EQ(::stat(dir.c_str(), &st), 0) << dir;
+    EXPECT_EQ(st.st_mode & 0001, 0001u) << dir << " is not searchable by others";
+  }
+  if (::geteuid() == 0) {  // and nobody can run it
+    TempDir cwd("actbench_nobody", /*world_writable=*/true);
+    const CliResult r = RunAsNobody({"list", "-a", "relu"}, cwd.path());
+    EXPECT_EQ(r.status, 0) << r.Describe();
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -79,13 +79,35 @@ class TempDir {
   std::string path_;
 };
 
+// The binary a child running as nobody executes: a copy of ACTBENCH_BIN in a
+// directory of its own (mode 0755) under $TMPDIR (or /tmp), made once per test
+// process and removed at its exit. ACTBENCH_BIN itself may sit in a checkout
+// nobody cannot reach (root's home is 0700 on Debian): exec would fail (127).
+// Empty (after a test failure) when the copy cannot be made.
+inline const std::string& NobodyReachableBinary() {
+  static TempDir dir("actbench_bin");
+  static const std::string path = [] {
+    if (dir.path().empty()) return std::string();
+    const std::string to = dir / "actbench";
+    std::error_code ec;
+    std::filesystem::copy_file(ACTBENCH_BIN, to, std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec || ::chmod(dir.path().c_str(), 0755) != 0 || ::chmod(to.c_str(), 0755) != 0) {
+      ADD_FAILURE() << "copying " << ACTBENCH_BIN << " to " << to << ": " << (ec ? ec.message() : std::strerror(errno));
+      return std::string();
+    }
+    return to;
+  }();
+  return path;
+}
+
 struct RunOptions {
   // Called about every millisecond while the child runs, with its pid, the
   // time since it started and its stderr so far.
   std::function<void(pid_t, std::chrono::steady_clock::duration, const std::string&)> watch;
   std::chrono::seconds timeout{120};  // then the child is killed and the test fails
-  bool as_nobody_when_root = false;   // setuid(nobody) in the child if we are root
-  std::string binary = ACTBENCH_BIN;  // another program with the actbench command line
+  // setuid(nobody) in the child if we are root; it then runs NobodyReachableBinary().
+  bool as_nobody_when_root = false;
+  std::string binary = ACTBENCH_BIN;  // another program with the actbench command line (not as nobody)
 };
 
 // Runs ACTBENCH_BIN with `args` in working directory `cwd`, stdin from /dev/null.
@@ -93,17 +115,18 @@ inline CliResult RunCli(const std::vector<std::string>& args, const std::string&
                         const RunOptions& options = {}) {
   using Clock = std::chrono::steady_clock;
   CliResult r;
+  const bool drop = options.as_nobody_when_root && ::geteuid() == 0;
+  std::vector<std::string> argv_s = {drop ? NobodyReachableBinary() : options.binary};
+  if (argv_s[0].empty()) return r;  // the copy failed (reported)
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     ADD_FAILURE() << "pipe2: " << std::strerror(errno);
     return r;
   }
-  std::vector<std::string> argv_s = {options.binary};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const bool drop = options.as_nobody_when_root && ::geteuid() == 0;
 
   const auto start = Clock::now();
   const pid_t pid = ::fork();

@@ -213,6 +213,52 @@ TEST(Compare, IdenticalReportsAreClean) {
   EXPECT_TRUE(c.speed_compared);
 }
 
+// A row whose bits depend on a vendor-defined estimate (rcpps) is held to its
+// promise only when BASE comes from another CPU, and is named with the reason;
+// every other row is compared with BASE as before. On the same CPU it is
+// compared with BASE too.
+TEST(Compare, EstimateRowsFromAnotherCpuAreHeldToTheirPromiseOnly) {
+  const Report base = FixtureReport("host-a", "Intel Xeon");
+  Report now = FixtureReport("host-b", "AMD EPYC");
+  now.rows[4].estimate = "rcpps";                // sigmoid/rr1-p6-nr1@AVX2
+  now.rows[4].accuracy->error.max_ulp = 4.5;     // rose from 3.5, promise 5 held
+  now.rows[2].accuracy->error.max_ulp = 1.75;    // a portable row that rose: still a failure
+  Comparison c = CompareReports(base, now, {});
+  EXPECT_EQ(c.accuracy_failures(), 1u);
+  ASSERT_EQ(c.not_against_base.size(), 1u);
+  EXPECT_EQ(c.not_against_base[0].row, now.rows[4].label());
+  EXPECT_NE(c.not_against_base[0].reason.find("rcpps"), std::string::npos);
+  const std::string md = RenderComparisonMarkdown(c, base, now, "base.json", "new.json");
+  EXPECT_NE(md.find("(1 rows"), std::string::npos) << md;
+  EXPECT_NE(md.find(now.rows[4].label()), std::string::npos) << md;
+  // Its promise still binds.
+  now.rows[4].accuracy->promise_held = false;
+  now.rows[4].accuracy->max_ulp_in_domain = 6;
+  c = CompareReports(base, now, {});
+  EXPECT_EQ(c.accuracy_failures(), 2u);
+  // Same CPU: compared with BASE.
+  Report same = base;
+  same.rows[4].estimate = "rcpps";
+  same.rows[4].accuracy->error.max_ulp = 4.5;
+  c = CompareReports(base, same, {});
+  EXPECT_TRUE(c.not_against_base.empty());
+  EXPECT_EQ(c.accuracy_failures(), 1u);
+}
+
+// A row without a promise breaks none and shows "none".
+TEST(Compare, RowsWithoutAPromiseShowNone) {
+  const Report base = FixtureReport();
+  Report now = base;
+  now.rows[3].promise.promised = false;
+  const Comparison c = CompareReports(base, now, {});
+  EXPECT_FALSE(c.regression());
+  now.rows[3].accuracy->error.max_ulp = 4.5;  // a rise above BASE is still a rise
+  const Comparison rose = CompareReports(base, now, {});
+  EXPECT_EQ(rose.accuracy_failures(), 1u);
+  const std::string md = RenderComparisonMarkdown(rose, base, now, "b", "n");
+  EXPECT_NE(md.find("| none |"), std::string::npos) << md;
+}
+
 TEST(Compare, AccuracyAboveBaselineOrPromiseFails) {
   const Report base = FixtureReport();
   Report now = base;

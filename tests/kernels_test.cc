@@ -60,8 +60,11 @@ bool SameBits(float a, float b) {
 
 class VariantTest : public ::testing::TestWithParam<VariantTarget> {};
 
+// Only promises are held: a row without one (a peer whose library documents
+// no bound) is held to nothing here; its numbers are measurements.
 TEST_P(VariantTest, HoldsItsPromiseOnTheSampledSet) {
   const VariantTarget& vt = GetParam();
+  if (!vt.promised()) GTEST_SKIP() << vt.label() << " promises nothing";
   const AccuracyResult& r = Accuracy(vt);
   EXPECT_TRUE(r.promise_held) << vt.label() << ": " << r.max_ulp_in_domain << " ULP in ["
                               << vt.variant->promise.domain_lo << ", "
@@ -75,6 +78,7 @@ TEST_P(VariantTest, HoldsItsPromiseOnTheSampledSet) {
 
 TEST_P(VariantTest, KeepsTheSpecialValueContract) {
   const VariantTarget& vt = GetParam();
+  if (!vt.promised()) GTEST_SKIP() << vt.label() << " promises nothing";
   const ContractResult& c = Accuracy(vt).contract;
   if (!vt.keeps_contract()) return;  // BreaksTheContractOnlyWhereItSaysSo
   EXPECT_TRUE(c.pass) << vt.label() << ": " << c.failures << " failures, first: "
@@ -116,7 +120,7 @@ TEST(Params, NonDefaultValuesReachKernelAndReference) {
       worst = std::max(worst, UlpError(out[i], ref[i].exact, ref[i].rounded));
     }
     // Parameters add roundings (alpha * r, z / beta): allow one ULP over the promise.
-    EXPECT_LE(worst, vt.promised_ulp() + 1.0) << vt.label();
+    if (vt.promised()) EXPECT_LE(worst, vt.promised_ulp() + 1.0) << vt.label();
     ++checked;
   }
   EXPECT_GE(checked, 3);  // leaky_relu, elu, softplus at least
@@ -186,6 +190,7 @@ std::string LimitsAtInfinityFailure(const VariantTarget& vt) {
 
 TEST_P(VariantTest, LimitsAtInfinityOnEveryChannel) {
   const VariantTarget& vt = GetParam();
+  if (!vt.promised()) GTEST_SKIP() << vt.label() << " promises nothing";
   if (!vt.keeps_contract()) GTEST_SKIP() << vt.label() << " documents that it breaks the contract";
   const std::string failure = LimitsAtInfinityFailure(vt);
   EXPECT_EQ(failure, "");
@@ -196,6 +201,7 @@ TEST_P(VariantTest, LimitsAtInfinityOnEveryChannel) {
 // 0 * -inf = NaN on a zero-slope channel shows only there).
 TEST_P(VariantTest, BreaksTheContractOnlyWhereItSaysSo) {
   const VariantTarget& vt = GetParam();
+  if (!vt.promised()) GTEST_SKIP() << vt.label() << " promises nothing";
   if (vt.keeps_contract()) return;  // KeepsTheSpecialValueContract
   EXPECT_TRUE(!Accuracy(vt).contract.pass || !LimitsAtInfinityFailure(vt).empty())
       << vt.label() << " says it breaks the contract, but kept it";

@@ -353,8 +353,43 @@ TEST(ReportJson, WorstInputsAreReproducible) {
 // ---------------------------------------------------------------------------
 // Validation
 
+// Version 1 (before rows could lack a promise) reads as version 2: every row
+// promised, no estimate named. A row without a promise says so explicitly
+// ("promised": false), carries no bound and no promise_held, and reads back so.
+TEST(ReportJson, ReadsVersion1AndWritesNoPromiseExplicitly) {
+  Report full = MakeFullReport();
+  ASSERT_FALSE(full.rows.empty());
+  json v1 = ToJson(full);
+  v1["schema_version"] = 1;
+  for (json& row : v1["rows"]) {
+    row["promise"].erase("promised");
+    row.erase("estimate");
+  }
+  const Report old = ReportFromJson(v1);
+  for (const ReportRow& row : old.rows) {
+    EXPECT_TRUE(row.promise.promised);
+    EXPECT_EQ(row.estimate, "");
+  }
+  full.rows[0].promise = PromiseInfo{};
+  full.rows[0].promise.promised = false;
+  full.rows[0].promise.note = "measured only";
+  full.rows[0].estimate = "rcpps";
+  const json j = ToJson(full);
+  const json& row = j["rows"][0];
+  EXPECT_EQ(row["promise"]["promised"], false);
+  EXPECT_FALSE(row["promise"].contains("max_ulp"));
+  EXPECT_EQ(row["estimate"], "rcpps");
+  if (full.rows[0].accuracy) EXPECT_FALSE(row["accuracy"].contains("promise_held"));
+  EXPECT_EQ(j["rows"][1]["promise"]["promised"], true);
+  const Report back = ReportFromJson(j);
+  EXPECT_FALSE(back.rows[0].promise.promised);
+  EXPECT_FALSE(back.rows[0].promise_broken());
+  EXPECT_EQ(back.rows[0].estimate, "rcpps");
+  EXPECT_EQ(back.rows[0].promise.note, "measured only");
+}
+
 TEST(ReportJson, RejectsOtherSchemaVersions) {
-  for (const json& v : {json(2), json(0), json(-1), json(1.5), json("1")}) {
+  for (const json& v : {json(kReportSchemaVersion + 1), json(0), json(-1), json(1.5), json("1")}) {
     json j = ToJson(MakeFullReport());
     j["schema_version"] = v;
     const std::string msg = ErrorOf([&] { ReportFromJson(j); });
@@ -529,18 +564,18 @@ TEST(ReportFile, BadPathsAreOneLineErrors) {
   WriteRaw(dir / "empty.json", "");
   WriteRaw(dir / "blank.json", "  \n\n");
   WriteRaw(dir / "array.json", "[1, 2, 3]\n");
-  WriteRaw(dir / "v2.json", R"({"schema": "actbench-report", "schema_version": 2})");
+  WriteRaw(dir / "v3.json", R"({"schema": "actbench-report", "schema_version": 3})");
   WriteRaw(dir / "binary.json", std::string("\x00\xff\xfe{", 4));
   fs::create_directory(dir / "a-directory.json");
   for (const char* name :
-       {"empty.json", "blank.json", "array.json", "v2.json", "binary.json", "a-directory.json",
+       {"empty.json", "blank.json", "array.json", "v3.json", "binary.json", "a-directory.json",
         "does-not-exist.json"}) {
     const std::string path = dir / name;
     const std::string msg = ErrorOf([&] { ReadReport(path); });
     EXPECT_TRUE(StartsWith(msg, path + ": ")) << msg;
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
   }
-  EXPECT_NE(ErrorOf([&] { ReadReport(dir / "v2.json"); }).find("schema_version"), std::string::npos);
+  EXPECT_NE(ErrorOf([&] { ReadReport(dir / "v3.json"); }).find("schema_version"), std::string::npos);
 }
 
 TEST(ReportFile, WriteFileAtomicWritesAndLeavesNoTemporary) {

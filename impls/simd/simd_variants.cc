@@ -80,6 +80,23 @@ Registration* Simd(const char* id, KernelFn (*pointer)(), const char* descriptio
   return r->Describe(description)->MaxUlp(fma)->MaxUlpWithoutFma(no_fma)->Domain(domain_lo, kInf)->Note(note);
 }
 
+// Where a kernel calls hn::ApproximateReciprocal (math-inl.h): through
+// ReciprocalNR1 on every target (the -nr1 kernels), or through
+// ResidualReciprocal (DivCompensated) on FMA targets only (without FMA those
+// kernels divide in double). On SSSE3, SSE4 and AVX2 that is rcpps, whose
+// bits are vendor-defined; AVX-512's vrcp14ps is exact, EMU128/SCALAR divide.
+constexpr int64_t kRcppsTargets = HWY_AVX2 | HWY_SSE4 | HWY_SSSE3;
+void RcppsOnEveryTarget(Registration* r) {
+  r->mutable_spec().estimate = "rcpps";
+  r->mutable_spec().estimate_targets = kRcppsTargets;
+  r->mutable_spec().description += "; on SSSE3, SSE4 and AVX2 its bits depend on rcpps, a vendor-defined estimate";
+}
+void RcppsOnFmaTargets(Registration* r) {
+  r->mutable_spec().estimate = "rcpps";
+  r->mutable_spec().estimate_targets = kRcppsTargets & HWY_AVX2;
+  r->mutable_spec().description += "; on AVX2 its bits depend on rcpps, a vendor-defined estimate";
+}
+
 }  // namespace
 
 void RegisterSimdVariants() {
@@ -94,51 +111,51 @@ void RegisterSimdVariants() {
   Simd("hard_swish/clamp-mul", ACTBENCH_HWY_POINTER(HardSwishClampMul), "x relu6(x + 3) * (1/6) in float", 2.5, 2.5);
   Simd("elu/expm1-rr2-p7", ACTBENCH_HWY_POINTER(EluExpm1Rr2P7), "alpha expm1(x): rr2, degree-7 polynomial", 2, 2);
   Simd("elu/expm1-rr2-p6", ACTBENCH_HWY_POINTER(EluExpm1Rr2P6), "alpha expm1(x): degree-6 polynomial", 5, 5);
-  Simd("sigmoid/rr2-p7-div", ACTBENCH_HWY_POINTER(SigmoidAccurate),
-       "e^-|x| (rr2, p7, scaled once) / compensated 1 + e (in double without FMA)", 2, 2);
-  Simd("sigmoid/rr1-p6-nr1", ACTBENCH_HWY_POINTER(SigmoidFastKernel),
+  RcppsOnFmaTargets(Simd("sigmoid/rr2-p7-div", ACTBENCH_HWY_POINTER(SigmoidAccurate),
+       "e^-|x| (rr2, p7, scaled once) / compensated 1 + e (in double without FMA)", 2, 2));
+  RcppsOnEveryTarget(Simd("sigmoid/rr1-p6-nr1", ACTBENCH_HWY_POINTER(SigmoidFastKernel),
        "e^-|x| (rr1, p6, scaled once), reciprocal + 1 Newton step", 5, 80, -kInf,
-       "rr1 needs FMA: without it n ln2 rounds (64 ULP measured on SSE4)");
-  Simd("tanh/expm1-rr2-p7-div", ACTBENCH_HWY_POINTER(TanhExpm1Rr2P7Div),
-       "E/(E+2), E = expm1(2|x|), compensated denominator (in double without FMA)", 2, 2);
-  Simd("tanh/expm1-rr2-p6-nr1", ACTBENCH_HWY_POINTER(TanhExpm1Rr2P6Nr1),
+       "rr1 needs FMA: without it n ln2 rounds (64 ULP measured on SSE4)"));
+  RcppsOnFmaTargets(Simd("tanh/expm1-rr2-p7-div", ACTBENCH_HWY_POINTER(TanhExpm1Rr2P7Div),
+       "E/(E+2), E = expm1(2|x|), compensated denominator (in double without FMA)", 2, 2));
+  RcppsOnEveryTarget(Simd("tanh/expm1-rr2-p6-nr1", ACTBENCH_HWY_POINTER(TanhExpm1Rr2P6Nr1),
        "E/(E+2) with degree-6 expm1 and reciprocal + 1 Newton step", 8, 9, -kInf,
-       "measured exhaustively: 7.23 ULP on AVX3, 7.77 on SSE4 (near |x| = 0.1735)");
-  Simd("tanh/rational-p6q3-nr1", ACTBENCH_HWY_POINTER(TanhRational),
+       "measured exhaustively: 7.23 ULP on AVX3, 7.77 on SSE4 (near |x| = 0.1735)"));
+  RcppsOnEveryTarget(Simd("tanh/rational-p6q3-nr1", ACTBENCH_HWY_POINTER(TanhRational),
        "x P(x^2)/Q(x^2) (fit_rational: 0.46 ULP exact), reciprocal + 1 Newton step", 6, 9, -kInf,
        "the float evaluation of P and Q, not the fit, sets the error: 4.7 ULP measured near |x| = 6 (7.07 without "
-       "FMA, exhaustively on SSE4)");
-  Simd("sigmoid/tanh-rational-p6q3-nr1", ACTBENCH_HWY_POINTER(SigmoidTanhRational),
+       "FMA, exhaustively on SSE4)"));
+  RcppsOnEveryTarget(Simd("sigmoid/tanh-rational-p6q3-nr1", ACTBENCH_HWY_POINTER(SigmoidTanhRational),
        "1/2 + tanh(x/2)/2 with the rational tanh (the 'polynomial sigmoid')", 8, 8, -1.0,
-       "for x < 0, 1 - tanh(|x|/2) magnifies tanh's error by ~e^|x| and the result stops at 0 near x = -18");
-  Simd("gelu_tanh/sigmoid-form-f64arg", ACTBENCH_HWY_POINTER(GeluTanhAccurate),
-       "x sigmoid(2u), 2u formed in double, accurate sigmoid", 4, 4);
-  Simd("gelu_tanh/sigmoid-form-rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluTanhFast), "x sigmoid(2u) in float, fast sigmoid",
-       256, 256, -5.0, "2u carries |2u| eps absolute error into e^2u; outputs flush below x = -9");
-  Simd("gelu/tanh-form-rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluTanhFast), "the tanh-form approximation (gelu_tanh), fast",
+       "for x < 0, 1 - tanh(|x|/2) magnifies tanh's error by ~e^|x| and the result stops at 0 near x = -18"));
+  RcppsOnFmaTargets(Simd("gelu_tanh/sigmoid-form-f64arg", ACTBENCH_HWY_POINTER(GeluTanhAccurate),
+       "x sigmoid(2u), 2u formed in double, accurate sigmoid", 4, 4));
+  RcppsOnEveryTarget(Simd("gelu_tanh/sigmoid-form-rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluTanhFast), "x sigmoid(2u) in float, fast sigmoid",
+       256, 256, -5.0, "2u carries |2u| eps absolute error into e^2u; outputs flush below x = -9"));
+  RcppsOnEveryTarget(Simd("gelu/tanh-form-rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluTanhFast), "the tanh-form approximation (gelu_tanh), fast",
        256, 256, -5.0, "scored against gelu_tanh; its distance from exact gelu is the second score")
-      ->Computes("gelu_tanh");
+      ->Computes("gelu_tanh"));
   Simd("gelu/erfc-piecewise-p10", ACTBENCH_HWY_POINTER(GeluErfcAccurate),
        "x/2 erfc(-x/sqrt2): erfc = e^-t^2 erfcx(t), t^2 exact, erfcx in 4 degree-10 pieces", 4, 4);
-  Simd("gelu/sigmoid-form-rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluSigmoidFast),
+  RcppsOnEveryTarget(Simd("gelu/sigmoid-form-rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluSigmoidFast),
        "the sigmoid-form approximation (gelu_sigmoid), fast", 72, 136, -50.0,
        "scored against gelu_sigmoid (its distance from exact gelu is the second score); the rounded "
        "1.702f x is magnified by |1.702 x| in e^(1.702 x)")
-      ->Computes("gelu_sigmoid");
-  Simd("gelu_sigmoid/rr2-p7-div", ACTBENCH_HWY_POINTER(GeluSigmoidAccurate),
-       "x sigmoid(1.702f x), 1.702f x exact, accurate sigmoid (quotient in double without FMA)", 2, 2);
-  Simd("gelu_sigmoid/rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluSigmoidFast), "x sigmoid(1.702f x) with the fast sigmoid",
+      ->Computes("gelu_sigmoid"));
+  RcppsOnFmaTargets(Simd("gelu_sigmoid/rr2-p7-div", ACTBENCH_HWY_POINTER(GeluSigmoidAccurate),
+       "x sigmoid(1.702f x), 1.702f x exact, accurate sigmoid (quotient in double without FMA)", 2, 2));
+  RcppsOnEveryTarget(Simd("gelu_sigmoid/rr1-p6-nr1", ACTBENCH_HWY_POINTER(GeluSigmoidFast), "x sigmoid(1.702f x) with the fast sigmoid",
        72, 136, -50.0,
        "the rounded 1.702f x is magnified by |1.702 x| in e^(1.702 x) (measured exhaustively: 68.3 ULP on AVX3, "
-       "130.4 on SSE4, 131.9 on SCALAR); outputs flush to 0 below x = -51");
-  Simd("silu/rr2-p7-div", ACTBENCH_HWY_POINTER(SiluAccurate),
-       "x e/(1+e) scaled last, compensated denominator (quotient in double without FMA)", 2, 2);
-  Simd("silu/rr1-p6-nr1", ACTBENCH_HWY_POINTER(SiluFast), "x sigmoid(x) with the fast sigmoid", 6, 80, -87.0,
-       "outputs flush to 0 for x < -87.3; rr1 needs FMA");
+       "130.4 on SSE4, 131.9 on SCALAR); outputs flush to 0 below x = -51"));
+  RcppsOnFmaTargets(Simd("silu/rr2-p7-div", ACTBENCH_HWY_POINTER(SiluAccurate),
+       "x e/(1+e) scaled last, compensated denominator (quotient in double without FMA)", 2, 2));
+  RcppsOnEveryTarget(Simd("silu/rr1-p6-nr1", ACTBENCH_HWY_POINTER(SiluFast), "x sigmoid(x) with the fast sigmoid", 6, 80, -87.0,
+       "outputs flush to 0 for x < -87.3; rr1 needs FMA"));
   Simd("mish/exp-f64-rational", ACTBENCH_HWY_POINTER(MishAccurate),
        "e^x = (1+t) 2^n in float (rr2, p7), x N/(N+2) in double, rounded once", 1.5, 1.5);
-  Simd("mish/exp-rational-rr1-p6-nr1", ACTBENCH_HWY_POINTER(MishFast), "x N/(N+2) with fast exp and reciprocal", 6,
-       80, -80.0, "outputs flush to 0 for x < -87.3; rr1 needs FMA (without it 68.4 ULP measured exhaustively on SCALAR)");
+  RcppsOnEveryTarget(Simd("mish/exp-rational-rr1-p6-nr1", ACTBENCH_HWY_POINTER(MishFast), "x N/(N+2) with fast exp and reciprocal", 6,
+       80, -80.0, "outputs flush to 0 for x < -87.3; rr1 needs FMA (without it 68.4 ULP measured exhaustively on SCALAR)"));
   Simd("softplus/log1p-exp-rr2-p7", ACTBENCH_HWY_POINTER(SoftplusLog1pExpRr2P7),
        "max(z,0) + log1p(e^-|z|): rr2 exp scaled once, log1p with a small-u series (in double without FMA)", 2, 2);
   Simd("softplus/log1p-p9-exp-rr1-p6", ACTBENCH_HWY_POINTER(SoftplusLog1pP9ExpRr1P6),

@@ -73,6 +73,10 @@ struct Promise {
   // Whether the variant keeps the special-value contract (NaN in gives NaN
   // out, the limits at +-inf, outputs in range).
   bool keeps_contract = true;
+  // false: no promise at all (Registration::NoPromise; a peer whose library
+  // documents no bound): max_ulp, the domain and keeps_contract are unused,
+  // nothing is held and reports say "none".
+  bool promised = true;
 };
 
 // x86 CPU features a plain kernel may require (Registration::Requires). A
