@@ -2,8 +2,6 @@
 // the registrations, without the harness.
 #include "actbench/kernels.h"
 
-#include <hwy/targets.h>
-
 #include "impls/activation.h"
 #include "impls/registration.h"
 #include "impls/variant.h"
@@ -19,17 +17,13 @@ const Variant* FindBuiltIn(std::string_view id) {
   return nullptr;
 }
 
-bool Runs(const TargetKernel& k) {
-  return (k.hwy_target == 0 || (hwy::SupportedTargets() & k.hwy_target) != 0) && CpuHas(k.requires_features);
-}
-
 }  // namespace
 
 KernelFn Find(std::string_view id) {
   const Variant* v = FindBuiltIn(id);
   if (v == nullptr) return nullptr;
   for (const TargetKernel& k : v->kernels)  // best first
-    if (Runs(k)) return k.fn;
+    if (TargetSupported(k)) return k.fn;
   return nullptr;
 }
 
@@ -37,7 +31,7 @@ KernelFn Find(std::string_view id, std::string_view target) {
   const Variant* v = FindBuiltIn(id);
   if (v == nullptr) return nullptr;
   for (const TargetKernel& k : v->kernels)
-    if (k.target == target && Runs(k)) return k.fn;
+    if (k.target == target && TargetSupported(k)) return k.fn;
   return nullptr;
 }
 
@@ -57,7 +51,7 @@ std::vector<std::string> Targets(std::string_view id) {
   std::vector<std::string> out;
   if (const Variant* v = FindBuiltIn(id))
     for (const TargetKernel& k : v->kernels)
-      if (Runs(k)) out.push_back(k.target);
+      if (TargetSupported(k)) out.push_back(k.target);
   return out;
 }
 

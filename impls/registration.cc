@@ -14,6 +14,10 @@ std::string Variant::id() const { return std::string(GetActivation(activation).n
 
 std::string VariantTarget::label() const { return variant->id() + "@" + kernel->target; }
 
+bool TargetSupported(const TargetKernel& k) {
+  return (k.hwy_target == 0 || (hwy::SupportedTargets() & k.hwy_target) != 0) && CpuHas(k.requires_features);
+}
+
 bool CpuHas(uint64_t features) {
   __builtin_cpu_init();
   const std::pair<uint64_t, bool> has[] = {

@@ -69,10 +69,6 @@ const Variant* FindVariant(std::string_view id) {
   return nullptr;
 }
 
-bool TargetSupported(const TargetKernel& k) {
-  return (k.hwy_target == 0 || (hwy::SupportedTargets() & k.hwy_target) != 0) && CpuHas(k.requires_features);
-}
-
 std::vector<VariantTarget> RunnableTargets(const std::vector<const Variant*>& variants) {
   std::vector<VariantTarget> out;
   for (const Variant* v : variants) {
