@@ -88,6 +88,8 @@ Registration* Registration::Prepare(PrepareCall prepare) {
   return this;
 }
 
+Registration::Spec& BuiltinSpec(Registration* r) { return *r->spec_; }
+
 Registration* RegistrationList::Add(Registration::Spec spec) {
   specs_.push_back(std::make_unique<Registration::Spec>(std::move(spec)));
   items_.push_back(std::make_unique<Registration>(specs_.back().get()));
@@ -191,13 +193,22 @@ Variant MakeVariant(const Registration::Spec& spec) {
   }
   if (!(promise.domain_lo <= promise.domain_hi))
     Refuse(spec, "empty domain [" + std::to_string(promise.domain_lo) + ", " + std::to_string(promise.domain_hi) + "]");
-  const int kinds = (spec.fn != nullptr) + static_cast<bool>(spec.call) + (spec.hwy_pointer != nullptr);
+  const int kinds = (spec.fn != nullptr) + static_cast<bool>(spec.call) + (spec.hwy_pointer != nullptr) +
+                    !spec.compiled_targets.empty();
   if (kinds != 1) Refuse(spec, "needs exactly one kernel");
   if (!ValidName(spec.target)) Refuse(spec, "the target name '" + spec.target + "' is not valid");
 
   Variant v{act->id, computes->id, name, spec.family, spec.description, promise, {}};
   v.plugin = spec.plugin;
-  if (spec.hwy_pointer != nullptr) {
+  v.library = spec.library;
+  if (!spec.compiled_targets.empty()) {
+    for (TargetKernel k : spec.compiled_targets) {
+      if (!ValidName(k.target) || !k.runnable()) Refuse(spec, "a compiled target needs a valid name and a kernel");
+      if (!HighwayTargetHasFma(k.hwy_target) && spec.max_ulp_no_fma >= 0) k.max_ulp = spec.max_ulp_no_fma;
+      if (!k.prepare) k.prepare = spec.prepare;
+      v.kernels.push_back(std::move(k));
+    }
+  } else if (spec.hwy_pointer != nullptr) {
     for (const auto& [target, fn] : HighwayKernels(spec)) {
       TargetKernel k{hwy::TargetName(target), target, fn};
       if (!HighwayTargetHasFma(target) && spec.max_ulp_no_fma >= 0) k.max_ulp = spec.max_ulp_no_fma;

@@ -38,9 +38,17 @@ struct Registration::Spec {
   // (TargetKernel::estimate), and its name.
   int64_t estimate_targets = 0;
   std::string estimate;
-  std::string family = "user";  // built-in registrations say scalar or simd
+  std::string family = "user";  // built-in registrations say scalar, simd or peer
   std::string plugin;           // the shared library it came from, if any
+  std::string library;          // peers: the library they call ("sleef", "onednn"...)
+  // Kernels compiled apart per ISA (a peer's translation units built with -m
+  // flags of their own), one per target, named as Highway names targets; the
+  // promise without FMA applies to targets without it.
+  std::vector<TargetKernel> compiled_targets;
 };
+
+// What the built-in families set beyond the public chained calls.
+Registration::Spec& BuiltinSpec(Registration* r);
 
 // Registrations owned by one source (the program, or one plugin).
 class RegistrationList {

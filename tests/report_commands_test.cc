@@ -127,7 +127,7 @@ int main() {
 }
 )";
     const std::string cmd = "cd " + Quote(Work("").string()) +
-                            " && c++ -std=c++17 -O1 -Wall -Wextra -Werror -I " ACTBENCH_INCLUDE_DIR
+                            " && c++ -std=c++17 -O1 " ACTBENCH_BUILD_CXX_FLAGS " -Wall -Wextra -Werror -I " ACTBENCH_INCLUDE_DIR
                             " use.cc " ACTBENCH_KERNELS_LIB " -lhwy -o use && ./use";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << h;
     const CliResult e = Actbench({"eval", "-v", "sigmoid/rr2-p7-div", "--in", "in.bin", "--out", "eval.bin"});

@@ -45,23 +45,19 @@ struct Spec {
   algorithm alg;
   AlphaFrom alpha;
   const char* description;
-  Promise promise;  // none: oneDNN documents no ULP bounds (Measured)
+  std::string measured;  // oneDNN documents no ULP bounds: no promise, this note (Measured)
 };
 
 constexpr double kLowestFloat = -3.4028234663852886e38;  // -inf excluded
 // oneDNN documents no error bound: no promise. The note keeps what the
 // sampled sweep measured on one machine (AVX-512), a measurement, never held.
-Promise Measured(double ulp, double lo, std::string note, bool keeps_contract) {
-  char measured[160];
+std::string Measured(double ulp, double lo, std::string note, bool keeps_contract) {
+  char measured[256];
   std::snprintf(measured, sizeof measured, "no promise (oneDNN documents no bound); measured %g ULP above %g%s on an AVX-512 machine's sampled sweep",
                 ulp, lo, keeps_contract ? "" : " and a contract failure");
-  Promise p;
-  p.promised = false;
-  p.note = measured + (note.empty() ? std::string() : "; " + note);
-  return p;
+  return measured + (note.empty() ? std::string() : "; " + note);
 }
 
-// In registration order; Kernel<I> and Prepare<I> index it.
 const Spec kSpecs[] = {
     {Act::kRelu, Act::kRelu, "onednn-relu", algorithm::eltwise_relu, AlphaFrom::kZero, "eltwise_relu, alpha 0",
      Measured(0, -kInf, "NaN in gives 0 out (a max with 0)", false)},
@@ -99,7 +95,6 @@ const Spec kSpecs[] = {
      "eltwise_hardswish",
      Measured(8, kLowestFloat, "hard_swish(-inf) is NaN (-inf * 0)", false)},
 };
-constexpr size_t kSpecCount = sizeof(kSpecs) / sizeof(kSpecs[0]);
 
 float AlphaOf(const Spec& s, const Params& p) {
   switch (s.alpha) {
@@ -182,16 +177,13 @@ Cache& ThreadCache() {
 // z > threshold.
 bool SoftplusNeedsWrapping(const Params& p) { return !(p.beta == 1.0f && p.threshold >= 20.0f); }
 
-template <size_t I>
-void Prepare(size_t n, const Params& p) {
+void Prepare(const Spec& s, size_t n, const Params& p) {
   if (n == 0) return;
-  ThreadCache().Get(kSpecs[I].alg, AlphaOf(kSpecs[I], p), n);
+  ThreadCache().Get(s.alg, AlphaOf(s, p), n);
 }
 
-template <size_t I>
-void Kernel(const float* in, float* out, size_t n, const Params& p) {
+void Kernel(const Spec& s, const float* in, float* out, size_t n, const Params& p) {
   if (n == 0) return;
-  const Spec& s = kSpecs[I];
   Cache& cache = ThreadCache();
   Entry& e = cache.Get(s.alg, AlphaOf(s, p), n);
   if (s.activation != Act::kSoftplus || !SoftplusNeedsWrapping(p)) {
@@ -206,16 +198,6 @@ void Kernel(const float* in, float* out, size_t n, const Params& p) {
     const float x = in[i];  // read before out[i] is written: in place is safe
     out[i] = p.beta * x > p.threshold ? x : z[i] / p.beta;
   }
-}
-
-template <size_t... I>
-void AddAll(std::vector<Variant>& out, const std::string& target, std::index_sequence<I...>) {
-  (out.push_back(Variant{kSpecs[I].activation, kSpecs[I].computes, kSpecs[I].name, "peer",
-                         std::string("oneDNN ") + kSpecs[I].description,
-                         kSpecs[I].promise,
-                         {TargetKernel{target, 0, &Kernel<I>, -1, &Prepare<I>}},
-                         "onednn"}),
-   ...);
 }
 
 // Highway's name for the ISA oneDNN's JIT uses on this CPU.
@@ -240,8 +222,18 @@ std::string OnednnVersion() {
   return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
 }
 
-void RegisterOnednn(std::vector<Variant>& out) {
-  AddAll(out, TargetName(dnnl::get_effective_cpu_isa()), std::make_index_sequence<kSpecCount>());
+void RegisterOnednn(RegistrationList& list) {
+  const std::string target = TargetName(dnnl::get_effective_cpu_isa());
+  for (const Spec& s : kSpecs) {
+    const Spec* spec = &s;  // kSpecs is static: the kernels hold a pointer
+    RegisterPeer(
+        list, s.activation, s.name, "onednn", std::string("oneDNN ") + s.description,
+        [spec](const float* in, float* out, size_t n, const Params& p) { Kernel(*spec, in, out, n, p); }, target)
+        ->Prepare([spec](size_t n, const Params& p) { Prepare(*spec, n, p); })
+        ->Computes(GetActivation(s.computes).name)
+        ->NoPromise()
+        ->Note(s.measured);
+  }
 }
 
 }  // namespace peers

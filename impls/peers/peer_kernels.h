@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "impls/registration.h"
 #include "impls/variant.h"
 
 namespace actbench {
@@ -49,18 +50,25 @@ struct IsaTable {
   const char* target;  // as Highway names it: "AVX3", "AVX2", "SSE4"
   int64_t hwy_target;
   const KernelFn* kernels;
-  bool fma;
 };
 
-// Kernel `index` of every table, one TargetKernel per ISA; ISAs without FMA
-// promise max_ulp_no_fma instead of the variant's bound.
-std::vector<TargetKernel> PerIsaKernels(const std::vector<IsaTable>& tables, size_t index, double max_ulp_no_fma);
+// Kernel `index` of every table, one TargetKernel per ISA.
+std::vector<TargetKernel> PerIsaKernels(const std::vector<IsaTable>& tables, size_t index);
+
+// A peer variant "activation/name" calling `library`, registered through the
+// same Registration as every variant (family "peer"); chain its promise (or
+// NoPromise) after it. Per-ISA kernels compiled apart, or one kernel with
+// context on the target the library's own dispatch picks.
+Registration* RegisterPeer(RegistrationList& list, Act activation, const char* name, const char* library,
+                           std::string description, std::vector<TargetKernel> per_isa);
+Registration* RegisterPeer(RegistrationList& list, Act activation, const char* name, const char* library,
+                           std::string description, KernelCall kernel, std::string target);
 
 // Registration of each library's variants (sleef_variants.cc, ...).
-void RegisterSleef(std::vector<Variant>& out);
-void RegisterEigen(std::vector<Variant>& out);
-void RegisterOnednn(std::vector<Variant>& out);
-void RegisterXnnpack(std::vector<Variant>& out);
+void RegisterSleef(RegistrationList& list);
+void RegisterEigen(RegistrationList& list);
+void RegisterOnednn(RegistrationList& list);
+void RegisterXnnpack(RegistrationList& list);
 std::string OnednnVersion();
 
 }  // namespace peers

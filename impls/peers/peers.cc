@@ -1,6 +1,7 @@
 // The peer libraries (SLEEF, Eigen, oneDNN, XNNPACK): each is compiled in when
 // CMake found its Debian package (ACTBENCH_HAVE_<LIB>), and registers nothing
 // otherwise.
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -47,32 +48,63 @@ std::string PeerVersion(std::string_view library) {
 
 namespace peers {
 
-std::vector<TargetKernel> PerIsaKernels(const std::vector<IsaTable>& tables, size_t index, double max_ulp_no_fma) {
+std::vector<TargetKernel> PerIsaKernels(const std::vector<IsaTable>& tables, size_t index) {
   std::vector<TargetKernel> kernels;
-  for (const IsaTable& isa : tables) {
-    TargetKernel k{isa.target, isa.hwy_target, isa.kernels[index]};
-    if (!isa.fma) k.max_ulp = max_ulp_no_fma;
-    kernels.push_back(k);
-  }
+  for (const IsaTable& isa : tables) kernels.push_back(TargetKernel{isa.target, isa.hwy_target, isa.kernels[index]});
   return kernels;
+}
+
+namespace {
+
+Registration* Peer(RegistrationList& list, Act activation, const char* name, const char* library,
+                   std::string description) {
+  Registration::Spec s;
+  s.id = std::string(GetActivation(activation).name) + "/" + name;
+  s.family = "peer";
+  s.library = library;
+  s.description = std::move(description);
+  return list.Add(std::move(s));
+}
+
+}  // namespace
+
+Registration* RegisterPeer(RegistrationList& list, Act activation, const char* name, const char* library,
+                           std::string description, std::vector<TargetKernel> per_isa) {
+  Registration* r = Peer(list, activation, name, library, std::move(description));
+  BuiltinSpec(r).compiled_targets = std::move(per_isa);
+  return r;
+}
+
+Registration* RegisterPeer(RegistrationList& list, Act activation, const char* name, const char* library,
+                           std::string description, KernelCall kernel, std::string target) {
+  Registration* r = Peer(list, activation, name, library, std::move(description));
+  BuiltinSpec(r).call = std::move(kernel);
+  return r->Target(std::move(target));
 }
 
 }  // namespace peers
 
+// The peers register through the same Registration as our variants and
+// users'; built when the registry is (their libraries' initialisation, such
+// as xnn_initialize, runs then, not at start-up).
 void RegisterPeerVariants(std::vector<Variant>& out) {
-  (void)out;
+  static RegistrationList list;
+  static std::once_flag once;
+  std::call_once(once, [] {
 #if ACTBENCH_HAVE_SLEEF
-  peers::RegisterSleef(out);
+    peers::RegisterSleef(list);
 #endif
 #if ACTBENCH_HAVE_EIGEN
-  peers::RegisterEigen(out);
+    peers::RegisterEigen(list);
 #endif
 #if ACTBENCH_HAVE_ONEDNN
-  peers::RegisterOnednn(out);
+    peers::RegisterOnednn(list);
 #endif
 #if ACTBENCH_HAVE_XNNPACK
-  peers::RegisterXnnpack(out);
+    peers::RegisterXnnpack(list);
 #endif
+  });
+  for (const auto& r : list.items()) out.push_back(MakeVariant(r->spec()));
 }
 
 }  // namespace actbench

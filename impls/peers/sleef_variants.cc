@@ -66,19 +66,21 @@ std::vector<Meta> Metas() {
 
 }  // namespace
 
-void RegisterSleef(std::vector<Variant>& out) {
-  const std::vector<IsaTable> isas = {{"AVX3", HWY_AVX3, sleef_avx3::kKernels, true},
-                                      {"AVX2", HWY_AVX2, sleef_avx2::kKernels, true},
-                                      {"SSE4", HWY_SSE4, sleef_sse4::kKernels, false}};
+void RegisterSleef(RegistrationList& list) {
+  const std::vector<IsaTable> isas = {{"AVX3", HWY_AVX3, sleef_avx3::kKernels},
+                                      {"AVX2", HWY_AVX2, sleef_avx2::kKernels},
+                                      {"SSE4", HWY_SSE4, sleef_sse4::kKernels}};
   for (const Meta& m : Metas()) {
-    Promise promise{m.max_ulp, m.domain_lo, kInf, m.note, m.keeps_contract};
-    if (!m.documented) {
-      promise = Promise{};
-      promise.promised = false;
-      promise.note = std::string("no promise (a composition of SLEEF calls; no bound derived); measured: ") + m.note;
+    Registration* r = RegisterPeer(list, m.activation, m.name, "sleef", std::string("SLEEF: ") + m.description,
+                                   PerIsaKernels(isas, m.kernel))
+                          ->Computes(GetActivation(m.computes).name);
+    if (m.documented) {
+      r->MaxUlp(m.max_ulp)->MaxUlpWithoutFma(m.max_ulp_sse4)->Domain(m.domain_lo, kInf)->Note(m.note);
+      if (!m.keeps_contract) r->BreaksContract();
+    } else {
+      r->NoPromise()->Note(std::string("no promise (a composition of SLEEF calls; no bound derived); measured: ") +
+                           m.note);
     }
-    out.push_back(Variant{m.activation, m.computes, m.name, "peer", std::string("SLEEF: ") + m.description,
-                          std::move(promise), PerIsaKernels(isas, m.kernel, m.max_ulp_sse4), "sleef"});
   }
 }
 

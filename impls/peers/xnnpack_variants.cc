@@ -100,21 +100,17 @@ Cache& ThreadCache() {
   return cache;
 }
 
-template <Op kOp>
-void Prepare(size_t, const Params& p) {
-  ThreadCache().Get(kOp, p);
-}
+void Prepare(Op op, const Params& p) { ThreadCache().Get(op, p); }
 
-template <Op kOp>
-void Kernel(const float* in, float* out, size_t n, const Params& p) {
+void Kernel(Op op, const float* in, float* out, size_t n, const Params& p) {
   if (n == 0) return;
-  xnn_operator_t o = ThreadCache().Get(kOp, p);
+  xnn_operator_t o = ThreadCache().Get(op, p);
   const size_t whole = n / kBlock * kBlock;
-  if (whole > 0) Run(kOp, o, whole, in, out);
+  if (whole > 0) Run(op, o, whole, in, out);
   if (whole < n) {
     float buf[kBlock] = {};
     std::memcpy(buf, in + whole, (n - whole) * sizeof(float));
-    Run(kOp, o, kBlock, buf, buf);
+    Run(op, o, kBlock, buf, buf);
     std::memcpy(out + whole, buf, (n - whole) * sizeof(float));
   }
 }
@@ -158,47 +154,43 @@ std::string TargetName() {
 // sampled sweep measured on one machine (AVX-512; on AVX2 XNNPACK runs other
 // microkernels: 1.8e6 ULP measured for sigmoid on an AMD EPYC), a measurement,
 // never held.
-Promise Measured(double ulp, double lo, const char* note, bool keeps_contract, double hi = kInf) {
-  char measured[160];
+std::string Measured(double ulp, double lo, const char* note, bool keeps_contract, double hi = kInf) {
+  char measured[256];
   std::snprintf(measured, sizeof measured, "no promise (XNNPACK documents no bound); measured %g ULP on [%g, %g]%s on an AVX-512 machine's sampled sweep; ",
                 ulp, lo, hi, keeps_contract ? "" : " and a contract failure");
-  Promise p;
-  p.promised = false;
-  p.note = measured + std::string(note);
-  return p;
+  return measured + std::string(note);
 }
 
-Variant Make(Act act, const char* name, const char* description, KernelFn fn, PrepareCall prepare,
-             const std::string& target, Promise promise) {
-  return Variant{act, act, name, "peer", std::string("XNNPACK ") + description, std::move(promise),
-                 {TargetKernel{target, 0, fn, -1, prepare}}, "xnnpack"};
+void Add(RegistrationList& list, Act act, const char* name, const char* description, Op op,
+         const std::string& target, std::string measured) {
+  KernelCall kernel = [op](const float* in, float* out, size_t n, const Params& p) { Kernel(op, in, out, n, p); };
+  if (op == Op::kPrelu) kernel = &PreluKernel;
+  RegisterPeer(list, act, name, "xnnpack", std::string("XNNPACK ") + description, std::move(kernel), target)
+      ->Prepare([op](size_t, const Params& p) { Prepare(op, p); })
+      ->NoPromise()
+      ->Note(std::move(measured));
 }
 
 }  // namespace
 
-void RegisterXnnpack(std::vector<Variant>& out) {
+void RegisterXnnpack(RegistrationList& list) {
   if (xnn_initialize(nullptr) != xnn_status_success) return;  // CPU XNNPACK cannot run on
   const std::string t = TargetName();
-  out.push_back(Make(Act::kRelu, "xnnpack-clamp", "clamp_nc_f32 to [0, inf]", &Kernel<Op::kRelu>,
-                     &Prepare<Op::kRelu>, t,
-                     Measured(8388608, -kInf, "NaN in gives 0 out (a clamp); XNNPACK runs with denormals disabled, so subnormals flush to 0", false)));
-  out.push_back(Make(Act::kLeakyRelu, "xnnpack-leaky-relu", "leaky_relu_nc_f32", &Kernel<Op::kLeakyRelu>,
-                     &Prepare<Op::kLeakyRelu>, t,
-                     Measured(16777216, -kInf, "XNNPACK runs with denormals disabled, so subnormals flush to 0", true)));
-  out.push_back(Make(Act::kPrelu, "xnnpack-prelu", "prelu_nc_f32 over N x C", &PreluKernel,
-                     &Prepare<Op::kPrelu>, t,
-                     Measured(16777216, -kInf,
-                              "XNNPACK runs with denormals disabled, so subnormals flush to 0; -inf on a "
-                              "zero-slope channel gives NaN (0 * -inf)",
-                              false)));
-  out.push_back(Make(Act::kElu, "xnnpack-elu", "elu_nc_f32", &Kernel<Op::kElu>, &Prepare<Op::kElu>, t,
-                     Measured(16777216, -kInf, "XNNPACK runs with denormals disabled, so subnormals flush to 0", true)));
-  out.push_back(Make(Act::kSigmoid, "xnnpack-sigmoid", "sigmoid_nc_f32", &Kernel<Op::kSigmoid>,
-                     &Prepare<Op::kSigmoid>, t,
-                     Measured(8, -87.0, "NaN out for |x| > 4e26; outputs below 2^-126 (x < -87.3) flush to 0", false, 1e26)));
-  out.push_back(Make(Act::kHardSwish, "xnnpack-hardswish", "hardswish_nc_f32", &Kernel<Op::kHardSwish>,
-                     &Prepare<Op::kHardSwish>, t,
-                     Measured(8388608, -3.4028234663852886e38, "hard_swish(-inf) is NaN (-inf * 0); XNNPACK runs with denormals disabled, so subnormals flush to 0", false)));
+  Add(list, Act::kRelu, "xnnpack-clamp", "clamp_nc_f32 to [0, inf]", Op::kRelu, t,
+      Measured(8388608, -kInf, "NaN in gives 0 out (a clamp); XNNPACK runs with denormals disabled, so subnormals flush to 0", false));
+  Add(list, Act::kLeakyRelu, "xnnpack-leaky-relu", "leaky_relu_nc_f32", Op::kLeakyRelu, t,
+      Measured(16777216, -kInf, "XNNPACK runs with denormals disabled, so subnormals flush to 0", true));
+  Add(list, Act::kPrelu, "xnnpack-prelu", "prelu_nc_f32 over N x C", Op::kPrelu, t,
+      Measured(16777216, -kInf,
+               "XNNPACK runs with denormals disabled, so subnormals flush to 0; -inf on a "
+               "zero-slope channel gives NaN (0 * -inf)",
+               false));
+  Add(list, Act::kElu, "xnnpack-elu", "elu_nc_f32", Op::kElu, t,
+      Measured(16777216, -kInf, "XNNPACK runs with denormals disabled, so subnormals flush to 0", true));
+  Add(list, Act::kSigmoid, "xnnpack-sigmoid", "sigmoid_nc_f32", Op::kSigmoid, t,
+      Measured(8, -87.0, "NaN out for |x| > 4e26; outputs below 2^-126 (x < -87.3) flush to 0", false, 1e26));
+  Add(list, Act::kHardSwish, "xnnpack-hardswish", "hardswish_nc_f32", Op::kHardSwish, t,
+      Measured(8388608, -3.4028234663852886e38, "hard_swish(-inf) is NaN (-inf * 0); XNNPACK runs with denormals disabled, so subnormals flush to 0", false));
 }
 
 }  // namespace peers

@@ -45,9 +45,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // users register theirs, in family "scalar".
 void Make(Act act, const char* name, const char* description, Promise promise, KernelFn fn, Act computes) {
   Registration* r = RegisterPlainKernel(std::string(GetActivation(act).name) + "/" + name, fn);
-  r->mutable_spec().family = "scalar";
+  BuiltinSpec(r).family = "scalar";
   r->Describe(description)->Computes(GetActivation(computes).name);
-  r->mutable_spec().promise = std::move(promise);
+  BuiltinSpec(r).promise = std::move(promise);
 }
 void Make(Act act, const char* name, const char* description, Promise promise, KernelFn fn) {
   Make(act, name, description, std::move(promise), fn, act);

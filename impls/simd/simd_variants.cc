@@ -76,7 +76,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 Registration* Simd(const char* id, KernelFn (*pointer)(), const char* description, double fma, double no_fma,
                    double domain_lo = -kInf, const char* note = "") {
   Registration* r = RegisterHighwayKernel(id, HWY_TARGETS, pointer);
-  r->mutable_spec().family = "simd";
+  BuiltinSpec(r).family = "simd";
   return r->Describe(description)->MaxUlp(fma)->MaxUlpWithoutFma(no_fma)->Domain(domain_lo, kInf)->Note(note);
 }
 
@@ -87,14 +87,14 @@ Registration* Simd(const char* id, KernelFn (*pointer)(), const char* descriptio
 // bits are vendor-defined; AVX-512's vrcp14ps is exact, EMU128/SCALAR divide.
 constexpr int64_t kRcppsTargets = HWY_AVX2 | HWY_SSE4 | HWY_SSSE3;
 void RcppsOnEveryTarget(Registration* r) {
-  r->mutable_spec().estimate = "rcpps";
-  r->mutable_spec().estimate_targets = kRcppsTargets;
-  r->mutable_spec().description += "; on SSSE3, SSE4 and AVX2 its bits depend on rcpps, a vendor-defined estimate";
+  BuiltinSpec(r).estimate = "rcpps";
+  BuiltinSpec(r).estimate_targets = kRcppsTargets;
+  BuiltinSpec(r).description += "; on SSSE3, SSE4 and AVX2 its bits depend on rcpps, a vendor-defined estimate";
 }
 void RcppsOnFmaTargets(Registration* r) {
-  r->mutable_spec().estimate = "rcpps";
-  r->mutable_spec().estimate_targets = kRcppsTargets & HWY_AVX2;
-  r->mutable_spec().description += "; on AVX2 its bits depend on rcpps, a vendor-defined estimate";
+  BuiltinSpec(r).estimate = "rcpps";
+  BuiltinSpec(r).estimate_targets = kRcppsTargets & HWY_AVX2;
+  BuiltinSpec(r).description += "; on AVX2 its bits depend on rcpps, a vendor-defined estimate";
 }
 
 }  // namespace

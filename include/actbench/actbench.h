@@ -132,10 +132,12 @@ class Registration {
   // What was registered (read by the registry).
   struct Spec;
   const Spec& spec() const { return *spec_; }
-  Spec& mutable_spec() { return *spec_; }
   explicit Registration(Spec* spec) : spec_(spec) {}
 
  private:
+  // The built-in families set what users cannot (their family, a peer's
+  // library, kernels compiled apart per ISA) through this (impls/registration.h).
+  friend Spec& BuiltinSpec(Registration* r);
   Spec* spec_;
 };
 
