@@ -40,6 +40,7 @@
 #include "reports/html.h"
 #include "reports/machine.h"
 #include "reports/markdown.h"
+#include "reports/output.h"
 #include "reports/report.h"
 
 namespace actbench::cli {
@@ -208,40 +209,18 @@ void RunBench(std::vector<ReportRow>& report_rows, const std::vector<VariantTarg
                      {"seconds", Seconds(start)}};
 }
 
-// Refuses, before anything is measured, an output that could not be written:
-// a missing or unwritable parent directory, or a directory in the way.
-void CheckWritableFile(const std::string& flag, const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    throw UsageError(fmt::format("{} {}: is a directory", flag, path));
-  const size_t slash = path.find_last_of('/');
-  const std::string parent = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  if (stat(parent.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    throw UsageError(fmt::format("{} {}: directory {} does not exist", flag, path, parent));
-  if (access(parent.c_str(), W_OK) != 0)
-    throw UsageError(fmt::format("{} {}: directory {} is not writable", flag, path, parent));
-}
-
-// --out DIR: an existing directory, or one whose parent exists (created only
-// when the reports are written, so a refused run leaves nothing behind).
-void CheckOutDirectory(const std::string& dir) {
-  struct stat st;
-  if (stat(dir.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) throw UsageError(fmt::format("--out {}: not a directory", dir));
-    if (access(dir.c_str(), W_OK) != 0) throw UsageError(fmt::format("--out {}: not writable", dir));
-    return;
+// Outputs are checked before anything is measured (reports/output.h); a
+// refusal is bad input: one line, exit 2.
+void CheckOutput(const std::string& flag, const std::string& path) {
+  try {
+    CheckOutputFile(flag, path);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
   }
-  CheckWritableFile("--out", dir);
-}
-
-void EnsureDirectory(const std::string& dir) {
-  struct stat st;
-  if (stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
-  if (mkdir(dir.c_str(), 0777) != 0)
-    throw UsageError(fmt::format("--out {}: cannot create directory: {}", dir, std::strerror(errno)));
 }
 
 struct Common {
+  std::string command;  // accuracy, bench or run
   Selection sel;
   bool quick = false;
   double min_time = 0.1;
@@ -372,9 +351,9 @@ void StopCleanlyOnSignals() {
 
 // WriteFileAtomic under the handler's watch.
 void WriteWatched(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const std::string tmp = AtomicTemporaryFor(path);
   g_temp_set = 0;
-  if (tmp.size() < kMaxPath) {
+  if (!tmp.empty() && tmp.size() < kMaxPath) {
     std::memcpy(g_temp, tmp.c_str(), tmp.size() + 1);
     g_temp_set = 1;
   }
@@ -410,6 +389,7 @@ int Eval(const std::string& id, const std::string& target, const std::string& in
     }
   }
   if (!k) throw UsageError(fmt::format("variant {} has no kernel for target '{}' on this CPU", id, target));
+  CheckOutput("--out", out_path);
   std::vector<float> x = ReadFloats(in_path);
   StopCleanlyOnSignals();
   const Params p = DefaultParams(GetActivation(v->activation));
@@ -423,12 +403,40 @@ int Eval(const std::string& id, const std::string& target, const std::string& in
   return 0;
 }
 
-void WriteOrThrow(const std::string& path, const std::string& text) {
-  try {
-    WriteWatched(path, text);
-  } catch (const std::runtime_error& e) {
-    throw UsageError(e.what());
+// Writes the reports of a measuring command: the JSON first (it holds
+// everything; the other files are renderings of it), to --json and, for run,
+// to OUT/report.json, then OUT's renderings. Measurements are never lost to a
+// failed write (a disk that filled while measuring, a device that refuses):
+// the error names where the whole report is, a JSON that was written or a
+// copy rescued to $TMPDIR.
+template <typename Renderings>
+void WriteReports(const Common& c, const std::string& json, Renderings renderings) {
+  const bool run = c.command == "run";
+  std::string safe;  // a file that holds the whole report
+  auto write = [&](const std::string& path, const std::string& text) {
+    try {
+      WriteWatched(path, text);
+    } catch (const std::runtime_error& e) {
+      std::string where = safe;
+      if (where.empty()) where = RescueOutput("report.json", json);
+      throw UsageError(where.empty() ? fmt::format("{}; the report could not be saved anywhere else", e.what())
+                                     : fmt::format("{}; the whole report (JSON) is in {}", e.what(), where));
+    }
+    if (&text == &json) safe = path;
+  };
+  if (run) {
+    try {
+      EnsureOutputDirectory("--out", c.out_dir);
+    } catch (const std::runtime_error& e) {
+      const std::string where = RescueOutput("report.json", json);
+      throw UsageError(where.empty() ? std::string(e.what())
+                                     : fmt::format("{}; the whole report (JSON) is in {}", e.what(), where));
+    }
+    write(c.out_dir + "/report.json", json);
   }
+  if (!c.json_path.empty()) write(c.json_path, json);
+  if (run)
+    for (const auto& [name, text] : renderings()) write(c.out_dir + "/" + name, text);
 }
 
 // actbench check: the memory-safety checks of the test suite, on any
@@ -455,8 +463,14 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
   const bool accuracy = command != "bench", bench = command != "accuracy";
   const std::vector<VariantTarget> rows = SelectRows(c.sel);
   // Everything that can be refused is refused before minutes of measuring.
-  if (command == "run") CheckOutDirectory(c.out_dir);
-  if (!c.json_path.empty()) CheckWritableFile("--json", c.json_path);
+  try {
+    if (command == "run") CheckOutputDirectory("--out", c.out_dir);
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
+  }
+  if (!c.json_path.empty()) CheckOutput("--json", c.json_path);
+  for (const std::string& arg : benchmark_args)
+    if (arg.rfind("--benchmark_out=", 0) == 0) CheckOutput("--benchmark_out", arg.substr(16));
   if (accuracy) {
     BitRange probe;
     try {
@@ -507,19 +521,17 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
   std::string md = RenderMarkdown(report);
   if (c.exhaustive.enabled) md += ExhaustiveMarkdown(report);
   const std::string json = ToJson(report).dump(2) + "\n";
+  if (command != "run") std::cout << md;
+  WriteReports(c, json, [&] {
+    return std::vector<std::pair<std::string, std::string>>{{"report.md", md},
+                                                            {"report.csv", RenderCsv(report)},
+                                                            {"report.html", RenderHtml(report)}};
+  });
   if (command == "run") {
-    EnsureDirectory(c.out_dir);
-    WriteOrThrow(c.out_dir + "/report.json", json);
-    WriteOrThrow(c.out_dir + "/report.md", md);
-    WriteOrThrow(c.out_dir + "/report.csv", RenderCsv(report));
-    WriteOrThrow(c.out_dir + "/report.html", RenderHtml(report));
     const char* d = c.out_dir.c_str();
     std::fprintf(stderr, "wrote %s/report.json, %s/report.md, %s/report.csv and %s/report.html (%.1f s)\n", d, d,
                  d, d, Seconds(start));
-  } else {
-    std::cout << md;
   }
-  if (!c.json_path.empty()) WriteOrThrow(c.json_path, json);
   // A stop was asked for (at any point of the command): the report says what
   // the sweep covered, and the exit status says it was stopped.
   if (g_stop_signal.load() != 0) return 128 + g_stop_signal.load();
@@ -635,8 +647,11 @@ int Main(int argc, char** argv) {
     if (check->parsed()) return Check(check_sel);
     if (eval->parsed()) return Eval(eval_id, eval_target, eval_in, eval_out);
     if (report_commands.Parsed()) return report_commands.Run();
-    for (const auto& [name, cmd] : measure)
-      if (cmd->parsed()) return Measure(name, c, benchmark_args);
+    for (const auto& [name, cmd] : measure) {
+      if (!cmd->parsed()) continue;
+      c.command = name;
+      return Measure(name, c, benchmark_args);
+    }
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "actbench: error: %s\n", OneLine(e.what()).c_str());

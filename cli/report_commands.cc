@@ -16,25 +16,14 @@
 #include "reports/markdown.h"
 #include "reports/merge.h"
 #include "reports/pick.h"
+#include "reports/output.h"
 #include "reports/report.h"
 
 namespace actbench::cli {
 namespace {
 
-// Refuses an output that could not be written, before anything is written:
-// a directory in the way, or a missing or unwritable parent directory.
-void CheckOutput(const std::string& flag, const std::string& path) {
-  if (path.empty()) throw std::runtime_error(flag + ": empty file name");
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-    throw std::runtime_error(fmt::format("{} {}: is a directory", flag, path));
-  const size_t slash = path.find_last_of('/');
-  const std::string parent = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  if (::stat(parent.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    throw std::runtime_error(fmt::format("{} {}: directory {} does not exist", flag, path, parent));
-  if (::access(parent.c_str(), W_OK) != 0)
-    throw std::runtime_error(fmt::format("{} {}: directory {} is not writable", flag, path, parent));
-}
+// Outputs are checked before anything is read or written (reports/output.h).
+void CheckOutput(const std::string& flag, const std::string& path) { CheckOutputFile(flag, path); }
 
 void CheckFinite(const std::string& flag, double v) {
   if (!std::isfinite(v)) throw std::runtime_error(fmt::format("{}: expected a finite number", flag));

@@ -12,6 +12,7 @@
 #include "accuracy/sweep.h"
 #include "bench/bench.h"
 #include "impls/variant.h"
+#include "reports/output.h"  // WriteFileAtomic
 
 namespace actbench {
 
@@ -109,10 +110,5 @@ Report ReportFromJson(const nlohmann::json& j);
 
 // Reads and parses a report file; throws std::runtime_error (one line) on failure.
 Report ReadReport(const std::string& path);
-
-// Writes text to path atomically: a temporary file in the same directory,
-// flushed, then renamed over path. Throws std::runtime_error (one line) when
-// the directory is not writable. A failure never leaves a partial file at path.
-void WriteFileAtomic(const std::string& path, const std::string& text);
 
 }  // namespace actbench

@@ -14,7 +14,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -93,12 +95,12 @@ TEST(NobodyBinary, EveryUserCanReachTheCopyNobodyRuns) {
 
 class BadInput : public ::testing::Test {
  protected:
-  void Expect(const std::vector<std::string>& args, const std::string& must_mention = "") {
+  void Expect(const std::vector<std::string>& args, const std::string& must_mention = "", bool as_nobody = true) {
     std::string cmd;
     for (const std::string& a : args) cmd += " '" + a + "'";
     SCOPED_TRACE("actbench" + cmd);
     const auto before = Snapshot(dir_.path());
-    const CliResult r = RunAsNobody(args, dir_.path());
+    const CliResult r = as_nobody ? RunAsNobody(args, dir_.path()) : RunCli(args, dir_.path());
     EXPECT_EQ(r.status, 2) << r.Describe();
     EXPECT_EQ(r.out, "") << r.Describe();
     const std::vector<std::string> lines = SplitLines(r.err);
@@ -199,6 +201,134 @@ TEST_F(BadInput, BenchmarkOutputs) {
   Expect({"bench", "-a", "relu", "--benchmark_out=ro/b.json"}, "ro/b.json");
   Expect({"bench", "-a", "relu", "--benchmark_out=nodir/b.json"}, "nodir/b.json");
   Expect({"bench", "-a", "relu", "--benchmark_out_format=yaml"}, "yaml");
+}
+
+// Where permission bits do not tell (root may write anywhere they say): /proc
+// and /sys take no new files. run --out /proc/nope measured for three minutes,
+// then failed. Every command that writes, as the user running the tests.
+TEST_F(BadInput, OutputsThatPermissionsDoNotRefuse) {
+  const bool root = ::geteuid() == 0;
+  SCOPED_TRACE(root ? "as root" : "as a user");
+  Expect(Run({"run", "--quick", "-a", "relu", "--out", "/proc/actbench-nope"}), "/proc/actbench-nope", false);
+  Expect(Run({"run", "--quick", "-a", "relu", "--out", "/sys/actbench-newdir"}), "/sys/actbench-newdir", false);
+  Expect(Run({"run", "--quick", "-a", "relu", "--out", "/proc"}), "/proc", false);
+  Expect({"accuracy", "--quick", "-a", "relu", "--json", "/proc/actbench.json"}, "/proc/actbench.json", false);
+  Expect(Run({"bench", "-a", "relu", "--json", "/sys/actbench.json"}), "/sys/actbench.json", false);
+  Expect({"accuracy", "--exhaustive", "--range", "0", "15", "-v", "relu/max", "--json", "/proc/e.json"}, "/proc/e.json",
+         false);
+  Expect(Run({"bench", "-a", "relu", "--benchmark_out=/proc/b.json"}), "/proc/b.json", false);
+  WriteForChild(dir_ / "in.bin", std::string(16, '\0'));
+  Expect({"eval", "-v", "relu/max", "--in", "in.bin", "--out", "/proc/o.bin"}, "/proc/o.bin", false);
+  ::unlink((dir_ / "in.bin").c_str());
+  // The report commands: a report to read, then outputs nowhere.
+  const CliResult made = RunCli(Run({"bench", "-v", "relu/max", "--json", "r.json"}), dir_.path());
+  ASSERT_EQ(made.status, 0) << made.Describe();
+  Expect({"merge", "r.json", "r.json", "--out", "/proc/m.json"}, "/proc/m.json", false);
+  Expect({"merge", "r.json", "--out", "m.json", "--html", "/sys/m.html"}, "/sys/m.html", false);
+  Expect({"compare", "r.json", "r.json", "--json", "/proc/c.json"}, "/proc/c.json", false);
+  Expect({"compare", "r.json", "r.json", "--markdown", "/proc/c.md"}, "/proc/c.md", false);
+  Expect({"pick", "--max-ulp", "1", "--report", "r.json", "--emit-header", "/proc/h.h"}, "/proc/h.h", false);
+}
+
+// Kinds of file: a symbolic link is followed (the file it points to is
+// replaced, the link stays), a device or FIFO is written through (never
+// replaced), a directory, a socket or a link to nothing is refused before
+// measuring. `accuracy --json /dev/full` as root replaced /dev/full with a file.
+class OutputKinds : public ::testing::Test {
+ protected:
+  CliResult Accuracy(const std::string& json) {
+    return RunCli({"accuracy", "--quick", "-v", "relu/max", "--json", json}, dir_.path());
+  }
+  TempDir dir_{"actbench_outputs"};
+};
+
+TEST_F(OutputKinds, ASymbolicLinkIsFollowedAndStaysALink) {
+  WriteAll(dir_ / "target.json", "old");
+  ASSERT_EQ(::symlink("target.json", (dir_ / "link.json").c_str()), 0);
+  const CliResult r = Accuracy("link.json");
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  EXPECT_TRUE(fs::is_symlink(dir_ / "link.json"));
+  EXPECT_EQ(json::parse(ReadAll(dir_ / "target.json"))["rows"].size(), 1u);
+  ASSERT_EQ(::symlink("missing.json", (dir_ / "dangling.json").c_str()), 0);
+  const CliResult d = Accuracy("dangling.json");
+  EXPECT_EQ(d.status, 2) << d.Describe();
+  EXPECT_NE(d.err.find("symbolic link to a missing file"), std::string::npos) << d.Describe();
+  EXPECT_EQ(d.err.find("accuracy 1/"), std::string::npos) << "measured before refusing\n" << d.Describe();
+  EXPECT_FALSE(fs::exists(dir_ / "missing.json"));
+}
+
+TEST_F(OutputKinds, DevicesAndFifosAreWrittenThroughNeverReplaced) {
+  struct stat before {}, after {};
+  ASSERT_EQ(::stat("/dev/null", &before), 0);
+  CliResult r = Accuracy("/dev/null");
+  EXPECT_EQ(r.status, 0) << r.Describe();
+  ASSERT_EQ(::stat("/dev/null", &after), 0);
+  EXPECT_TRUE(S_ISCHR(after.st_mode));
+  EXPECT_EQ(after.st_rdev, before.st_rdev);
+
+  // A FIFO with a reader gets the whole report, and stays a FIFO.
+  const std::string fifo = dir_ / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] { got = ReadAll(fifo); });
+  r = Accuracy(fifo);
+  reader.join();
+  EXPECT_EQ(r.status, 0) << r.Describe();
+  EXPECT_EQ(json::parse(got)["rows"].size(), 1u);
+  ASSERT_EQ(::lstat(fifo.c_str(), &after), 0);
+  EXPECT_TRUE(S_ISFIFO(after.st_mode));
+}
+
+// A disk that fills while measuring must not lose the measurements: the
+// error says where the whole report went. /dev/full fails every write.
+TEST_F(OutputKinds, AFullDeviceLosesNothingAndIsNotReplaced) {
+  struct stat before {}, after {};
+  if (::stat("/dev/full", &before) != 0 || !S_ISCHR(before.st_mode)) GTEST_SKIP() << "no /dev/full here";
+  RunOptions o;
+  const CliResult r = RunCli({"accuracy", "--quick", "-v", "relu/max", "--json", "/dev/full"}, dir_.path(), o);
+  EXPECT_EQ(r.status, 2) << r.Describe();
+  ASSERT_EQ(::stat("/dev/full", &after), 0);
+  EXPECT_TRUE(S_ISCHR(after.st_mode)) << "/dev/full was replaced";
+  EXPECT_EQ(after.st_rdev, before.st_rdev);
+  const std::vector<std::string> lines = SplitLines(r.err);
+  ASSERT_FALSE(lines.empty());
+  const std::string& last = lines.back();
+  EXPECT_NE(last.find("cannot write /dev/full"), std::string::npos) << last;
+  const std::string marker = "the whole report (JSON) is in ";
+  const size_t at = last.find(marker);
+  ASSERT_NE(at, std::string::npos) << last;
+  const std::string rescued = last.substr(at + marker.size());
+  EXPECT_EQ(json::parse(ReadAll(rescued))["rows"].size(), 1u);
+  ::unlink(rescued.c_str());
+
+  // run writes OUT/report.json first: that is where the report is.
+  const CliResult run = RunCli({"run", "--quick", "-v", "relu/max", "--min-time", "0.01",
+                                "--benchmark_filter=/L1/", "--out", "o", "--json", "/dev/full"},
+                               dir_.path());
+  EXPECT_EQ(run.status, 2) << run.Describe();
+  EXPECT_NE(run.err.find("the whole report (JSON) is in o/report.json"), std::string::npos) << run.Describe();
+  EXPECT_EQ(json::parse(ReadAll(dir_ / "o/report.json"))["rows"].size(), 1u);
+}
+
+TEST_F(OutputKinds, DirectoriesAndSocketsAreRefusedBeforeMeasuring) {
+  fs::create_directory(dir_ / "d");
+  const std::string sock = dir_ / "sock";
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  ASSERT_LT(sock.size(), sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, sock.c_str(), sock.size() + 1);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  for (const std::string& out : {std::string("d"), sock}) {
+    const CliResult r = Accuracy(out);
+    EXPECT_EQ(r.status, 2) << r.Describe();
+    EXPECT_EQ(SplitLines(r.err).size(), 1u) << r.Describe();
+  }
+  struct stat st {};
+  ASSERT_EQ(::lstat(sock.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  ::close(fd);
 }
 
 // Found by report_fuzz: a number too large for a double made nlohmann throw
