@@ -56,7 +56,9 @@ ReportCommands::ReportCommands(CLI::App& app) {
       ->check(CLI::PositiveNumber);
 
   compare_ = app.add_subcommand(
-      "compare", "Compare two reports: exit 0 when clean, 1 on an accuracy or speed regression, 2 on bad input");
+      "compare",
+      "Compare two reports: exit 0 when clean, 1 on an accuracy or speed regression, 2 on bad input, 3 when "
+      "nothing was compared (no row in both, or speed data on one side only)");
   compare_->add_option("base", compare_args_.base, "Baseline report (JSON)")->required();
   compare_->add_option("new", compare_args_.now, "New report (JSON)")->required();
   compare_->add_option("--tolerance-ulp", compare_args_.tolerance_ulp,
@@ -67,6 +69,8 @@ ReportCommands::ReportCommands(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   compare_->add_option("--alpha", compare_args_.alpha, "Significance level of the Mann-Whitney test (default 0.05)")
       ->check(CLI::Range(0.0, 1.0));
+  compare_->add_flag("--accuracy-only", compare_args_.accuracy_only,
+                     "Compare accuracy alone (reports without benchmark data are then not a failure)");
   compare_->add_option("--markdown", compare_args_.markdown, "Also write the Markdown to this file");
   compare_->add_option("--json", compare_args_.json, "Also write the comparison as JSON to this file");
 
@@ -125,12 +129,18 @@ int ReportCommands::Compare() const {
   o.tolerance_ulp = a.tolerance_ulp;
   o.min_effect = a.min_effect;
   o.alpha = a.alpha;
+  o.accuracy_only = a.accuracy_only;
   const Comparison c = CompareReports(base, now, o);
   const std::string md = RenderComparisonMarkdown(c, base, now, a.base, a.now);
   if (!a.json.empty()) WriteFileAtomic(a.json, ComparisonJson(c, a.base, a.now).dump(2) + "\n");
   if (!a.markdown.empty()) WriteFileAtomic(a.markdown, md);
   std::cout << md;
-  return c.regression() ? 1 : 0;
+  if (c.regression()) return 1;
+  if (!c.nothing_compared.empty()) {
+    std::fprintf(stderr, "actbench: compare: nothing compared: %s\n", c.nothing_compared.c_str());
+    return 3;
+  }
+  return 0;
 }
 
 int ReportCommands::Merge() const {

@@ -44,6 +44,7 @@ class ReportCommands {
   struct CompareArgs {
     std::string base, now;
     double tolerance_ulp = 0, min_effect = 0.10, alpha = 0.05;
+    bool accuracy_only = false;
     std::string markdown, json;
   } compare_args_;
 

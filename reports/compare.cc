@@ -92,6 +92,20 @@ size_t Comparison::speed_regressions() const {
       std::count_if(speed.begin(), speed.end(), [](const SpeedChange& c) { return c.regressed; }));
 }
 
+double SmallestPossibleP(size_t m, size_t n) {
+  // 1 / C(m + n, m), as a product so that it neither overflows nor rounds to 0 early.
+  double p = 1;
+  const size_t k = std::min(m, n);
+  for (size_t i = 1; i <= k; ++i) p *= static_cast<double>(i) / static_cast<double>(std::max(m, n) + i);
+  return p;
+}
+
+std::string Comparison::verdict() const {
+  if (regression()) return "regression";
+  if (!nothing_compared.empty()) return "nothing compared";
+  return "clean";
+}
+
 Comparison CompareReports(const Report& base, const Report& now, const CompareOptions& o) {
   Comparison c;
   c.options = o;
@@ -152,6 +166,24 @@ Comparison CompareReports(const Report& base, const Report& now, const CompareOp
   }
 
   c.speed_compared = !c.speed.empty();
+  // A gate that compared nothing must not pass.
+  if (c.rows_compared == 0) {
+    c.nothing_compared = fmt::format("no row is in both reports (BASE has {}, NEW has {})", base.rows.size(),
+                                     now.rows.size());
+  } else if (o.accuracy_only && c.accuracy.empty()) {
+    c.nothing_compared = "--accuracy-only, but no row has accuracy results in both reports";
+  } else if (!o.accuracy_only && any_bench_base != any_bench_new) {
+    c.nothing_compared = fmt::format("{} has benchmark data and {} has none, so speed compared nothing "
+                                     "(--accuracy-only compares accuracy alone)",
+                                     any_bench_base ? "BASE" : "NEW", any_bench_base ? "NEW" : "BASE");
+  } else if (!o.accuracy_only && any_bench_base && c.speed.empty() && !machines_differ) {
+    c.nothing_compared = "no (row, size) pair has benchmark data in both reports, so speed compared nothing "
+                         "(--accuracy-only compares accuracy alone)";
+  } else if (c.accuracy.empty() && c.speed.empty()) {
+    c.nothing_compared = machines_differ ? "the rows in both have no accuracy results in both, and their speed "
+                                           "comes from different machines"
+                                         : "the rows in both have neither accuracy nor benchmark data in both";
+  }
   if (!any_bench_base || !any_bench_new) {
     c.speed_note = fmt::format("speed not compared: no benchmark data in {}",
                                !any_bench_base && !any_bench_new ? "either report"
@@ -162,12 +194,23 @@ Comparison CompareReports(const Report& base, const Report& now, const CompareOp
                                    : "speed not compared for some rows: different machines";
   }
   if (c.speed_compared) {
-    size_t max_samples = 0;
-    for (const SpeedChange& s : c.speed) max_samples = std::max({max_samples, s.base_samples, s.new_samples});
-    if (max_samples < 3)
-      c.notes.push_back(
-          "speed has fewer than 3 repetitions per row: no slowdown can be significant; run bench with "
-          "--benchmark_repetitions=10 on both sides");
+    // Whenever the repetitions are too few for the test to reach alpha (3
+    // against 3 gives p >= 1/20 = 0.05 at best), say so: the gate cannot fire.
+    size_t blind = 0;
+    const SpeedChange* example = nullptr;
+    for (const SpeedChange& s : c.speed) {
+      if (SmallestPossibleP(s.base_samples, s.new_samples) >= o.alpha) {
+        ++blind;
+        if (example == nullptr) example = &s;
+      }
+    }
+    if (example != nullptr)
+      c.notes.push_back(fmt::format(
+          "{} of {} speed pairs have too few repetitions for a slowdown to be significant ({} against {}: the "
+          "smallest possible p is {:.3g}, not below alpha {}); measure at least 5 repetitions a side "
+          "(--benchmark_repetitions)",
+          blind, c.speed.size(), example->base_samples, example->new_samples,
+          SmallestPossibleP(example->base_samples, example->new_samples), o.alpha));
   }
   const auto inputs = [](const Report& r) -> json {
     if (r.config.is_object() && r.config.contains("accuracy") && r.config["accuracy"].is_object() &&
@@ -254,9 +297,12 @@ std::string RenderComparisonMarkdown(const Comparison& c, const Report& base, co
     for (size_t i = 0; i < c.only_new.size(); ++i) out += (i ? ", " : "") + ("`" + c.only_new[i] + "`");
     out += "\n\n";
   }
-  out += c.regression() ? fmt::format("**Verdict: regression** ({} accuracy failures, {} speed regressions)\n",
-                                      acc_fail, speed_reg)
-                        : "**Verdict: clean**\n";
+  if (c.regression())
+    out += fmt::format("**Verdict: regression** ({} accuracy failures, {} speed regressions)\n", acc_fail, speed_reg);
+  else if (!c.nothing_compared.empty())
+    out += fmt::format("**Verdict: nothing compared**: {}\n", c.nothing_compared);
+  else
+    out += "**Verdict: clean**\n";
   return out;
 }
 
@@ -278,9 +324,11 @@ json ComparisonJson(const Comparison& c, const std::string& base_name, const std
   }
   return {{"base", base_name},
           {"new", new_name},
-          {"verdict", c.regression() ? "regression" : "clean"},
+          {"verdict", c.verdict()},
+          {"nothing_compared", c.nothing_compared},
           {"options",
-           {{"tolerance_ulp", c.options.tolerance_ulp}, {"min_effect", c.options.min_effect}, {"alpha", c.options.alpha}}},
+           {{"tolerance_ulp", c.options.tolerance_ulp}, {"min_effect", c.options.min_effect}, {"alpha", c.options.alpha},
+            {"accuracy_only", c.options.accuracy_only}}},
           {"rows_compared", c.rows_compared},
           {"accuracy_failures", c.accuracy_failures()},
           {"speed_regressions", c.speed_regressions()},

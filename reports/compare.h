@@ -17,7 +17,15 @@ struct CompareOptions {
   double tolerance_ulp = 0;  // NEW max ULP may exceed BASE's by this much
   double min_effect = 0.10;  // a slowdown smaller than this fraction is never a regression
   double alpha = 0.05;       // significance level of the Mann-Whitney test
+  // Compare accuracy alone: a report without benchmark data is then not a
+  // failure of the speed gate.
+  bool accuracy_only = false;
 };
+
+// The smallest one-sided p-value the exact Mann-Whitney test can give with m
+// and n samples and no ties: 1 / C(m + n, m). At or above alpha, no slowdown
+// can be significant, whatever the timings.
+double SmallestPossibleP(size_t m, size_t n);
 
 struct AccuracyChange {
   std::string row;  // label (with " on <machine>" in merged reports)
@@ -53,11 +61,16 @@ struct Comparison {
   bool speed_compared = false;
   std::string speed_note;  // why speed was not (fully) compared; empty otherwise
   std::vector<std::string> notes;
+  // Why the comparison compared nothing a gate can rely on (no row in both,
+  // NEW without the benchmark data BASE has...); empty when it compared.
+  std::string nothing_compared;
   CompareOptions options;
 
   size_t accuracy_failures() const;
   size_t speed_regressions() const;
   bool regression() const { return accuracy_failures() + speed_regressions() > 0; }
+  // "regression", "nothing compared" or "clean".
+  std::string verdict() const;
 };
 
 Comparison CompareReports(const Report& base, const Report& now, const CompareOptions& o);

@@ -368,6 +368,69 @@ TEST(Compare, RowsInOneReportOnlyAreListedNotFailed) {
   EXPECT_NE(md.find("**Verdict: clean**"), std::string::npos);
 }
 
+// A gate that compared nothing never says clean (it did, exit 0, on f5c377f).
+TEST(Compare, NothingComparedIsItsOwnVerdict) {
+  const Report base = FixtureReport();
+  // No row in both.
+  Report other = base;
+  for (ReportRow& row : other.rows) row.variant += "-renamed";
+  Comparison c = CompareReports(base, other, {});
+  EXPECT_FALSE(c.regression());
+  EXPECT_EQ(c.verdict(), "nothing compared");
+  EXPECT_NE(c.nothing_compared.find("no row is in both"), std::string::npos) << c.nothing_compared;
+  EXPECT_NE(RenderComparisonMarkdown(c, base, other, "a", "b").find("**Verdict: nothing compared**"),
+            std::string::npos);
+  EXPECT_EQ(ComparisonJson(c, "a", "b")["verdict"], "nothing compared");
+
+  // NEW without benchmark data (a --benchmark_filter that matched nothing).
+  Report no_bench = base;
+  for (ReportRow& row : no_bench.rows) row.bench.clear();
+  c = CompareReports(base, no_bench, {});
+  EXPECT_EQ(c.verdict(), "nothing compared");
+  EXPECT_NE(c.nothing_compared.find("NEW has none"), std::string::npos) << c.nothing_compared;
+  // ... unless only accuracy was asked for.
+  CompareOptions accuracy_only;
+  accuracy_only.accuracy_only = true;
+  c = CompareReports(base, no_bench, accuracy_only);
+  EXPECT_EQ(c.verdict(), "clean") << c.nothing_compared;
+  // Benchmark data on both sides but for other sizes: speed compared nothing.
+  Report other_size = base;
+  for (ReportRow& row : other_size.rows)
+    for (BenchResult& b : row.bench) b.size_label = "L2";
+  EXPECT_EQ(CompareReports(base, other_size, {}).verdict(), "nothing compared");
+  // --accuracy-only with no accuracy in both compared nothing either.
+  Report no_accuracy = base;
+  for (ReportRow& row : no_accuracy.rows) row.accuracy.reset();
+  EXPECT_EQ(CompareReports(base, no_accuracy, accuracy_only).verdict(), "nothing compared");
+  // A regression is still a regression when speed is missing.
+  Report worse = no_bench;
+  worse.rows[1].accuracy->error.max_ulp = 1.9;
+  EXPECT_EQ(CompareReports(base, worse, {}).verdict(), "regression");
+}
+
+// The exact one-sided U test cannot go below 1 / C(m + n, m): 3 against 3
+// gives 0.05 at best, never below the default alpha. The note says so
+// whenever that is the case, not only below 3 repetitions.
+TEST(Compare, TooFewRepetitionsToReachAlphaAreNamed) {
+  EXPECT_DOUBLE_EQ(SmallestPossibleP(3, 3), 1.0 / 20);
+  EXPECT_DOUBLE_EQ(SmallestPossibleP(5, 5), 1.0 / 252);
+  EXPECT_DOUBLE_EQ(SmallestPossibleP(1, 1), 0.5);
+  EXPECT_DOUBLE_EQ(SmallestPossibleP(2, 7), 1.0 / 36);
+  for (size_t reps : {1, 2, 3, 4, 5, 10}) {
+    SCOPED_TRACE(reps);
+    Report base = FixtureReport(), slow = base;
+    base.rows = {FixtureRow("sigmoid", "rr2-p7-div", "AVX3", 1.5, 2, 4.0, reps)};
+    slow.rows = {FixtureRow("sigmoid", "rr2-p7-div", "AVX3", 1.5, 2, 2.0, reps)};
+    const Comparison c = CompareReports(base, slow, {});
+    bool noted = false;
+    for (const std::string& n : c.notes) noted = noted || n.find("too few repetitions") != std::string::npos;
+    const bool can_fire = SmallestPossibleP(reps, reps) < 0.05;
+    EXPECT_EQ(noted, !can_fire);
+    // Half the speed on every repetition: a regression exactly when the test can reach alpha.
+    EXPECT_EQ(c.regression(), can_fire);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Merge
 

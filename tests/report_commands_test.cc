@@ -197,6 +197,26 @@ TEST_F(ReportCommands, CompareExitCodes) {
   r = Actbench({"compare", "b10.json", "o10.json"});
   EXPECT_EQ(r.status, 0) << r.Describe();
   EXPECT_NE(r.out.find("speed not compared: different machines"), std::string::npos) << r.out;
+
+  // Nothing compared: exit 3, one line on stderr saying why, never "clean".
+  Report renamed = FixtureReport();
+  for (ReportRow& row : renamed.rows) row.variant += "-other";
+  WriteReport(Work("renamed.json"), renamed);
+  r = Actbench({"compare", "base.json", "renamed.json", "--json", "n.json"});
+  EXPECT_EQ(r.status, 3) << r.Describe();
+  EXPECT_NE(r.out.find("**Verdict: nothing compared**"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Verdict: clean"), std::string::npos) << r.out;
+  EXPECT_EQ(SplitLines(r.err).size(), 1u) << r.Describe();
+  EXPECT_NE(r.err.find("no row is in both reports"), std::string::npos) << r.Describe();
+  EXPECT_EQ(json::parse(ReadAll(Work("n.json")))["verdict"], "nothing compared");
+  Report no_bench = FixtureReport();
+  for (ReportRow& row : no_bench.rows) row.bench.clear();
+  WriteReport(Work("nobench.json"), no_bench);
+  r = Actbench({"compare", "base.json", "nobench.json"});
+  EXPECT_EQ(r.status, 3) << r.Describe();
+  EXPECT_NE(r.err.find("NEW has none"), std::string::npos) << r.Describe();
+  r = Actbench({"compare", "base.json", "nobench.json", "--accuracy-only"});
+  EXPECT_EQ(r.status, 0) << r.Describe();
 }
 
 TEST_F(ReportCommands, CompareBadInput) {
