@@ -186,13 +186,35 @@ void RunAccuracy(std::vector<ReportRow>& report_rows, const std::vector<VariantT
   config["accuracy"]["seconds"] = Seconds(start);
 }
 
+// Repetitions a side that let compare's exact U test reach alpha 0.05 (1/252
+// at 5 against 5; 3 against 3 can never go below 0.05): run and bench time
+// every (row, size) kDefaultRepetitions times unless --benchmark_repetitions
+// says otherwise, each for --min-time (kDefaultMinTime: about as long in all
+// as one repetition of 0.1 s was), and print only the aggregates.
+constexpr int kDefaultRepetitions = 5;
+constexpr double kDefaultMinTime = 0.02;
+
+std::vector<std::string> WithDefaultRepetitions(std::vector<std::string> args) {
+  auto given = [&](const char* flag) {
+    for (const std::string& a : args)
+      if (a.rfind(flag, 0) == 0) return true;
+    return false;
+  };
+  if (!given("--benchmark_repetitions")) {
+    args.push_back("--benchmark_repetitions=" + std::to_string(kDefaultRepetitions));
+    if (!given("--benchmark_display_aggregates_only") && !given("--benchmark_report_aggregates_only"))
+      args.push_back("--benchmark_display_aggregates_only=true");
+  }
+  return args;
+}
+
 void RunBench(std::vector<ReportRow>& report_rows, const std::vector<VariantTarget>& rows,
               bool quick, double min_time, const std::vector<std::string>& benchmark_args,
               nlohmann::json& config) {
   const auto start = std::chrono::steady_clock::now();
   BenchOptions o;
   o.sizes = DefaultBenchSizes(quick);
-  o.benchmark_args = benchmark_args;
+  o.benchmark_args = WithDefaultRepetitions(benchmark_args);
   o.min_time = min_time;
   std::vector<BenchResult> results;
   try {
@@ -205,7 +227,7 @@ void RunBench(std::vector<ReportRow>& report_rows, const std::vector<VariantTarg
       if (b.label == r.label()) r.bench.push_back(b);
   nlohmann::json sizes = nlohmann::json::array();
   for (const BenchSize& s : o.sizes) sizes.push_back({{"label", s.label}, {"n", s.n}});
-  config["bench"] = {{"sizes", sizes}, {"min_time", min_time}, {"benchmark_args", benchmark_args},
+  config["bench"] = {{"sizes", sizes}, {"min_time", min_time}, {"benchmark_args", o.benchmark_args},
                      {"seconds", Seconds(start)}};
 }
 
@@ -223,7 +245,7 @@ struct Common {
   std::string command;  // accuracy, bench or run
   Selection sel;
   bool quick = false;
-  double min_time = 0.1;
+  double min_time = kDefaultMinTime;
   std::string out_dir = "out";
   std::string json_path;
   std::string machine_name;  // --machine-name, else $ACTBENCH_MACHINE_NAME
@@ -583,7 +605,9 @@ int Main(int argc, char** argv) {
                   "Measure user rows without the memory-safety check (their rows say \"not checked\")");
     cmd->add_flag("--quick", c.quick, "CI-sized run: fewer samples, smaller DRAM size");
     if (std::string(name) != "accuracy")
-      cmd->add_option("--min-time", c.min_time, "Seconds per benchmark (default 0.1)")
+      cmd->add_option("--min-time", c.min_time,
+                      "Seconds per repetition of each benchmark (default 0.02; 5 repetitions unless "
+                      "--benchmark_repetitions says otherwise)")
           ->check(CLI::PositiveNumber);
     if (std::string(name) == "accuracy") {
       cmd->add_flag("--exhaustive", c.exhaustive.enabled,

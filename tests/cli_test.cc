@@ -848,5 +848,32 @@ TEST(CliBench, JsonHasBenchAndNoAccuracy) {
     EXPECT_NE(r.out.find(row.label() + "/L1/real_time"), std::string::npos) << r.Describe();
 }
 
+// make run measured one repetition per row, so compare's speed gate could
+// never fire on two default reports. run and bench now measure 5 (1/252 is
+// the smallest p at 5 against 5), unless --benchmark_repetitions says otherwise.
+TEST(CliBench, FiveRepetitionsByDefaultSoCompareCanFire) {
+  TempDir dir;
+  const std::vector<std::string> fast = {"-v", "relu/max", "--min-time", "0.005", "--benchmark_filter=/L1/"};
+  auto samples = [&](std::vector<std::string> args) {
+    args.insert(args.end(), fast.begin(), fast.end());
+    const CliResult r = RunCli(args, dir.path());
+    EXPECT_EQ(r.status, 0) << r.Describe();
+    const Report report = ReadReport(args[0] == "run" ? dir / "o/report.json" : dir / "b.json");
+    EXPECT_FALSE(report.rows.empty());
+    std::vector<size_t> n;
+    for (const ReportRow& row : report.rows)
+      for (const BenchResult& b : row.bench) n.push_back(b.samples.size());
+    return n;
+  };
+  EXPECT_EQ(samples({"bench", "--json", "b.json"}), std::vector<size_t>{5});
+  EXPECT_EQ(samples({"run", "--quick", "--out", "o"}), std::vector<size_t>{5});
+  EXPECT_EQ(samples({"bench", "--json", "b.json", "--benchmark_repetitions=2"}), std::vector<size_t>{2});
+  // Two default reports: no note that the test cannot reach alpha.
+  samples({"bench", "--json", "b.json"});
+  const CliResult s = RunCli({"compare", "b.json", "b.json"}, dir.path());
+  EXPECT_EQ(s.status, 0) << s.Describe();
+  EXPECT_EQ(s.out.find("too few repetitions"), std::string::npos) << s.out;
+}
+
 }  // namespace
 }  // namespace actbench
