@@ -62,12 +62,16 @@ Report MergeReports(const std::vector<Report>& reports, const std::vector<std::s
                                            sources[i], r.schema_version, sources.front(), out.schema_version));
     }
     out.config["inputs"].push_back({{"source", sources[i]}, {"config", r.config}});
-    // This input's machine indices -> the merged report's.
+    // This input's machine indices -> the merged report's. A machine is its
+    // hardware and name (MachineIdentity), not the date or the commit of a
+    // run: shards measured a second apart, or runs of other activations, on
+    // one machine stay one machine (its description is the first run's).
     std::vector<size_t> remap;
     for (size_t m = 0; m < r.MachineCount(); ++m) {
       const json& desc = r.machines.empty() ? r.machine : r.machines[m];
+      const std::string identity = MachineIdentity(desc);
       size_t k = 0;
-      while (k < out.machines.size() && out.machines[k] != desc) ++k;
+      while (k < out.machines.size() && MachineIdentity(out.machines[k]) != identity) ++k;
       if (k == out.machines.size()) out.machines.push_back(desc);
       remap.push_back(k);
     }

@@ -234,6 +234,87 @@ TEST_F(ReportCommands, CompareBadInput) {
   ExpectBadInput({"compare", "a.json", "a.json", "--bogus"});
 }
 
+// The recipes of docs/exhaustive.md and docs/deciding.md, end to end with the
+// machine identity they really have: each shard or run at its own time, CI
+// runners and cluster nodes with hostnames of their own and one
+// --machine-name. On f5c377f three shards measured a second apart merged into
+// "2 machines", compare then found 0 rows in both and said clean, and pick
+// asked for --machine.
+class Recipes : public ReportCommands {
+ protected:
+  // A report as a run on `host` at `date` would have written it.
+  void RunAs(const std::string& file, const std::string& host, const std::string& date) {
+    json j = json::parse(ReadAll(Work(file)));
+    j["machine"]["hostname"] = host;
+    j["machine"]["date"] = date;
+    std::ofstream(Work(file)) << j.dump(2);
+  }
+};
+
+TEST_F(Recipes, ShardsOnAJobMatrixOrASlurmArrayAreOneMachine) {
+  const std::vector<std::string> sweep = {"accuracy", "--exhaustive", "-v", "relu/max,sigmoid/exp-div-f64",
+                                          "-t",       "baseline",     "--range", "0x3f000000", "0x3f00ffff"};
+  for (const char* name : {"gha-ubuntu", "cpu-partition"}) {
+    SCOPED_TRACE(name);
+    std::vector<std::string> shards;
+    for (int i = 1; i <= 3; ++i) {
+      const std::string file = std::string(name) + "-" + std::to_string(i) + ".json";
+      std::vector<std::string> args = sweep;
+      args.insert(args.end(), {"--shard", std::to_string(i) + "/3", "--machine-name", name, "--json", file});
+      const CliResult r = Actbench(args);
+      ASSERT_EQ(r.status, 0) << r.Describe();
+      RunAs(file, "runner-" + std::to_string(i), "2026-12-04T10:00:0" + std::to_string(i) + "Z");
+      shards.push_back(file);
+    }
+    std::vector<std::string> merge = {"merge"};
+    merge.insert(merge.end(), shards.begin(), shards.end());
+    merge.insert(merge.end(), {"--out", "merged.json", "--markdown", "merged.md"});
+    const CliResult m = Actbench(merge);
+    ASSERT_EQ(m.status, 0) << m.Describe();
+    EXPECT_NE(m.err.find("1 machines"), std::string::npos) << m.Describe();
+    const Report merged = ReadReport(Work("merged.json").string());
+    EXPECT_EQ(merged.MachineCount(), 1u);
+    ASSERT_EQ(merged.rows.size(), 2u);
+
+    // The same sweep in one piece, on this machine under that name, a minute later.
+    std::vector<std::string> whole = sweep;
+    whole.insert(whole.end(), {"--machine-name", name, "--json", "whole.json"});
+    ASSERT_EQ(Actbench(whole).status, 0);
+    RunAs("whole.json", "runner-9", "2026-12-04T10:01:00Z");
+    const Report one = ReadReport(Work("whole.json").string());
+    for (size_t i = 0; i < 2; ++i) {
+      ASSERT_TRUE(merged.rows[i].accuracy && one.rows[i].accuracy);
+      EXPECT_EQ(merged.rows[i].accuracy->inputs, one.rows[i].accuracy->inputs);
+      EXPECT_EQ(merged.rows[i].accuracy->error.max_ulp, one.rows[i].accuracy->error.max_ulp);
+    }
+    const CliResult c = Actbench({"compare", "whole.json", "merged.json", "--json", "c.json"});
+    EXPECT_EQ(c.status, 0) << c.Describe();
+    EXPECT_NE(c.out.find("Rows in both: 2;"), std::string::npos) << c.out;
+    EXPECT_EQ(json::parse(ReadAll(Work("c.json")))["verdict"], "clean");
+  }
+}
+
+TEST_F(Recipes, RunsOfOtherActivationsOnOneMachineAreOneMachine) {
+  for (const char* act : {"relu", "sigmoid"}) {
+    const std::string file = std::string(act) + ".json";
+    const CliResult r = Actbench({"run", "--quick", "-a", act, "-t", "baseline", "--min-time", "0.002",
+                                  "--benchmark_filter=/L1/", "--out", act, "--json", file});
+    ASSERT_EQ(r.status, 0) << r.Describe();
+    RunAs(file, "ci-box", act == std::string("relu") ? "2026-12-04T10:00:00Z" : "2026-12-04T11:30:00Z");
+  }
+  const CliResult m = Actbench({"merge", "relu.json", "sigmoid.json", "--out", "all.json", "--html", "all.html"});
+  ASSERT_EQ(m.status, 0) << m.Describe();
+  EXPECT_EQ(ReadReport(Work("all.json").string()).MachineCount(), 1u);
+  // pick needs no --machine, and a CI gate against either part compares its rows.
+  const CliResult p = Actbench({"pick", "--max-ulp", "4", "--report", "all.json"});
+  EXPECT_EQ(p.status, 0) << p.Describe();
+  EXPECT_NE(p.out.find("| relu |"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("| sigmoid |"), std::string::npos) << p.out;
+  const CliResult c = Actbench({"compare", "relu.json", "all.json"});
+  EXPECT_EQ(c.status, 0) << c.Describe();
+  EXPECT_EQ(c.out.find("Rows in both: 0"), std::string::npos) << c.out;
+}
+
 // ---------------------------------------------------------------------------
 // merge
 
