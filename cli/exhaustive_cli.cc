@@ -172,17 +172,6 @@ std::string ExhaustiveMarkdown(const Report& report) {
         "the correctly rounded reference.\n",
         ex.value("seconds", 0.0), ref, kern, score, row_chunks, shared, rounded);
   }
-  md += "\nULP error histogram per row (inputs per bin):\n\n"
-        "| row | max ULP | mean ULP | 0 | <=0.5 | <=1 | <=2 | <=4 | <=16 | <=256 | more | NaN/inf mismatch |\n"
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
-  for (const ReportRow& r : report.rows) {
-    if (!r.accuracy) continue;
-    const ErrorStats& e = r.accuracy->error;
-    md += fmt::format("| {} | {:.3g} | {:.3g} |", r.label(), e.max_ulp, e.mean_ulp);
-    for (size_t b = 0; b < ErrorStats::kHistogramBins; ++b)
-      md += fmt::format(" {} |", b < e.histogram.size() ? std::to_string(e.histogram[b]) : "-");
-    md += fmt::format(" {}/{} |\n", e.nan_mismatch, e.inf_mismatch);
-  }
   return md;
 }
 

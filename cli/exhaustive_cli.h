@@ -30,8 +30,9 @@ bool ResolveExhaustiveRange(const ExhaustiveCli& o, BitRange* out);
 void RunExhaustiveAccuracy(Report& report, const std::vector<VariantTarget>& rows, const ExhaustiveCli& o,
                            std::atomic<bool>* stop);
 
-// Markdown for the fields the main table does not show: coverage, reference
-// fallbacks, and per row the histogram and the mean.
+// Markdown for what only this run knows: the ranges covered, the reference's
+// multiprecision fallbacks and the CPU time (the rows' histograms are in
+// RenderMarkdown, merged reports included).
 std::string ExhaustiveMarkdown(const Report& report);
 
 }  // namespace actbench::cli

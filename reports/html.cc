@@ -545,6 +545,18 @@ std::string Machines(const Report& r) {
   for (size_t m = 0; m < ms.size(); ++m)
     s += ms.size() > 1 ? fmt::format("<th>m{}</th>", m + 1) : std::string("<th>machine</th>");
   s += "</tr></thead>\n<tbody>\n";
+  // The --machine-name of each machine, when any was named.
+  bool named = false;
+  for (const json& m : ms) named = named || (m.is_object() && m.contains("name") && m["name"].is_string());
+  if (named) {
+    s += "<tr><th>name</th>";
+    for (const json& m : ms)
+      s += "<td>" +
+           HtmlEscape(m.is_object() && m.contains("name") && m["name"].is_string() ? m["name"].get<std::string>()
+                                                                                   : "-") +
+           "</td>";
+    s += "</tr>\n";
+  }
   const std::pair<const char*, std::vector<const char*>> fields[] = {
       {"CPU", {"cpu", "model"}},  {"host", {"hostname"}},  {"compiler", {"compiler"}},
       {"build", {"build_type"}},  {"commit", {"git", "commit"}}, {"date", {"date"}}};
@@ -635,6 +647,34 @@ svg .error-line { fill: none; stroke-width: 1.6; }
 
 }  // namespace
 
+// Rows of an exhaustive sweep: inputs covered and the ULP histogram (as the
+// Markdown shows them), per machine in a merged report.
+std::string Exhaustive(const Report& r) {
+  bool any = false;
+  for (const ReportRow& row : r.rows) any = any || (row.accuracy && !row.accuracy->coverage.empty());
+  if (!any) return "";
+  const bool merged = r.MachineCount() > 1;
+  std::string s = "<section class=\"exhaustive\" id=\"exhaustive\">\n<h2>Exhaustive sweep</h2>\n"
+                  "<p>ULP error histogram per row: inputs per bin, over the bit-pattern ranges each row covered.</p>\n"
+                  "<table class=\"rows\">\n<thead><tr>";
+  if (merged) s += "<th>machine</th>";
+  s += "<th>row</th><th>inputs</th><th>max ULP</th><th>mean ULP</th><th>0</th><th>&le;0.5</th><th>&le;1</th>"
+       "<th>&le;2</th><th>&le;4</th><th>&le;16</th><th>&le;256</th><th>more</th><th>NaN/inf mismatch</th></tr>"
+       "</thead>\n<tbody>\n";
+  for (const ReportRow& row : r.rows) {
+    if (!row.accuracy || row.accuracy->coverage.empty()) continue;
+    const ErrorStats& e = row.accuracy->error;
+    s += "<tr>";
+    if (merged) s += fmt::format("<td>m{}</td>", row.machine + 1);
+    s += fmt::format("<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                     HtmlEscape(row.label()), row.accuracy->inputs, Ulp(e.max_ulp), Ulp(e.mean_ulp));
+    for (size_t b = 0; b < ErrorStats::kHistogramBins; ++b)
+      s += fmt::format("<td class=\"num\">{}</td>", b < e.histogram.size() ? std::to_string(e.histogram[b]) : "-");
+    s += fmt::format("<td class=\"num\">{}/{}</td></tr>\n", e.nan_mismatch, e.inf_mismatch);
+  }
+  return s + "</tbody>\n</table>\n</section>\n";
+}
+
 std::string RenderHtml(const Report& r) {
   const std::vector<std::string> activations = ReportActivations(r);
   // Targets in order of the first machine's support list (best first), then any others.
@@ -677,6 +717,7 @@ std::string RenderHtml(const Report& r) {
     s += Table(r, rows);
     s += "</section>\n";
   }
+  s += Exhaustive(r);
   return s + "</body>\n</html>\n";
 }
 

@@ -112,6 +112,16 @@ void RenderHeading(const Report& r, std::string& out) {
   if (dirty && dirty->is_boolean() && dirty->get<bool>()) commit += " (dirty)";
 
   out += "# actbench report\n\n";
+  // Which machine: its --machine-name, or each machine of a merged report
+  // (m1, m2... as the tables and the HTML name them).
+  if (r.MachineCount() > 1) {
+    out += "- Machines:";
+    for (size_t i = 0; i < r.machines.size(); ++i)
+      out += fmt::format("{} m{} {}", i == 0 ? "" : ";", i + 1, Cell(MachineName(r.machines[i])));
+    out += "\n";
+  } else if (m.is_object() && m.contains("name") && m["name"].is_string()) {
+    out += fmt::format("- Machine: {}\n", Cell(m["name"].get<std::string>()));
+  }
   out += fmt::format("- CPU: {}\n", Cell(MachineString(m, {"cpu", "model"})));
   out += fmt::format("- Compiler: {} ({})\n", Cell(MachineString(m, {"compiler"})),
                      Cell(MachineString(m, {"build_type"})));
@@ -128,12 +138,14 @@ void RenderHeading(const Report& r, std::string& out) {
 
 void RenderTable(const Report& r, const std::string& activation, const std::vector<std::string>& sizes,
                  std::string& out) {
+  const bool merged = r.MachineCount() > 1;
   out += fmt::format("## {}\n\n", activation);
+  out += merged ? "| machine " : "";
   out += "| variant@target | family | max ULP | mean ULP | promise | held | contract |";
   for (size_t i = 0; i < sizes.size(); ++i) {
     out += i == 0 ? fmt::format(" {} G elem/s |", Cell(sizes[i])) : fmt::format(" {} |", Cell(sizes[i]));
   }
-  out += "\n|---|---|--:|--:|---|---|---|";
+  out += merged ? "\n|---|---|---|--:|--:|---|---|---|" : "\n|---|---|--:|--:|---|---|---|";
   for (size_t i = 0; i < sizes.size(); ++i) out += "--:|";
   out += "\n";
 
@@ -145,6 +157,7 @@ void RenderTable(const Report& r, const std::string& activation, const std::vect
     const std::string family = row.is_peer()   ? "*peer: " + row.peer_text() + "*"
                                : row.is_user() ? "**" + row.user_text() + "**"
                                                : row.family;
+    if (merged) out += fmt::format("| m{} ", row.machine + 1);
     out += fmt::format("| {}@{} | {} | {} | {} | {} | {} | {} |", Cell(row.variant), Cell(row.target),
                        Cell(family), a ? Ulp(a->error.max_ulp) : "-",
                        a ? Ulp(a->error.mean_ulp) : "-", Cell(PromiseText(row.promise)),
@@ -208,6 +221,32 @@ void RenderFastest(const Report& r, const std::vector<std::string>& activations,
   out += "\n";
 }
 
+// Rows of an exhaustive sweep (their accuracy covers bit-pattern ranges):
+// inputs covered and the ULP histogram, per machine in a merged report.
+void RenderExhaustive(const Report& r, std::string& out) {
+  bool any = false;
+  for (const ReportRow& row : r.rows) any = any || (row.accuracy && !row.accuracy->coverage.empty());
+  if (!any) return;
+  const bool merged = r.MachineCount() > 1;
+  out += "## Exhaustive sweep: ULP error histogram per row\n\nInputs per bin, over the bit-pattern ranges each row "
+         "covered.\n\n";
+  out += merged ? "| machine " : "";
+  out += "| row | inputs | max ULP | mean ULP | 0 | <=0.5 | <=1 | <=2 | <=4 | <=16 | <=256 | more | NaN/inf mismatch |\n";
+  out += merged ? "|---" : "";
+  out += "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n";
+  for (const ReportRow& row : r.rows) {
+    if (!row.accuracy || row.accuracy->coverage.empty()) continue;
+    const ErrorStats& e = row.accuracy->error;
+    if (merged) out += fmt::format("| m{} ", row.machine + 1);
+    out += fmt::format("| {} | {} | {} | {} |", Code(row.label()), row.accuracy->inputs, Ulp(e.max_ulp),
+                       Ulp(e.mean_ulp));
+    for (size_t b = 0; b < ErrorStats::kHistogramBins; ++b)
+      out += fmt::format(" {} |", b < e.histogram.size() ? std::to_string(e.histogram[b]) : "-");
+    out += fmt::format(" {}/{} |\n", e.nan_mismatch, e.inf_mismatch);
+  }
+  out += "\n";
+}
+
 void RenderFailures(const Report& r, std::string& out) {
   out += "## Broken promises and contract failures\n\n";
   bool any = false;
@@ -248,6 +287,7 @@ std::string RenderMarkdown(const Report& r) {
   for (const std::string& a : activations) RenderTable(r, a, sizes, out);
   if (activations.empty()) out += "No rows.\n\n";
 
+  RenderExhaustive(r, out);
   RenderFailures(r, out);
   return out;
 }

@@ -268,10 +268,17 @@ TEST_F(Recipes, ShardsOnAJobMatrixOrASlurmArrayAreOneMachine) {
     }
     std::vector<std::string> merge = {"merge"};
     merge.insert(merge.end(), shards.begin(), shards.end());
-    merge.insert(merge.end(), {"--out", "merged.json", "--markdown", "merged.md"});
+    merge.insert(merge.end(), {"--out", "merged.json", "--markdown", "merged.md", "--html", "merged.html"});
     const CliResult m = Actbench(merge);
     ASSERT_EQ(m.status, 0) << m.Describe();
     EXPECT_NE(m.err.find("1 machines"), std::string::npos) << m.Describe();
+    // Named, and with the exhaustive histograms the JSON holds.
+    const std::string md = ReadAll(Work("merged.md")), html = ReadAll(Work("merged.html"));
+    EXPECT_NE(md.find(std::string("- Machine: ") + name + "\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("## Exhaustive sweep: ULP error histogram per row"), std::string::npos) << md;
+    EXPECT_NE(md.find("| `relu/max@baseline` | 65536 |"), std::string::npos) << md;
+    EXPECT_NE(html.find(std::string("<tr><th>name</th><td>") + name + "</td>"), std::string::npos);
+    EXPECT_NE(html.find("<h2>Exhaustive sweep</h2>"), std::string::npos);
     const Report merged = ReadReport(Work("merged.json").string());
     EXPECT_EQ(merged.MachineCount(), 1u);
     ASSERT_EQ(merged.rows.size(), 2u);
@@ -292,6 +299,17 @@ TEST_F(Recipes, ShardsOnAJobMatrixOrASlurmArrayAreOneMachine) {
     EXPECT_NE(c.out.find("Rows in both: 2;"), std::string::npos) << c.out;
     EXPECT_EQ(json::parse(ReadAll(Work("c.json")))["verdict"], "clean");
   }
+  // Two machines: each row says which, in every form.
+  const CliResult two = Actbench({"merge", "gha-ubuntu-1.json", "cpu-partition-1.json", "--out", "two.json",
+                                  "--markdown", "two.md", "--html", "two.html"});
+  ASSERT_EQ(two.status, 0) << two.Describe();
+  const std::string md = ReadAll(Work("two.md")), html = ReadAll(Work("two.html"));
+  EXPECT_NE(md.find("- Machines: m1 gha-ubuntu; m2 cpu-partition\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("| machine | variant@target |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| m1 | max@baseline |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| m2 | max@baseline |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| m2 | `relu/max@baseline` |"), std::string::npos) << md;
+  EXPECT_NE(html.find("<tr><th>name</th><td>gha-ubuntu</td><td>cpu-partition</td></tr>"), std::string::npos);
 }
 
 TEST_F(Recipes, RunsOfOtherActivationsOnOneMachineAreOneMachine) {
