@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -435,6 +436,43 @@ void ValidateBenchmarkArgs(const BenchOptions& options) {
   const ParsedArgs args = ParseArgs(options);
   RegistryGuard registry;
   InitializeLibrary(args);
+}
+
+std::vector<std::string> SelectedBenchmarks(const std::vector<VariantTarget>& rows, const BenchOptions& options) {
+  std::string filter = ".";
+  std::string v;
+  for (const std::string& arg : options.benchmark_args)
+    if (FlagValue(arg, "benchmark_filter", false, &v)) filter = v;
+  bool negative = false;
+  if (!filter.empty() && filter[0] == '-') {
+    negative = true;
+    filter.erase(0, 1);
+  }
+  std::regex re;
+  try {
+    re = std::regex(filter.empty() ? "." : filter, std::regex_constants::extended);
+  } catch (const std::regex_error& e) {
+    throw std::runtime_error("bad benchmark flag: --benchmark_filter=" + v + " is not a valid regular expression (" +
+                             e.what() + ")");
+  }
+  std::vector<std::string> names;
+  std::set<std::string> seen;
+  for (const VariantTarget& vt : rows) {
+    if (!TargetSupported(*vt.kernel)) continue;
+    for (const BenchSize& size : options.sizes) {
+      std::string name = vt.label() + "/" + size.label + "/real_time";
+      if (std::regex_search(name, re) != negative && seen.insert(name).second) names.push_back(std::move(name));
+    }
+  }
+  return names;
+}
+
+bool ListsBenchmarksOnly(const BenchOptions& options) {
+  bool list = false;
+  std::string v;
+  for (const std::string& arg : options.benchmark_args)
+    if (FlagValue(arg, "benchmark_list_tests", true, &v)) list = Truthy(v);
+  return list;
 }
 
 std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,

@@ -86,6 +86,17 @@ struct BenchOptions {
 // spends minutes measuring. Throws std::runtime_error (one line).
 void ValidateBenchmarkArgs(const BenchOptions& options);
 
+// The benchmarks RunBenchmarks would run for these rows and options, by the
+// names Google Benchmark gives them ("sigmoid/rr2-p7-div@AVX2/L1/real_time"),
+// after --benchmark_filter (an extended regular expression searched in each
+// name, or excluded with a leading '-', as the library does). Throws
+// std::runtime_error (one line) on a filter that is not a valid expression:
+// the library would print "Could not compile benchmark re" and run nothing.
+std::vector<std::string> SelectedBenchmarks(const std::vector<VariantTarget>& rows, const BenchOptions& options);
+
+// Whether --benchmark_list_tests asks for the names alone (last one wins).
+bool ListsBenchmarksOnly(const BenchOptions& options);
+
 std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
                                        const BenchOptions& options);
 

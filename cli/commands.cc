@@ -503,13 +503,38 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
   }
   if (bench) {
     BenchOptions probe;
-    probe.benchmark_args = benchmark_args;
+    probe.sizes = DefaultBenchSizes(c.quick);
+    probe.benchmark_args = WithDefaultRepetitions(benchmark_args);
     probe.min_time = c.min_time;
+    std::vector<std::string> names;
     try {
       ValidateBenchmarkArgs(probe);
+      names = SelectedBenchmarks(rows, probe);
     } catch (const std::runtime_error& e) {
       throw UsageError(e.what());
     }
+    // --benchmark_list_tests: the names, and nothing measured or written.
+    if (ListsBenchmarksOnly(probe)) {
+      for (const std::string& n : names) std::cout << n << "\n";
+      return 0;
+    }
+    if (names.empty()) {
+      std::string filter;
+      for (const std::string& a : benchmark_args)
+        if (a.rfind("--benchmark_filter=", 0) == 0) filter = a;
+      throw UsageError(fmt::format("{} matches no benchmark of the selection (names look like {}/{}/real_time)",
+                                   filter, rows.front().label(), probe.sizes.front().label));
+    }
+    // bench prints its report on stdout: Google Benchmark's JSON or CSV there
+    // would make both unreadable.
+    std::string format;
+    for (const std::string& a : benchmark_args)
+      if (a.rfind("--benchmark_format=", 0) == 0) format = a.substr(19);
+    if (command == "bench" && !format.empty() && format != "console")
+      throw UsageError(fmt::format(
+          "--benchmark_format={}: bench prints its Markdown report on stdout; write Google Benchmark's {} to a "
+          "file with --benchmark_out=FILE --benchmark_out_format={} (run's stdout is Google Benchmark's alone)",
+          format, format, format));
   }
   // Users' kernels are checked for memory safety before anything is
   // measured: one that writes past n would corrupt the measurements.

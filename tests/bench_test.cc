@@ -179,6 +179,28 @@ TEST(RunBenchmarksTest, TheKernelRunsOncePerIterationOnTheWholeBuffer) {
   }
 }
 
+// The names SelectedBenchmarks predicts (to refuse a filter that matches
+// nothing, or to list them, before measuring) are the ones the library runs.
+TEST(RunBenchmarksTest, SelectedBenchmarksAreTheOnesTheLibraryRuns) {
+  const std::vector<VariantTarget> rows = CheapRows();
+  for (const char* filter : {".", "/L1/", "sigmoid", "-sigmoid", "relu.*L2", "^relu/max@baseline/L2/real_time$",
+                             "-.", "nothing-matches"}) {
+    SCOPED_TRACE(filter);
+    const BenchOptions options = TinyOptions({kQuick, std::string("--benchmark_filter=") + filter});
+    std::set<std::string> predicted;
+    for (const std::string& n : SelectedBenchmarks(rows, options)) predicted.insert(n);
+    std::set<std::string> ran;
+    for (const BenchResult& r : RunBenchmarks(rows, options)) ran.insert(r.label + "/" + r.size_label + "/real_time");
+    EXPECT_EQ(predicted, ran);
+  }
+  EXPECT_THROW(SelectedBenchmarks(rows, TinyOptions({"--benchmark_filter=["})), std::runtime_error);
+  EXPECT_THROW(SelectedBenchmarks(rows, TinyOptions({"--benchmark_filter=(a"})), std::runtime_error);
+  EXPECT_TRUE(ListsBenchmarksOnly(TinyOptions({"--benchmark_list_tests"})));
+  EXPECT_TRUE(ListsBenchmarksOnly(TinyOptions({"--benchmark_list_tests=true"})));
+  EXPECT_FALSE(ListsBenchmarksOnly(TinyOptions({"--benchmark_list_tests=true", "--benchmark_list_tests=false"})));
+  EXPECT_FALSE(ListsBenchmarksOnly(TinyOptions({})));
+}
+
 TEST(RunBenchmarksTest, MinTimeOptionAppliesUnlessTheFlagIsGiven) {
   const std::vector<VariantTarget> rows = CheapRows();
   BenchOptions options = TinyOptions({"--benchmark_filter=relu/max@baseline/L1"});

@@ -196,6 +196,34 @@ TEST_F(BadInput, MeasuringOutputs) {
   Expect(Run({"run", "--quick", "-a", "relu", "--out", "nodir/o"}), "nodir/o");
 }
 
+// Google Benchmark's flags are checked like ours, before measuring: a filter
+// that does not compile or matches nothing (the library printed a line and
+// exited 0 with an empty report), a format that would mix its output with
+// bench's Markdown on stdout.
+TEST_F(BadInput, BenchmarkFlagsThatWouldMeasureNothingOrGarbleStdout) {
+  Expect({"bench", "-a", "relu", "--benchmark_filter=["}, "--benchmark_filter=[");
+  Expect({"run", "-a", "relu", "--quick", "--benchmark_filter=(unclosed"}, "--benchmark_filter=(unclosed");
+  Expect({"bench", "-a", "relu", "--benchmark_filter=no-such-row"}, "matches no benchmark");
+  Expect({"run", "-a", "relu", "--quick", "--benchmark_filter=sigmoid"}, "matches no benchmark");
+  Expect({"bench", "-a", "relu", "--benchmark_format=json"}, "--benchmark_format=json");
+  Expect({"bench", "-a", "relu", "--benchmark_format=csv"}, "--benchmark_out_format=csv");
+}
+
+// --benchmark_list_tests lists what would run, and measures and writes nothing.
+TEST_F(BadInput, ListTestsListsAndWritesNothing) {
+  for (const char* cmd : {"bench", "run"}) {
+    SCOPED_TRACE(cmd);
+    const auto before = Snapshot(dir_.path());
+    const CliResult r =
+        RunCli({cmd, "-v", "relu/max", "-t", "baseline", "--benchmark_list_tests", "--benchmark_filter=/L[12]/"},
+               dir_.path());
+    EXPECT_EQ(r.status, 0) << r.Describe();
+    EXPECT_EQ(r.out, "relu/max@baseline/L1/real_time\nrelu/max@baseline/L2/real_time\n") << r.Describe();
+    EXPECT_EQ(r.err, "") << r.Describe();
+    EXPECT_TRUE(Snapshot(dir_.path()) == before) << "files were created";
+  }
+}
+
 TEST_F(BadInput, BenchmarkOutputs) {
   MakeDir(dir_ / "ro", 0555);
   Expect({"bench", "-a", "relu", "--benchmark_out=ro/b.json"}, "ro/b.json");
