@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -28,9 +29,9 @@
 #include <nlohmann/json.hpp>
 
 #include "accuracy/inputs.h"
-#include "cli/report_commands.h"
 #include "cli/exhaustive_cli.h"
 #include "cli/report_commands.h"
+#include "cli/validators.h"
 #include "accuracy/sweep.h"
 #include "bench/bench.h"
 #include "accuracy/safety.h"
@@ -100,19 +101,93 @@ void AddLoad(CLI::App* cmd, std::vector<std::string>& paths) {
       ->check(kNonEmpty);
 }
 
-std::string VariantIds() {
-  std::string s;
-  for (const Variant& v : Variants()) s += (s.empty() ? "" : ", ") + v.id();
-  return s;
-}
-
 std::string Join(const std::vector<std::string>& v) {
   std::string s;
   for (const std::string& x : v) s += (s.empty() ? "" : ", ") + x;
   return s;
 }
 
+// Levenshtein distance, for "did you mean".
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// An unknown variant id: the closest ids (did you mean), else those of its
+// activation, else where to find them all.
+std::string UnknownVariant(const std::string& id) {
+  std::vector<std::pair<size_t, std::string>> close;
+  for (const Variant& v : Variants()) {
+    const std::string known = v.id();
+    const size_t d = EditDistance(id, known);
+    if (d <= std::max<size_t>(2, id.size() / 4)) close.push_back({d, known});
+  }
+  std::sort(close.begin(), close.end());
+  if (close.size() > 3) close.resize(3);
+  std::string msg = fmt::format("unknown variant '{}'", id);
+  if (!close.empty()) {
+    std::vector<std::string> names;
+    for (const auto& c : close) names.push_back(c.second);
+    return msg + fmt::format(" (did you mean {}? actbench list shows them all)", Join(names));
+  }
+  const Activation* a = FindActivation(id.substr(0, id.find('/')));
+  if (a != nullptr) {
+    std::vector<std::string> same;
+    for (const Variant& v : Variants())
+      if (v.activation == a->id) same.push_back(v.id());
+    return msg + fmt::format(" ({} has: {})", a->name, Join(same));
+  }
+  return msg + " (variants are activation/name; actbench list shows them all)";
+}
+
+// A target name as the user typed it, in the case Highway writes it
+// ("avx2" -> "AVX2"); unchanged when no compiled target matches.
+std::string CanonicalTarget(const std::string& t, const std::set<std::string>& known) {
+  for (const std::string& k : known)
+    if (k.size() == t.size() &&
+        std::equal(k.begin(), k.end(), t.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+      return k;
+  return t;
+}
+
+std::set<std::string> CompiledTargets() {
+  std::set<std::string> all;
+  for (const Variant& v : Variants())
+    for (const TargetKernel& k : v.kernels) all.insert(k.target);
+  all.insert("baseline");
+  return all;
+}
+
+// A compiled target this CPU runs; UsageError otherwise.
+void CheckTarget(const std::string& t, const std::set<std::string>& all_targets) {
+  const std::vector<std::string> supported = SupportedTargetNames();
+  if (!all_targets.count(t))
+    throw UsageError(fmt::format("unknown target '{}' (compiled: {})", t, Join({all_targets.begin(), all_targets.end()})));
+  if (std::find(supported.begin(), supported.end(), t) == supported.end())
+    throw UsageError(fmt::format("target '{}' is not supported by this CPU (supported: {})", t, Join(supported)));
+}
+
+// The targets of a variant this CPU runs, as text.
+std::string RunnableTargetsOf(const Variant& v) {
+  std::vector<std::string> t;
+  for (const TargetKernel& k : v.kernels)
+    if (TargetSupported(k)) t.push_back(k.target);
+  return t.empty() ? "none on this CPU" : Join(t);
+}
+
 // The (variant, target) rows the selection names, on targets this CPU runs.
+// -v takes a variant (activation/name) or a row as every report names it
+// (activation/name@target); target names ignore case.
 std::vector<VariantTarget> SelectRows(const Selection& s) {
   std::set<Act> acts;
   for (const std::string& name : s.activations) {
@@ -120,23 +195,31 @@ std::vector<VariantTarget> SelectRows(const Selection& s) {
     if (!a) throw UsageError(fmt::format("unknown activation '{}' (known: {})", name, ActivationNames()));
     acts.insert(a->id);
   }
-  std::set<const Variant*> named;
-  for (const std::string& id : s.variants) {
+  const std::set<std::string> all_targets = CompiledTargets();
+  std::map<const Variant*, std::set<std::string>> named;  // variant -> its targets named with @ (empty: all)
+  for (const std::string& given : s.variants) {
+    const size_t at = given.find('@');
+    const std::string id = given.substr(0, at);
     const Variant* v = FindVariant(id);
-    if (!v) throw UsageError(fmt::format("unknown variant '{}' (known: {})", id, VariantIds()));
-    named.insert(v);
+    if (!v) throw UsageError(UnknownVariant(id));
+    std::set<std::string>& targets = named[v];
+    if (at == std::string::npos) {
+      targets.insert("*");
+      continue;
+    }
+    const std::string t = CanonicalTarget(given.substr(at + 1), all_targets);
+    bool has = false;
+    for (const TargetKernel& k : v->kernels) has = has || k.target == t;
+    if (!has)
+      throw UsageError(fmt::format("{} has no target '{}' (its targets on this CPU: {})", id, given.substr(at + 1),
+                                   RunnableTargetsOf(*v)));
+    CheckTarget(t, all_targets);
+    targets.insert(t);
   }
-  std::set<std::string> all_targets;
-  for (const Variant& v : Variants())
-    for (const TargetKernel& k : v.kernels) all_targets.insert(k.target);
-  const std::vector<std::string> supported = SupportedTargetNames();
-  for (const std::string& t : s.targets) {
-    if (!all_targets.count(t))
-      throw UsageError(fmt::format("unknown target '{}' (compiled: {})", t,
-                                   Join({all_targets.begin(), all_targets.end()})));
-    if (std::find(supported.begin(), supported.end(), t) == supported.end())
-      throw UsageError(fmt::format("target '{}' is not supported by this CPU (supported: {})", t,
-                                   Join(supported)));
+  std::vector<std::string> targets;
+  for (const std::string& given : s.targets) {
+    targets.push_back(CanonicalTarget(given, all_targets));
+    CheckTarget(targets.back(), all_targets);
   }
   for (const std::string& f : s.families) {
     if (std::find(std::begin(kFamilies), std::end(kFamilies), f) == std::end(kFamilies))
@@ -153,9 +236,11 @@ std::vector<VariantTarget> SelectRows(const Selection& s) {
   }
   std::vector<VariantTarget> rows;
   for (const VariantTarget& vt : RunnableTargets(chosen)) {
-    if (!s.targets.empty() &&
-        std::find(s.targets.begin(), s.targets.end(), vt.kernel->target) == s.targets.end())
-      continue;
+    if (!targets.empty() && std::find(targets.begin(), targets.end(), vt.kernel->target) == targets.end()) continue;
+    if (!named.empty()) {
+      const std::set<std::string>& at = named.at(vt.variant);
+      if (!at.count("*") && !at.count(vt.kernel->target)) continue;
+    }
     rows.push_back(vt);
   }
   if (rows.empty()) throw UsageError("the selection matches no variant runnable on this CPU");
@@ -398,10 +483,21 @@ std::vector<float> ReadFloats(const std::string& path) {
   return v;
 }
 
-int Eval(const std::string& id, const std::string& target, const std::string& in_path,
+int Eval(const std::string& given_id, const std::string& given_target, const std::string& in_path,
          const std::string& out_path) {
+  // -v activation/name or activation/name@target (a row label), -t in any case.
+  const size_t at = given_id.find('@');
+  const std::string id = given_id.substr(0, at);
+  std::string target = given_target;
+  if (at != std::string::npos) {
+    const std::string row_target = given_id.substr(at + 1);
+    if (!target.empty() && CanonicalTarget(target, CompiledTargets()) != CanonicalTarget(row_target, CompiledTargets()))
+      throw UsageError(fmt::format("-v {} names target {}, and -t {} another", given_id, row_target, target));
+    target = row_target;
+  }
+  if (!target.empty()) target = CanonicalTarget(target, CompiledTargets());
   const Variant* v = FindVariant(id);
-  if (!v) throw UsageError(fmt::format("unknown variant '{}' (known: {})", id, VariantIds()));
+  if (!v) throw UsageError(UnknownVariant(id));
   const TargetKernel* k = nullptr;
   for (const TargetKernel& c : v->kernels) {
     if (!TargetSupported(c)) continue;
@@ -410,7 +506,9 @@ int Eval(const std::string& id, const std::string& target, const std::string& in
       break;
     }
   }
-  if (!k) throw UsageError(fmt::format("variant {} has no kernel for target '{}' on this CPU", id, target));
+  if (!k)
+    throw UsageError(fmt::format("{} has no kernel for target '{}' on this CPU (its targets here: {})", id, target,
+                                 RunnableTargetsOf(*v)));
   CheckOutput("--out", out_path);
   std::vector<float> x = ReadFloats(in_path);
   StopCleanlyOnSignals();
@@ -633,7 +731,7 @@ int Main(int argc, char** argv) {
       cmd->add_option("--min-time", c.min_time,
                       "Seconds per repetition of each benchmark (default 0.02; 5 repetitions unless "
                       "--benchmark_repetitions says otherwise)")
-          ->check(CLI::PositiveNumber);
+          ->check(Positive());
     if (std::string(name) == "accuracy") {
       cmd->add_flag("--exhaustive", c.exhaustive.enabled,
                     "Every float32 bit pattern (or --range / --shard of them) instead of the sample");

@@ -1,4 +1,5 @@
 #include "cli/report_commands.h"
+#include "cli/validators.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,7 +36,7 @@ ReportCommands::ReportCommands(CLI::App& app) {
   pick_ = app.add_subcommand("pick", "Fastest variant per activation within an error budget, from a report");
   pick_->add_option("--max-ulp", pick_args_.max_ulp, "Error budget: max ULP over the whole sweep")
       ->required()
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative());
   pick_->add_option("--activation,-a", pick_args_.activations,
                     "Activations to pick for (repeat or comma-separate); default: all in the report")
       ->delimiter(',');
@@ -53,7 +54,7 @@ ReportCommands::ReportCommands(CLI::App& app) {
                     "(needs actbench::kernels)");
   pick_->add_option("--machine", pick_args_.machine,
                     "In a report merged across machines: which one (1-based, as in its HTML)")
-      ->check(CLI::PositiveNumber);
+      ->check(Positive());
 
   compare_ = app.add_subcommand(
       "compare",
@@ -63,12 +64,12 @@ ReportCommands::ReportCommands(CLI::App& app) {
   compare_->add_option("new", compare_args_.now, "New report (JSON)")->required();
   compare_->add_option("--tolerance-ulp", compare_args_.tolerance_ulp,
                        "Max ULP may rise this much above the baseline (default 0)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegative());
   compare_->add_option("--min-effect", compare_args_.min_effect,
                        "Smallest slowdown that counts, as a fraction (default 0.10)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(NumberIn(0, 1));
   compare_->add_option("--alpha", compare_args_.alpha, "Significance level of the Mann-Whitney test (default 0.05)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(NumberIn(0, 1));
   compare_->add_flag("--accuracy-only", compare_args_.accuracy_only,
                      "Compare accuracy alone (reports without benchmark data are then not a failure)");
   compare_->add_option("--markdown", compare_args_.markdown, "Also write the Markdown to this file");

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -477,6 +478,86 @@ TEST(CliList, EveryListedIdSelectsItsRows) {
       selected.push_back(v.at("id").get<std::string>() + "@" + v.at("target").get<std::string>());
     EXPECT_EQ(Sorted(selected), Sorted(rows)) << "list -v " << id;
   }
+}
+
+// What the tool prints, the tool accepts: every row label (activation/
+// variant@target, as list and every report write it) selects that row alone,
+// target names in any case. On f5c377f -v refused row labels and -t avx2.
+TEST(CliList, EveryPrintedRowLabelSelectsThatRow) {
+  TempDir dir;
+  const CliResult all = RunCli({"list", "--json"}, dir.path());
+  ASSERT_EQ(all.status, 0) << all.Describe();
+  std::vector<std::string> labels;
+  const json listed = json::parse(all.out);
+  for (const json& v : listed.at("variants"))
+    labels.push_back(v.at("id").get<std::string>() + "@" + v.at("target").get<std::string>());
+  ASSERT_FALSE(labels.empty());
+  auto selected = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> a = {"list", "--json"};
+    a.insert(a.end(), args.begin(), args.end());
+    const CliResult r = RunCli(a, dir.path());
+    EXPECT_EQ(r.status, 0) << r.Describe();
+    std::vector<std::string> out;
+    if (r.status != 0) return out;
+    const json j = json::parse(r.out);
+    for (const json& v : j.at("variants"))
+      out.push_back(v.at("id").get<std::string>() + "@" + v.at("target").get<std::string>());
+    return out;
+  };
+  // All labels at once give every row once; a few alone give themselves.
+  std::string joined;
+  for (const std::string& l : labels) joined += (joined.empty() ? "" : ",") + l;
+  EXPECT_EQ(Sorted(selected({"-v", joined})), Sorted(labels));
+  for (size_t i = 0; i < labels.size(); i += 17) EXPECT_EQ(selected({"-v", labels[i]}), std::vector<std::string>{labels[i]});
+  // Targets in lower case, with -t and after @.
+  const std::string& label = labels.back();
+  std::string lower = label;
+  const size_t at = lower.find('@');
+  for (size_t i = at; i < lower.size(); ++i) lower[i] = static_cast<char>(std::tolower(lower[i]));
+  EXPECT_EQ(selected({"-v", lower}), std::vector<std::string>{label});
+  std::string target = label.substr(at + 1);
+  for (char& c : target) c = static_cast<char>(std::tolower(c));
+  EXPECT_EQ(selected({"-v", label.substr(0, at), "-t", target}), std::vector<std::string>{label});
+}
+
+// Refusals say what would have been accepted, briefly.
+TEST(CliList, RefusalsSuggestWhatExists) {
+  TempDir dir;
+  CliResult r = RunCli({"list", "-v", "sigmoid/rr2-p7-dv"}, dir.path());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("did you mean sigmoid/rr2-p7-div"), std::string::npos) << r.err;
+  EXPECT_LT(r.err.size(), 200u) << "not every variant listed: " << r.err;
+  r = RunCli({"list", "-v", "relu/max@AVX3"}, dir.path());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("its targets on this CPU: baseline"), std::string::npos) << r.err;
+  WriteAll(dir / "in.f32", FloatBytes({0.5f}));
+  r = RunCli({"eval", "-v", "relu/max", "-t", "AVX3", "--in", "in.f32", "--out", "o.f32"}, dir.path());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("its targets here: baseline"), std::string::npos) << r.err;
+  // Ranges are printed as numbers a reader can read (CLI11 printed DBL_MAX in 309 digits).
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"pick", "--max-ulp", "-1"}, {"compare", "a", "b", "--tolerance-ulp", "-2"},
+        {"bench", "--min-time", "0"}, {"compare", "a", "b", "--alpha", "3"}, {"pick", "--max-ulp", "1", "--machine", "0"}}) {
+    r = RunCli(args, dir.path());
+    EXPECT_EQ(r.status, 2) << r.Describe();
+    EXPECT_LT(r.err.size(), 120u) << r.err;
+    EXPECT_NE(r.err.find("expected a number"), std::string::npos) << r.err;
+  }
+}
+
+// eval takes a row label too, and gives the bits -v ID -t TARGET gives.
+TEST(CliEvalLabel, ARowLabelIsTheVariantOnItsTarget) {
+  TempDir dir;
+  WriteAll(dir / "in.f32", FloatBytes({-3.0f, -0.5f, 0.0f, 0.25f, 7.0f}));
+  const std::string target = SupportedTargetNames().front();
+  ASSERT_EQ(RunCli({"eval", "-v", "sigmoid/rr2-p7-div", "-t", target, "--in", "in.f32", "--out", "a.f32"}, dir.path()).status, 0);
+  const CliResult r = RunCli({"eval", "-v", "sigmoid/rr2-p7-div@" + target, "--in", "in.f32", "--out", "b.f32"}, dir.path());
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  EXPECT_NE(r.err.find("sigmoid/rr2-p7-div@" + target + ":"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadAll(dir / "a.f32"), ReadAll(dir / "b.f32"));
+  // A label and a -t that disagree: refused.
+  EXPECT_EQ(RunCli({"eval", "-v", "sigmoid/rr2-p7-div@" + target, "-t", "baseline", "--in", "in.f32", "--out", "c.f32"},
+                   dir.path()).status, 2);
 }
 
 // ---------------------------------------------------------------------------
