@@ -312,6 +312,40 @@ TEST_F(Recipes, ShardsOnAJobMatrixOrASlurmArrayAreOneMachine) {
   EXPECT_NE(html.find("<tr><th>name</th><td>gha-ubuntu</td><td>cpu-partition</td></tr>"), std::string::npos);
 }
 
+// docs/deciding.md's CI gate, both steps as the YAML runs them (with a small
+// selection): the accuracy step against a baseline, the speed step between two
+// bench reports of this machine. Whatever the timings say, the gate compares
+// every row and size it measured, with repetitions enough to reach alpha.
+TEST_F(Recipes, TheCiGateComparesWhatItMeasured) {
+  const std::vector<std::string> sel = {"-v", "relu/max,sigmoid/exp-div-f64", "-t", "baseline"};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin() + 1, sel.begin(), sel.end());
+    return args;
+  };
+  ASSERT_EQ(Actbench(with({"accuracy", "--quick", "--json", "base-accuracy.json"})).status, 0);
+  ASSERT_EQ(Actbench(with({"accuracy", "--quick", "--json", "new-accuracy.json"})).status, 0);
+  CliResult c = Actbench({"compare", "base-accuracy.json", "new-accuracy.json", "--markdown", "accuracy.md"});
+  EXPECT_EQ(c.status, 0) << c.Describe();
+  EXPECT_NE(c.out.find("Rows in both: 2;"), std::string::npos) << c.out;
+
+  for (const char* side : {"base-bench.json", "new-bench.json"}) {
+    const CliResult b = Actbench(with({"bench", "--quick", "--min-time", "0.002", "--benchmark_repetitions=10",
+                                       "--benchmark_filter=/L1/", "--json", side}));
+    ASSERT_EQ(b.status, 0) << b.Describe();
+  }
+  c = Actbench({"compare", "base-bench.json", "new-bench.json", "--markdown", "speed.md", "--json", "speed.json"});
+  EXPECT_TRUE(c.status == 0 || c.status == 1) << c.Describe();  // clean or a (noise) regression, never nothing
+  const json j = json::parse(ReadAll(Work("speed.json")));
+  EXPECT_EQ(j["rows_compared"], 2);
+  EXPECT_EQ(j["speed"].size(), 2u);
+  for (const json& s : j["speed"]) {
+    EXPECT_EQ(s["base_samples"], 10);
+    EXPECT_EQ(s["new_samples"], 10);
+  }
+  EXPECT_EQ(j["nothing_compared"], "");
+  EXPECT_EQ(c.out.find("too few repetitions"), std::string::npos) << c.out;
+}
+
 TEST_F(Recipes, RunsOfOtherActivationsOnOneMachineAreOneMachine) {
   for (const char* act : {"relu", "sigmoid"}) {
     const std::string file = std::string(act) + ".json";
