@@ -89,8 +89,7 @@ bool FlagValue(const std::string& arg, const char* name, bool bare_ok, std::stri
 // What RunBenchmarks needs to know of the caller's flags (the last occurrence
 // wins, as in Google Benchmark), and the arguments to hand to the library.
 struct ParsedArgs {
-  std::string format = "console";
-  std::string out;
+  BenchmarkFlags flags;  // format, out, filter, list_tests (bench.h)
   std::string out_format = "json";
   std::string color = "auto";
   bool counters_tabular = false;
@@ -179,7 +178,7 @@ ParsedArgs ParseArgs(const BenchOptions& options) {
     // The library calls exit() on a bad value of these; throw instead.
     if (FlagValue(arg, "benchmark_format", false, &v)) {
       CheckOneOf("benchmark_format", v, {"console", "json", "csv"});
-      p.format = v;
+      p.flags.format = v;
     } else if (FlagValue(arg, "benchmark_out_format", false, &v)) {
       CheckOneOf("benchmark_out_format", v, {"console", "json", "csv"});
       p.out_format = v;
@@ -191,14 +190,18 @@ ParsedArgs ParseArgs(const BenchOptions& options) {
     } else if (FlagValue(arg, "benchmark_counters_tabular", true, &v)) {
       p.counters_tabular = Truthy(v);
     } else if (FlagValue(arg, "benchmark_out", false, &v)) {
-      p.out = v;
+      p.flags.out = v;
+    } else if (FlagValue(arg, "benchmark_filter", false, &v)) {
+      p.flags.filter = v;
+    } else if (FlagValue(arg, "benchmark_list_tests", true, &v)) {
+      p.flags.list_tests = Truthy(v);
     }
     p.library_args.push_back(arg);
   }
-  if (!p.out.empty()) {
+  if (!p.flags.out.empty()) {
     // The library would print an error and silently run nothing.
-    std::ofstream probe(p.out, std::ios::app);
-    if (!probe) throw std::runtime_error("cannot open --benchmark_out file: " + p.out);
+    std::ofstream probe(p.flags.out, std::ios::app);
+    if (!probe) throw std::runtime_error("cannot open --benchmark_out file: " + p.flags.out);
   }
   return p;
 }
@@ -438,11 +441,11 @@ void ValidateBenchmarkArgs(const BenchOptions& options) {
   InitializeLibrary(args);
 }
 
+BenchmarkFlags ReadBenchmarkFlags(const BenchOptions& options) { return ParseArgs(options).flags; }
+
 std::vector<std::string> SelectedBenchmarks(const std::vector<VariantTarget>& rows, const BenchOptions& options) {
-  std::string filter = ".";
-  std::string v;
-  for (const std::string& arg : options.benchmark_args)
-    if (FlagValue(arg, "benchmark_filter", false, &v)) filter = v;
+  const std::string given = ReadBenchmarkFlags(options).filter;
+  std::string filter = given;
   bool negative = false;
   if (!filter.empty() && filter[0] == '-') {
     negative = true;
@@ -452,7 +455,7 @@ std::vector<std::string> SelectedBenchmarks(const std::vector<VariantTarget>& ro
   try {
     re = std::regex(filter.empty() ? "." : filter, std::regex_constants::extended);
   } catch (const std::regex_error& e) {
-    throw std::runtime_error("bad benchmark flag: --benchmark_filter=" + v + " is not a valid regular expression (" +
+    throw std::runtime_error("bad benchmark flag: --benchmark_filter=" + given + " is not a valid regular expression (" +
                              e.what() + ")");
   }
   std::vector<std::string> names;
@@ -465,14 +468,6 @@ std::vector<std::string> SelectedBenchmarks(const std::vector<VariantTarget>& ro
     }
   }
   return names;
-}
-
-bool ListsBenchmarksOnly(const BenchOptions& options) {
-  bool list = false;
-  std::string v;
-  for (const std::string& arg : options.benchmark_args)
-    if (FlagValue(arg, "benchmark_list_tests", true, &v)) list = Truthy(v);
-  return list;
 }
 
 std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
@@ -529,12 +524,8 @@ std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
             }
             const float* in = data->in();
             float* out = data->out();
-            const KernelFn fn = kernel->fn;  // a plain kernel, called directly
             for (auto _ : state) {
-              if (fn != nullptr)
-                fn(in, out, n, params);
-              else
-                kernel->call(in, out, n, params);
+              kernel->Run(in, out, n, params);
               benchmark::DoNotOptimize(out);
               benchmark::ClobberMemory();
             }
@@ -560,12 +551,12 @@ std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
       opts |= benchmark::ConsoleReporter::OO_Color;
     if (args.counters_tabular) opts |= benchmark::ConsoleReporter::OO_Tabular;
     console =
-        MakeReporter(args.format, static_cast<benchmark::ConsoleReporter::OutputOptions>(opts));
+        MakeReporter(args.flags.format, static_cast<benchmark::ConsoleReporter::OutputOptions>(opts));
   }
   ForwardingReporter display(std::move(console), display_aggregates_only, &samples);
   if (registered.empty()) {
     // Nothing to run (the library would only complain that nothing matched).
-  } else if (args.out.empty()) {
+  } else if (args.flags.out.empty()) {
     benchmark::RunSpecifiedBenchmarks(&display);
   } else {
     ForwardingReporter file(MakeReporter(args.out_format, benchmark::ConsoleReporter::OO_None),

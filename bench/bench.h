@@ -94,8 +94,15 @@ void ValidateBenchmarkArgs(const BenchOptions& options);
 // the library would print "Could not compile benchmark re" and run nothing.
 std::vector<std::string> SelectedBenchmarks(const std::vector<VariantTarget>& rows, const BenchOptions& options);
 
-// Whether --benchmark_list_tests asks for the names alone (last one wins).
-bool ListsBenchmarksOnly(const BenchOptions& options);
+// The --benchmark_* flags actbench acts on itself, as Google Benchmark reads
+// them (the last of each wins). Throws like ValidateBenchmarkArgs.
+struct BenchmarkFlags {
+  std::string format = "console";  // --benchmark_format
+  std::string out;                 // --benchmark_out
+  std::string filter = ".";        // --benchmark_filter
+  bool list_tests = false;         // --benchmark_list_tests: the names alone
+};
+BenchmarkFlags ReadBenchmarkFlags(const BenchOptions& options);
 
 std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
                                        const BenchOptions& options);

@@ -327,7 +327,6 @@ void CheckOutput(const std::string& flag, const std::string& path) {
 }
 
 struct Common {
-  std::string command;  // accuracy, bench or run
   Selection sel;
   bool quick = false;
   double min_time = kDefaultMinTime;
@@ -488,14 +487,14 @@ int Eval(const std::string& given_id, const std::string& given_target, const std
   // -v activation/name or activation/name@target (a row label), -t in any case.
   const size_t at = given_id.find('@');
   const std::string id = given_id.substr(0, at);
-  std::string target = given_target;
+  const std::set<std::string> compiled = CompiledTargets();
+  std::string target = CanonicalTarget(given_target, compiled);
   if (at != std::string::npos) {
-    const std::string row_target = given_id.substr(at + 1);
-    if (!target.empty() && CanonicalTarget(target, CompiledTargets()) != CanonicalTarget(row_target, CompiledTargets()))
-      throw UsageError(fmt::format("-v {} names target {}, and -t {} another", given_id, row_target, target));
+    const std::string row_target = CanonicalTarget(given_id.substr(at + 1), compiled);
+    if (!target.empty() && target != row_target)
+      throw UsageError(fmt::format("-v {} names target {}, and -t {} another", given_id, row_target, given_target));
     target = row_target;
   }
-  if (!target.empty()) target = CanonicalTarget(target, CompiledTargets());
   const Variant* v = FindVariant(id);
   if (!v) throw UsageError(UnknownVariant(id));
   const TargetKernel* k = nullptr;
@@ -530,17 +529,19 @@ int Eval(const std::string& given_id, const std::string& given_target, const std
 // the error names where the whole report is, a JSON that was written or a
 // copy rescued to $TMPDIR.
 template <typename Renderings>
-void WriteReports(const Common& c, const std::string& json, Renderings renderings) {
-  const bool run = c.command == "run";
+void WriteReports(bool run, const Common& c, const std::string& json, Renderings renderings) {
   std::string safe;  // a file that holds the whole report
+  // The error of a failed write, with where the whole report is.
+  auto failed = [&](const std::runtime_error& e) {
+    const std::string where = safe.empty() ? RescueOutput("report.json", json) : safe;
+    return UsageError(where.empty() ? fmt::format("{}; the report could not be saved anywhere else", e.what())
+                                    : fmt::format("{}; the whole report (JSON) is in {}", e.what(), where));
+  };
   auto write = [&](const std::string& path, const std::string& text) {
     try {
       WriteWatched(path, text);
     } catch (const std::runtime_error& e) {
-      std::string where = safe;
-      if (where.empty()) where = RescueOutput("report.json", json);
-      throw UsageError(where.empty() ? fmt::format("{}; the report could not be saved anywhere else", e.what())
-                                     : fmt::format("{}; the whole report (JSON) is in {}", e.what(), where));
+      throw failed(e);
     }
     if (&text == &json) safe = path;
   };
@@ -548,9 +549,7 @@ void WriteReports(const Common& c, const std::string& json, Renderings rendering
     try {
       EnsureOutputDirectory("--out", c.out_dir);
     } catch (const std::runtime_error& e) {
-      const std::string where = RescueOutput("report.json", json);
-      throw UsageError(where.empty() ? std::string(e.what())
-                                     : fmt::format("{}; the whole report (JSON) is in {}", e.what(), where));
+      throw failed(e);
     }
     write(c.out_dir + "/report.json", json);
   }
@@ -589,6 +588,7 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
     throw UsageError(e.what());
   }
   if (!c.json_path.empty()) CheckOutput("--json", c.json_path);
+  // Before ReadBenchmarkFlags, whose validation opens the file (as the library would).
   for (const std::string& arg : benchmark_args)
     if (arg.rfind("--benchmark_out=", 0) == 0) CheckOutput("--benchmark_out", arg.substr(16));
   if (accuracy) {
@@ -605,30 +605,27 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
     probe.benchmark_args = WithDefaultRepetitions(benchmark_args);
     probe.min_time = c.min_time;
     std::vector<std::string> names;
+    BenchmarkFlags flags;
     try {
+      flags = ReadBenchmarkFlags(probe);
       ValidateBenchmarkArgs(probe);
       names = SelectedBenchmarks(rows, probe);
     } catch (const std::runtime_error& e) {
       throw UsageError(e.what());
     }
     // --benchmark_list_tests: the names, and nothing measured or written.
-    if (ListsBenchmarksOnly(probe)) {
+    if (flags.list_tests) {
       for (const std::string& n : names) std::cout << n << "\n";
       return 0;
     }
-    if (names.empty()) {
-      std::string filter;
-      for (const std::string& a : benchmark_args)
-        if (a.rfind("--benchmark_filter=", 0) == 0) filter = a;
-      throw UsageError(fmt::format("{} matches no benchmark of the selection (names look like {}/{}/real_time)",
-                                   filter, rows.front().label(), probe.sizes.front().label));
-    }
+    if (names.empty())
+      throw UsageError(fmt::format(
+          "--benchmark_filter={} matches no benchmark of the selection (names look like {}/{}/real_time)",
+          flags.filter, rows.front().label(), probe.sizes.front().label));
     // bench prints its report on stdout: Google Benchmark's JSON or CSV there
     // would make both unreadable.
-    std::string format;
-    for (const std::string& a : benchmark_args)
-      if (a.rfind("--benchmark_format=", 0) == 0) format = a.substr(19);
-    if (command == "bench" && !format.empty() && format != "console")
+    const std::string& format = flags.format;
+    if (command == "bench" && format != "console")
       throw UsageError(fmt::format(
           "--benchmark_format={}: bench prints its Markdown report on stdout; write Google Benchmark's {} to a "
           "file with --benchmark_out=FILE --benchmark_out_format={} (run's stdout is Google Benchmark's alone)",
@@ -667,7 +664,7 @@ int Measure(const std::string& command, const Common& c, const std::vector<std::
   if (c.exhaustive.enabled) md += ExhaustiveMarkdown(report);
   const std::string json = ToJson(report).dump(2) + "\n";
   if (command != "run") std::cout << md;
-  WriteReports(c, json, [&] {
+  WriteReports(command == "run", c, json, [&] {
     return std::vector<std::pair<std::string, std::string>>{{"report.md", md},
                                                             {"report.csv", RenderCsv(report)},
                                                             {"report.html", RenderHtml(report)}};
@@ -794,11 +791,8 @@ int Main(int argc, char** argv) {
     if (check->parsed()) return Check(check_sel);
     if (eval->parsed()) return Eval(eval_id, eval_target, eval_in, eval_out);
     if (report_commands.Parsed()) return report_commands.Run();
-    for (const auto& [name, cmd] : measure) {
-      if (!cmd->parsed()) continue;
-      c.command = name;
-      return Measure(name, c, benchmark_args);
-    }
+    for (const auto& [name, cmd] : measure)
+      if (cmd->parsed()) return Measure(name, c, benchmark_args);
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "actbench: error: %s\n", OneLine(e.what()).c_str());

@@ -195,10 +195,10 @@ TEST(RunBenchmarksTest, SelectedBenchmarksAreTheOnesTheLibraryRuns) {
   }
   EXPECT_THROW(SelectedBenchmarks(rows, TinyOptions({"--benchmark_filter=["})), std::runtime_error);
   EXPECT_THROW(SelectedBenchmarks(rows, TinyOptions({"--benchmark_filter=(a"})), std::runtime_error);
-  EXPECT_TRUE(ListsBenchmarksOnly(TinyOptions({"--benchmark_list_tests"})));
-  EXPECT_TRUE(ListsBenchmarksOnly(TinyOptions({"--benchmark_list_tests=true"})));
-  EXPECT_FALSE(ListsBenchmarksOnly(TinyOptions({"--benchmark_list_tests=true", "--benchmark_list_tests=false"})));
-  EXPECT_FALSE(ListsBenchmarksOnly(TinyOptions({})));
+  EXPECT_TRUE(ReadBenchmarkFlags(TinyOptions({"--benchmark_list_tests"})).list_tests);
+  EXPECT_TRUE(ReadBenchmarkFlags(TinyOptions({"--benchmark_list_tests=true"})).list_tests);
+  EXPECT_FALSE(ReadBenchmarkFlags(TinyOptions({"--benchmark_list_tests=true", "--benchmark_list_tests=false"})).list_tests);
+  EXPECT_FALSE(ReadBenchmarkFlags(TinyOptions({})).list_tests);
 }
 
 TEST(RunBenchmarksTest, MinTimeOptionAppliesUnlessTheFlagIsGiven) {
