@@ -200,6 +200,8 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
         exact && exact->id != pl.computes && exact->id != vt.variant->activation)
       pl.also.push_back(exact->id);
     pl.range = OutputRange(*pl.computes_act, pl.params);
+    // A from-output backward row is given the correctly rounded forward values.
+    if (vt.variant->from_output) acts.insert(GetActivation(vt.variant->activation).forward);
     acts.insert(pl.computes);
     for (Act a : pl.also) acts.insert(a);
     plans.push_back(std::move(pl));
@@ -249,6 +251,10 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
     st.rows.resize(plans.size());
     for (size_t k = 0; k < plans.size(); ++k) SetEmpty(plans[k], st.rows[k].r.error, st.rows[k].r.also);
     std::vector<float> block(kChunk);
+    // Backward rows: dy = 1, and the forward outputs for from-output rows (the
+    // entries outside this chunk's range [off, off + n) are never scored).
+    const std::vector<float> ones(kChunk, 1.0f);
+    std::vector<float> forward_y(kChunk, 0.0f);
     std::vector<std::vector<float>> outs(plans.size(), std::vector<float>(kChunk));
     std::vector<const ChunkScore*> chunk_of(plans.size(), nullptr);  // row k's score of this chunk
     std::vector<char> self_ready(key_rows.size(), 0);
@@ -368,7 +374,12 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
       for (size_t k = 0; k < plans.size(); ++k) {
         const auto t0 = std::chrono::steady_clock::now();
         float* y_all = outs[k].data();
-        plans[k].vt->kernel->Run(block.data(), y_all, kChunk, plans[k].params);
+        const Variant& var = *plans[k].vt->variant;
+        if (var.from_output) {
+          const RefChunk& fwd = refs[GetActivation(var.activation).forward];
+          std::copy(fwd.rounded.begin(), fwd.rounded.begin() + n, forward_y.begin() + off);
+        }
+        RunOn(*plans[k].vt, block.data(), forward_y.data(), ones.data(), y_all, kChunk, plans[k].params);
         const auto t1 = std::chrono::steady_clock::now();
         const float* y = y_all + off;
         // Outputs seen before in this chunk have the very same score: those

@@ -360,9 +360,201 @@ bool HardSwish(double x, RefValue* out) {
   return Decide(q, q_lo, std::fabs(q_lo) * 0x1p-50 + std::fabs(q) * 0x1p-100, out);
 }
 
+// Backward activations: f'(x) (dy = 1), finite x. Where two terms of
+// opposite signs meet (the roots of gelu', silu', mish' ...), the error bound
+// is on the terms' magnitudes, so the decision test fails near the root and
+// those inputs fall back to MPFR. Where f' underflows the double range with
+// a known sign, the result is that signed zero, as Reference() rounds it.
+
+// 1/(1 + e) and e/(1 + e) for e = e^-|z|: sigmoid(z) and sigmoid(-z).
+struct SigmoidPair {
+  double s, sm, e;
+};
+SigmoidPair Sigmoids(double z, double lo = 0) {
+  // exp(-|z + lo|) = e^-|z| (1 - sign(z) lo) to second order (|lo| < 2^-40).
+  double e = std::exp(-std::fabs(z));
+  if (lo != 0) e *= 1 - (z < 0 ? -lo : lo);
+  const double d = 1 + e;
+  return z >= 0 ? SigmoidPair{1 / d, e / d, e} : SigmoidPair{e / d, 1 / d, e};
+}
+
+// a + b within err, where a and b may cancel: decided only while err stays
+// below 2^-44 of |a + b|, so that the exact value is within 2^-20 ULP (as
+// every decided value is; near a root of f' the inputs fall back).
+bool Sum(double a, double b, double err, RefValue* out) {
+  if (!(err <= std::fabs(a + b) * 0x1p-44)) return false;
+  return Decide(a, b, err, out);
+}
+// x >= 0: 1 + b, b small: decided around 1.
+bool NearOne(double b, double magnitude, double rel, RefValue* out) { return Sum(1.0, b, magnitude * rel, out); }
+// Two terms that may cancel: a + b, error on |a| + |b|.
+bool Terms(double a, double b, double rel, RefValue* out) {
+  return Sum(a, b, (std::fabs(a) + std::fabs(b)) * rel, out);
+}
+
+constexpr double kRelGrad = 0x1p-47;  // a dozen roundings and the libm calls, 4x margin
+
+// s + k x s (1 - s) for silu' (k = 1) and gelu_sigmoid' (k = 1.702f); kx exact.
+bool XSigmoidGrad(double kx, RefValue* out) {
+  if (std::fabs(kx) < 1) {
+    // 1/2 + th/2 + kx (1 - th^2)/4, th = tanh(kx/2): around 1/2, whose
+    // binade the terms (of one sign) decide.
+    const double th = std::tanh(kx / 2), b = th / 2 + kx * (1 - th * th) / 4;
+    return Sum(0.5, b, (std::fabs(th / 2) + std::fabs(kx) / 4) * kRelGrad, out);
+  }
+  const SigmoidPair p = Sigmoids(kx);
+  if (kx >= 0) {
+    const double t = kx * (p.s * p.sm);
+    return NearOne(-p.sm + t, p.sm + t, kRelGrad, out);  // 1 - sm + kx s sm
+  }
+  if (p.e == 0) return *out = ExactValue(-0.0), true;  // s (1 + kx sm) < 0, below 2^-1074
+  return Terms(p.s, kx * (p.s * p.sm), kRelGrad, out);
+}
+
+bool GeluGrad(double x, RefValue* out) {
+  // Phi(x) + x phi(x), phi(x) = e^(-x^2/2)/sqrt(2 pi) (x^2 exact).
+  const double phi = std::exp(-0.5 * (x * x)) * 0x1.9884533d43651p-2;  // 1/sqrt(2 pi)
+  if (std::fabs(x) < 1) {
+    // 1/2 + erf(x/sqrt2)/2 + x phi(x), around 1/2. erf (glibc: <= 1 ULP,
+    // and |x erf'| <= 1 here, so the argument's rounding costs 2^-53)
+    // carries less error than erfc: the 2^-48 of the other double paths.
+    const double h = 0.5 * std::erf(x * kInvSqrt2.hi), t = x * phi;
+    return Sum(0.5, h + t, (std::fabs(h) + std::fabs(t)) * kRel, out);
+  }
+  if (x >= 0) {
+    // 1 - erfc(x/sqrt2)/2 + x phi(x).
+    const double tail = 0.5 * ErfcDD(Mul(kInvSqrt2, x)), t = x * phi;
+    return NearOne(t - tail, t + tail, kRelErfc, out);
+  }
+  // Phi(x) from the x87's erfcl (64-bit significand, its argument's rounding
+  // 2^-64): the rounding to double dominates, and the sum that cancels near
+  // the root x = -0.75 gets the 2^-48 bound, not erfc's 2^-46.
+  const double cdf = static_cast<double>(0.5L * erfcl(-x * 0.707106781186547524400844362104849039L));
+  const double t = x * phi;
+  if (cdf == 0 && t == 0) return *out = ExactValue(-0.0), true;  // x phi(x) < 0 dominates
+  return Terms(t, cdf, kRel, out);
+}
+
+bool GeluTanhGrad(double x, RefValue* out) {
+  // z = 2u as a double-double; f' = s + x s (1 - s) (a + 3 b x^2) with
+  // s = sigmoid(z), a = 2 sqrt(2/pi), b = 0.044715 a.
+  const DD z = Add(Mul(kA, x), Mul(kB, TwoProd(x * x, x)));
+  const double k = kA.hi + 3 * kB.hi * (x * x);
+  if (std::fabs(x) < 1) {  // 1/2 + th/2 + x (1 - th^2) k/4, th = tanh(z/2): around 1/2
+    const double th = std::tanh(z.hi / 2), h = th / 2, t = x * (1 - th * th) * k / 4;
+    return Sum(0.5, h + t, (std::fabs(h) + std::fabs(t)) * kRelGrad, out);
+  }
+  const SigmoidPair p = Sigmoids(z.hi, z.lo);
+  const double t = x * (p.s * p.sm) * k;
+  if (x >= 0) return NearOne(-p.sm + t, p.sm + t, kRelGrad, out);
+  if (p.e == 0) return *out = ExactValue(-0.0), true;
+  return Terms(p.s, t, kRelGrad, out);
+}
+
+bool MishGrad(double x, RefValue* out) {
+  if (x > 0) {
+    // t = 1 - 2e^2/q, x s (1 - t^2) = 4x (1 + e) e^2/q^2, q = 1 + 2e + 2e^2.
+    const double e = std::exp(-x), e2 = e * e, q = 1 + 2 * e + 2 * e2;
+    const double a = 2 * e2 / q, t = 4 * x * (1 + e) * e2 / (q * q);
+    return NearOne(t - a, t + a, kRelGrad, out);
+  }
+  // t = n/m, x s 4(n + 1)/m^2, n = e^x (e^x + 2), m = n + 2, s = e^x/(1 + e^x).
+  const double ex = std::exp(x);
+  if (ex == 0) return *out = ExactValue(-0.0), true;
+  // About 12 roundings and one exp: under 2^-49 relative on each term.
+  const double n = ex * (ex + 2), m = n + 2, s = ex / (1 + ex);
+  return Terms(n / m, x * s * (4 * (n + 1) / (m * m)), kRel, out);
+}
+
+bool Grad(Act fwd, double x, const Params& p, size_t index, RefValue* out) {
+  switch (fwd) {
+    case Act::kRelu:
+      return *out = ExactValue(x > 0 ? 1.0 : 0.0), true;
+    case Act::kLeakyRelu:
+    case Act::kPrelu: {
+      if (fwd == Act::kPrelu && p.channels == 0) return false;
+      const double slope = fwd == Act::kPrelu ? p.slopes[index % p.channels] : p.alpha;
+      return *out = ExactValue(x > 0 ? 1.0 : slope), true;
+    }
+    case Act::kElu: {
+      if (x > 0) return *out = ExactValue(1.0), true;
+      if (!std::isfinite(p.alpha)) return false;
+      const double alpha = p.alpha;
+      if (x > -1) return Split(alpha, alpha * std::expm1(x), kRel, out);  // alpha (1 + expm1 x), near alpha
+      return Relative(alpha * std::exp(x), kRel, out);
+    }
+    case Act::kSigmoid:
+    case Act::kTanh: {
+      if (std::fabs(x) < 0x1p-60) {
+        // Reference(): c - d rounded once to its 201 bits (c = 1/4, d = x^2/16;
+        // c = 1, d = x^2; d exact here). Just below c the 201-bit spacing is
+        // 2^-203 (2^-201): c - d rounds to c when d is at most half of it
+        // (ties to c, the even one), else lands below c, where its truncated
+        // double is the double below c. The float is c either way.
+        const double c = fwd == Act::kSigmoid ? 0.25 : 1.0;
+        const double d = fwd == Act::kSigmoid ? x * x / 16 : x * x;
+        const double half_spacing = fwd == Act::kSigmoid ? 0x1p-204 : 0x1p-202;
+        *out = {d <= half_spacing ? c : NextDown(c), static_cast<float>(c)};
+        return true;
+      }
+      if (std::fabs(x) < 1) {
+        // sigmoid' = (1 - tanh^2(x/2))/4, tanh' = 1 - tanh^2(x): just below a power of two.
+        const double th = std::tanh(fwd == Act::kSigmoid ? x / 2 : x);
+        const double scale = fwd == Act::kSigmoid ? 0.25 : 1.0;
+        return Split(scale, -scale * (th * th), kRel, out);
+      }
+      // e/(1 + e)^2, e = e^-|x| (sigmoid) or 4e/(1 + e)^2, e = e^-2|x| (tanh).
+      const double e = std::exp(fwd == Act::kSigmoid ? -std::fabs(x) : -2 * std::fabs(x));
+      const double d = e / ((1 + e) * (1 + e));
+      return Relative(fwd == Act::kSigmoid ? d : 4 * d, kRel, out);
+    }
+    case Act::kGelu:
+      return GeluGrad(x, out);
+    case Act::kGeluTanh:
+      return GeluTanhGrad(x, out);
+    case Act::kSilu:
+      return XSigmoidGrad(x, out);
+    case Act::kGeluSigmoid:
+      return XSigmoidGrad(static_cast<double>(1.702f) * x, out);
+    case Act::kMish:
+      return MishGrad(x, out);
+    case Act::kSoftplus: {
+      const double beta = p.beta, thr = p.threshold;
+      if (!(beta > 0) || !std::isfinite(beta) || std::isnan(thr)) return false;
+      const double z = beta * x;  // exact
+      if (z > thr) return *out = ExactValue(1.0), true;
+      // 1/2 + tanh(z/2)/2 near 0, whose side of 1/2 it keeps.
+      if (std::fabs(z) < 1) return Split(0.5, 0.5 * std::tanh(z / 2), kRel, out);
+      const SigmoidPair s = Sigmoids(z);
+      if (z >= 0) return NearOne(-s.sm, s.sm, kRel, out);
+      return Relative(s.s, kRel, out);
+    }
+    case Act::kHardSigmoid:
+      if (x > -3 && x < 3) return Decide(1.0 / 6, 0.0, 0x1p-55, out);
+      return *out = ExactValue(0.0), true;
+    case Act::kHardSwish: {
+      if (x < -3) return *out = ExactValue(0.0), true;
+      if (x >= 3) return *out = ExactValue(1.0), true;
+      // Small x: 1/2 + x/3, one rounding in b. Else x/3 + 1/2 = (x + 1.5)/3
+      // with x + 1.5 exact (|x| >= 1: ulp(x) >= 2^-23); an exact quotient
+      // decides itself (a float midpoint is no problem then).
+      if (std::fabs(x) < 1) return Decide(0.5, x / 3, std::fabs(x / 3) * 0x1p-52, out);
+      const double sum = x + 1.5, q = sum / 3, rem = std::fma(-q, 3.0, sum);
+      if (rem == 0) return *out = ExactValue(q), true;
+      const double q_lo = rem / 3;
+      return Decide(q, q_lo, std::fabs(q_lo) * 0x1p-50 + std::fabs(q) * 0x1p-100, out);
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
-double FastRelativeBound(Act act) { return act == Act::kGelu ? kRelErfc : kRel; }
+double FastRelativeBound(Act act) {
+  if (GetActivation(act).backward) return GetActivation(act).forward == Act::kGelu ? kRelErfc : kRelGrad;
+  return act == Act::kGelu ? kRelErfc : kRel;
+}
 
 bool FastReference(Act act, float xf, const Params& p, size_t index, RefValue* out) {
   if (!std::isfinite(xf)) {
@@ -370,6 +562,7 @@ bool FastReference(Act act, float xf, const Params& p, size_t index, RefValue* o
     return true;
   }
   const double x = xf;
+  if (const Activation& a = GetActivation(act); a.backward) return Grad(a.forward, x, p, index, out);
   if (xf == 0) {  // exact values, signs of zero as Reference() gives them
     switch (act) {
       case Act::kSigmoid:

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "accuracy/hard_inputs.h"
 #include "accuracy/ulp.h"
 
 namespace actbench {
@@ -54,7 +55,7 @@ std::vector<float> SpecialValues() {
 
 std::vector<float> SampledInputs(const SampleOptions& o) {
   std::vector<float> v;
-  v.reserve(size_t{o.stride_samples} + o.dense_samples + 256);
+  v.reserve(size_t{o.stride_samples} + o.dense_samples + 256 + HardInputs().size());
   // An odd stride near 2^32 / N walks every exponent and sign with varying low
   // mantissa bits; patterns wrap modulo 2^32.
   if (o.stride_samples > 0) {
@@ -69,6 +70,7 @@ std::vector<float> SampledInputs(const SampleOptions& o) {
   }
   const std::vector<float> s = SpecialValues();
   v.insert(v.end(), s.begin(), s.end());
+  if (o.hard_inputs) v.insert(v.end(), HardInputs().begin(), HardInputs().end());
   return v;
 }
 

@@ -19,8 +19,13 @@ struct RefValue {
   float rounded;  // the exact value rounded correctly to float
 };
 
-// f(x) for element `index` of an array (index picks the PReLU channel).
+// f(x) for element `index` of an array (index picks the PReLU channel). For a
+// backward activation, f'(x) of its forward one (dy = 1).
 RefValue Reference(Act act, float x, const Params& p, size_t index = 0);
+
+// A backward activation's dy * f'(x), rounded once (the derivative at 200
+// bits times dy, which a float holds exactly).
+RefValue GradientReference(Act act, float x, float dy, const Params& p, size_t index = 0);
 
 // MPFR keeps per-thread caches (constants such as log 2 for exp) that outlive
 // a thread unless freed in it (LeakSanitizer reports them). Every thread that
@@ -28,8 +33,8 @@ RefValue Reference(Act act, float x, const Params& p, size_t index = 0);
 void ReleaseThreadCaches();
 
 // Reference values for a whole array, split over `threads` threads
-// (0 = all hardware threads).
+// (0 = all hardware threads); with dy (a backward activation), dy[i] * f'(in[i]).
 std::vector<RefValue> ReferenceArray(Act act, const std::vector<float>& in, const Params& p,
-                                     unsigned threads = 0);
+                                     unsigned threads = 0, const std::vector<float>* dy = nullptr);
 
 }  // namespace actbench

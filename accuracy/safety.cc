@@ -41,38 +41,59 @@ std::string Mismatch(const VariantTarget& vt, const char* what, size_t n, size_t
 std::string CheckSafety(const VariantTarget& vt) {
   const Params p = DefaultParams(GetActivation(vt.variant->activation));
   const TargetKernel& k = *vt.kernel;
-  GuardedArena src_arena(kMaxN), dst_arena(kMaxN);
+  // Backward kernels take a second input, dy, and run in place on dx == dy;
+  // forward ones in place on out == in.
+  const bool backward = k.backward();
+  auto run = [&](const float* in, const float* dy, float* out, size_t n) {
+    if (backward)
+      k.Run(in, dy, out, n, p);
+    else
+      k.Run(in, out, n, p);
+  };
+  auto gradients = [](size_t n) {
+    std::vector<float> g(n);
+    for (size_t i = 0; i < n; ++i) g[i] = (i % 2 ? -0.75f : 1.25f) * static_cast<float>(1 + i % 5);
+    return g;
+  };
+  GuardedArena src_arena(kMaxN), dy_arena(kMaxN), dst_arena(kMaxN);
   for (size_t n = 0; n <= kMaxN; ++n) {
-    const std::vector<float> in = SafetyInputs(n);
+    const std::vector<float> in = SafetyInputs(n), g = gradients(n);
     std::vector<float> expected(n);
-    k.Run(in.data(), expected.data(), n, p);
+    run(in.data(), g.data(), expected.data(), n);
     for (size_t m = 0; m < kAlignFloats; ++m) {
       // The output's misalignment walks through every class against the input's.
-      const size_t m_out = (m * 7 + n) % kAlignFloats;
+      const size_t m_out = (m * 7 + n) % kAlignFloats, m_dy = (m * 3 + 1) % kAlignFloats;
       for (int placement = 0; placement < 2; ++placement) {
         float* src = placement == 0 ? src_arena.AtEnd(n, m) : src_arena.AtStart(n, m);
         float* dst = placement == 0 ? dst_arena.AtStart(n, m_out) : dst_arena.AtEnd(n, m_out);
+        float* dy = backward ? (placement == 0 ? dy_arena.AtEnd(n, m_dy) : dy_arena.AtStart(n, m_dy)) : nullptr;
         std::copy(in.begin(), in.end(), src);
-        k.Run(src, dst, n, p);
+        if (backward) std::copy(g.begin(), g.end(), dy);
+        run(src, dy, dst, n);
         for (size_t i = 0; i < n; ++i)
           if (!SameBits(dst[i], expected[i])) return Mismatch(vt, "out of place", n, m, m_out, i, dst[i], expected[i]);
-        k.Run(src, src, n, p);
+        float* inplace = backward ? dy : src;
+        run(src, dy, inplace, n);
         for (size_t i = 0; i < n; ++i)
-          if (!SameBits(src[i], expected[i])) return Mismatch(vt, "in place", n, m, m, i, src[i], expected[i]);
+          if (!SameBits(inplace[i], expected[i]))
+            return Mismatch(vt, backward ? "in place (dx == dy)" : "in place", n, m, backward ? m_dy : m, i,
+                            inplace[i], expected[i]);
       }
     }
   }
   // The same bits wherever the data starts (no dependence on alignment peeling).
-  const std::vector<float> in = SafetyInputs(300);
+  const std::vector<float> in = SafetyInputs(300), g = gradients(300);
   std::vector<float> expected(in.size());
-  k.Run(in.data(), expected.data(), in.size(), p);
-  std::vector<float> buf(in.size() + 32);
+  run(in.data(), g.data(), expected.data(), in.size());
+  std::vector<float> buf(in.size() + 32), dy_buf(in.size() + 32);
   for (size_t off = 1; off < 17; ++off) {
     std::copy(in.begin(), in.end(), buf.begin() + off);
-    k.Run(buf.data() + off, buf.data() + off, in.size(), p);
+    std::copy(g.begin(), g.end(), dy_buf.begin() + off);
+    float* out = backward ? dy_buf.data() + off : buf.data() + off;
+    run(buf.data() + off, dy_buf.data() + off, out, in.size());
     for (size_t i = 0; i < in.size(); ++i)
-      if (!SameBits(buf[off + i], expected[i]))
-        return Mismatch(vt, "at an offset", in.size(), off, off, i, buf[off + i], expected[i]);
+      if (!SameBits(out[i], expected[i]))
+        return Mismatch(vt, "at an offset", in.size(), off, off, i, out[i], expected[i]);
   }
   return "";
 }

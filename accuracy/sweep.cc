@@ -140,11 +140,62 @@ const std::vector<RefValue>& ReferenceCache::Get(Act act, const Params& p) {
   return it->second;
 }
 
+const std::vector<float>& ReferenceCache::random_dy() {
+  if (random_dy_.size() != inputs_.size()) random_dy_ = RandomGradients(inputs_.size());
+  return random_dy_;
+}
+
+const std::vector<RefValue>& ReferenceCache::GetRandomDy(Act act, const Params& p) {
+  auto it = random_dy_cache_.find(act);
+  if (it == random_dy_cache_.end())
+    it = random_dy_cache_.emplace(act, ReferenceArray(act, inputs_, p, threads_, &random_dy())).first;
+  return it->second;
+}
+
+const std::vector<float>& ReferenceCache::ForwardOutputs(Act forward, const Params& p) {
+  auto it = forward_outputs_.find(forward);
+  if (it == forward_outputs_.end()) {
+    const std::vector<RefValue>& r = Get(forward, p);
+    std::vector<float> y(r.size());
+    for (size_t i = 0; i < r.size(); ++i) y[i] = r[i].rounded;
+    it = forward_outputs_.emplace(forward, std::move(y)).first;
+  }
+  return it->second;
+}
+
+std::vector<float> RandomGradients(size_t n) {
+  std::vector<float> dy(n);
+  uint64_t state = 0x9e3779b97f4a7c15u;  // splitmix64: the same numbers everywhere
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t z = (state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    z ^= z >> 31;
+    const uint32_t sign = static_cast<uint32_t>(z >> 63) << 31;
+    const uint32_t exponent = static_cast<uint32_t>(127 - 20 + (z >> 32) % 25);  // 2^-20 .. 2^4
+    const uint32_t mantissa = static_cast<uint32_t>(z) & 0x7fffffu;
+    dy[i] = FloatFromBits(sign | exponent << 23 | mantissa);
+  }
+  return dy;
+}
+
+std::string RandomDyLabel(const Activation& a) { return std::string(a.name) + ", random dy"; }
+
+void RunOn(const VariantTarget& vt, const float* x, const float* y, const float* dy, float* out, size_t n,
+           const Params& p) {
+  if (!vt.kernel->backward()) return vt.kernel->Run(x, out, n, p);
+  vt.kernel->Run(vt.variant->from_output ? y : x, dy, out, n, p);
+}
+
 AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, ReferenceCache& refs) {
   const Variant& v = *vt.variant;
   const std::vector<float>& in = refs.inputs();
   std::vector<float> out(in.size());
-  vt.kernel->Run(in.data(), out.data(), in.size(), p);
+  const Activation& act = GetActivation(v.activation);
+  const float* y = v.from_output ? refs.ForwardOutputs(act.forward, p).data() : nullptr;
+  std::vector<float> ones;
+  if (act.backward) ones.assign(in.size(), 1.0f);
+  RunOn(vt, in.data(), y, ones.data(), out.data(), in.size(), p);
 
   AccuracyResult r;
   r.inputs = in.size();
@@ -159,6 +210,13 @@ AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, Refere
                                                                       exact->id != v.activation)
     others.push_back(exact->id);
   for (Act o : others) r.also.push_back(ScoreOutputs(GetActivation(o).name, in, out, refs.Get(o, p)));
+  if (act.backward) {
+    // The same kernel with random gradients, against dy * f'(x): a last
+    // score (the promise is over dy = 1, as the exhaustive sweep checks it).
+    std::vector<float> out_dy(in.size());
+    RunOn(vt, in.data(), y, refs.random_dy().data(), out_dy.data(), in.size(), p);
+    r.also.push_back(ScoreOutputs(RandomDyLabel(computes), in, out_dy, refs.GetRandomDy(v.computes, p)));
+  }
 
   for (size_t i = 0; i < in.size(); ++i) {
     const double x = in[i];

@@ -110,13 +110,37 @@ class ReferenceCache {
       : inputs_(std::move(inputs)), threads_(threads) {}
   const std::vector<float>& inputs() const { return inputs_; }
   // The reference stays valid for the cache's lifetime, across later Get calls.
+  // For a backward activation: f'(x) (dy = 1).
   const std::vector<RefValue>& Get(Act act, const Params& p);
+  // Backward activations: the random gradients (RandomGradients) and
+  // dy[i] * f'(x[i]) for them.
+  const std::vector<float>& random_dy();
+  const std::vector<RefValue>& GetRandomDy(Act act, const Params& p);
+  // The correctly rounded forward values a from-output kernel is given.
+  const std::vector<float>& ForwardOutputs(Act forward, const Params& p);
 
  private:
   std::vector<float> inputs_;
   unsigned threads_;
   std::map<Act, std::vector<RefValue>> cache_;  // node-based: references stay valid
+  std::vector<float> random_dy_;
+  std::map<Act, std::vector<RefValue>> random_dy_cache_;
+  std::map<Act, std::vector<float>> forward_outputs_;
 };
+
+// Gradients for scoring backward kernels with dy != 1: deterministic, the same
+// on every machine; signs both ways, magnitudes 2^-20 to 2^4 with random
+// mantissas (training gradients are small), so dy f'(x) reaches the
+// subnormals where f' is small.
+std::vector<float> RandomGradients(size_t n);
+
+// The label of the second score of a backward row: "sigmoid_grad, random dy".
+std::string RandomDyLabel(const Activation& a);
+
+// Runs a row's kernel on inputs x (forward: f(x); backward: with dy and, for a
+// from-output variant, the forward outputs y instead of x).
+void RunOn(const VariantTarget& vt, const float* x, const float* y, const float* dy, float* out, size_t n,
+           const Params& p);
 
 // Runs one variant on one target over the cache's inputs and scores it.
 AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, ReferenceCache& refs);

@@ -36,8 +36,11 @@ namespace {
 
 constexpr size_t kKiB = 1024;
 constexpr size_t kMiB = 1024 * kKiB;
-// Bytes moved per element: one float read, one float written.
+// Bytes moved per element: one float read, one float written; backward
+// kernels read two (x or y, and dy). Sizes are set by the forward count: a
+// backward row's three streams then fill 3/4 of the L1 and L2 halves.
 constexpr size_t kBytesPerElement = 2 * sizeof(float);
+size_t BytesPerElement(const TargetKernel& k) { return (k.backward() ? 3 : 2) * sizeof(float); }
 // Sizes are whole multiples of this many elements (4 cache lines of floats),
 // so every SIMD width sees full vectors and no kernel's tail dominates.
 constexpr size_t kElementMultiple = 64;
@@ -315,13 +318,13 @@ class ForwardingReporter : public benchmark::BenchmarkReporter {
   SampleMap* sink_;
 };
 
-BenchResult Summarize(const std::string& label, const BenchSize& size,
+BenchResult Summarize(const std::string& label, const BenchSize& size, size_t bytes_per_element,
                       const std::vector<Sample>& samples) {
   BenchResult r;
   r.label = label;
   r.size_label = size.label;
   r.n = size.n;
-  r.bytes = size.n * kBytesPerElement;
+  r.bytes = size.n * bytes_per_element;
   const double count = static_cast<double>(samples.size());
   double iterations = 0;
   for (const Sample& s : samples) {
@@ -382,11 +385,23 @@ class SizeBuffers {
   }
   const float* in() const { return in_->get(); }
   float* out() const { return out_->get(); }
+  // Backward kernels' incoming gradients, on first use.
+  const float* dy() {
+    if (!dy_) {
+      dy_ = std::make_unique<PageBuffer>(n_);
+      std::mt19937 rng(20241204u);
+      std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+      float* g = dy_->get();
+      for (size_t i = 0; i < n_; ++i) g[i] = dist(rng);
+    }
+    return dy_->get();
+  }
 
  private:
   size_t n_;
   std::unique_ptr<PageBuffer> in_;
   std::unique_ptr<PageBuffer> out_;
+  std::unique_ptr<PageBuffer> dy_;
 };
 
 // Clears the library's registry on the way out too: the registered lambdas
@@ -492,6 +507,7 @@ std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
     std::string label;
     size_t size_index;
     std::string name;
+    size_t bytes_per_element;
   };
   std::vector<Slot> slots;
   std::set<std::string> registered;
@@ -507,7 +523,7 @@ std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
     for (size_t s = 0; s < options.sizes.size(); ++s) {
       const size_t n = options.sizes[s].n;
       std::string name = label + "/" + options.sizes[s].label;
-      slots.push_back({label, s, name});
+      slots.push_back({label, s, name, BytesPerElement(*kernel)});
       if (!registered.insert(name).second) continue;  // a repeated row: time it once
       std::shared_ptr<SizeBuffers> data = buffers[s];
       benchmark::RegisterBenchmark(
@@ -524,17 +540,26 @@ std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
             }
             const float* in = data->in();
             float* out = data->out();
-            for (auto _ : state) {
-              kernel->Run(in, out, n, params);
-              benchmark::DoNotOptimize(out);
-              benchmark::ClobberMemory();
+            if (kernel->backward()) {
+              const float* dy = data->dy();
+              for (auto _ : state) {
+                kernel->Run(in, dy, out, n, params);
+                benchmark::DoNotOptimize(out);
+                benchmark::ClobberMemory();
+              }
+            } else {
+              for (auto _ : state) {
+                kernel->Run(in, out, n, params);
+                benchmark::DoNotOptimize(out);
+                benchmark::ClobberMemory();
+              }
             }
             const double elements = static_cast<double>(n);
             state.counters["elements"] =
                 benchmark::Counter(elements, benchmark::Counter::kIsIterationInvariantRate);
             state.counters["bytes"] = benchmark::Counter(
-                elements * kBytesPerElement, benchmark::Counter::kIsIterationInvariantRate,
-                benchmark::Counter::kIs1024);
+                elements * static_cast<double>(BytesPerElement(*kernel)),
+                benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1024);
           })
           // Wall-clock time for the times and the rates alike: one thread
           // runs, and process CPU time would also count any other thread.
@@ -568,7 +593,7 @@ std::vector<BenchResult> RunBenchmarks(const std::vector<VariantTarget>& rows,
   for (const Slot& slot : slots) {
     const auto it = samples.find(slot.name);
     if (it == samples.end() || it->second.empty()) continue;  // filtered out
-    results.push_back(Summarize(slot.label, options.sizes[slot.size_index], it->second));
+    results.push_back(Summarize(slot.label, options.sizes[slot.size_index], slot.bytes_per_element, it->second));
     const auto c = creation->find(slot.name);
     if (c != creation->end()) results.back().creation_ns = c->second;
   }

@@ -42,7 +42,7 @@ struct BenchResult {
   std::string label;        // activation/variant@target
   std::string size_label;   // "L1", ...
   size_t n = 0;             // elements per call
-  size_t bytes = 0;         // bytes moved per call (n * 4 read + n * 4 written)
+  size_t bytes = 0;         // bytes moved per call (n * 4 per input read + n * 4 written)
   int64_t iterations = 0;   // calls timed (per repetition; mean if repeated)
   double real_time_ns = 0;  // per call, mean over repetitions
   double cpu_time_ns = 0;   // per call, mean over repetitions (process CPU time)

@@ -28,6 +28,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "accuracy/fast_reference.h"
+#include "accuracy/hard_inputs.h"
 #include "accuracy/inputs.h"
 #include "cli/exhaustive_cli.h"
 #include "cli/report_commands.h"
@@ -261,6 +263,7 @@ void RunAccuracy(std::vector<ReportRow>& report_rows, const std::vector<VariantT
                         {"dense_samples", o.dense_samples},
                         {"dense_limit", o.dense_limit},
                         {"special_values", SpecialValues().size()},
+                        {"hard_inputs", o.hard_inputs ? HardInputs().size() : 0},
                         {"inputs", refs.inputs().size()}};
   for (size_t i = 0; i < rows.size(); ++i) {
     const VariantTarget& vt = rows[i];
@@ -380,7 +383,7 @@ int List(bool json, const Selection& sel) {
     return 0;
   }
   std::cout << "Activations:\n";
-  for (const Activation& a : Activations()) std::cout << fmt::format("  {:<13} {}\n", a.name, a.formula);
+  for (const Activation& a : Activations()) std::cout << fmt::format("  {:<17} {}\n", a.name, a.formula);
   std::cout << "\nVariants (activation/variant@target, promise):\n";
   for (const VariantTarget& vt : rows)
     std::cout << fmt::format("  {:<42} {}  {}{}\n", vt.label(),
@@ -483,7 +486,7 @@ std::vector<float> ReadFloats(const std::string& path) {
 }
 
 int Eval(const std::string& given_id, const std::string& given_target, const std::string& in_path,
-         const std::string& out_path) {
+         const std::string& dy_path, const std::string& out_path) {
   // -v activation/name or activation/name@target (a row label), -t in any case.
   const size_t at = given_id.find('@');
   const std::string id = given_id.substr(0, at);
@@ -508,11 +511,32 @@ int Eval(const std::string& given_id, const std::string& given_target, const std
   if (!k)
     throw UsageError(fmt::format("{} has no kernel for target '{}' on this CPU (its targets here: {})", id, target,
                                  RunnableTargetsOf(*v)));
+  const Activation& act = GetActivation(v->activation);
+  if (!dy_path.empty() && !act.backward)
+    throw UsageError(fmt::format("--dy is for backward variants ({} is forward; its backward is {})", id,
+                                 GradOf(act.id).name));
   CheckOutput("--out", out_path);
   std::vector<float> x = ReadFloats(in_path);
-  StopCleanlyOnSignals();
-  const Params p = DefaultParams(GetActivation(v->activation));
-  k->Run(x.data(), x.data(), x.size(), p);
+  const Params p = DefaultParams(act);
+  if (act.backward) {
+    // dy from --dy (one per x), else 1; a from-output kernel is given the
+    // correctly rounded f(x) in place of x.
+    std::vector<float> dy = dy_path.empty() ? std::vector<float>(x.size(), 1.0f) : ReadFloats(dy_path);
+    if (dy.size() != x.size())
+      throw UsageError(fmt::format("--dy {} holds {} values and --in {} holds {}: one dy per x", dy_path, dy.size(),
+                                   in_path, x.size()));
+    StopCleanlyOnSignals();
+    if (v->from_output) {
+      for (size_t i = 0; i < x.size(); ++i) {
+        bool fell_back;
+        x[i] = ZivReference(act.forward, x[i], DefaultParams(GetActivation(act.forward)), i, &fell_back).rounded;
+      }
+    }
+    k->Run(x.data(), dy.data(), x.data(), x.size(), p);
+  } else {
+    StopCleanlyOnSignals();
+    k->Run(x.data(), x.data(), x.size(), p);
+  }
   try {
     WriteWatched(out_path, std::string(reinterpret_cast<const char*>(x.data()), x.size() * sizeof(float)));
   } catch (const std::runtime_error& e) {
@@ -750,11 +774,14 @@ int Main(int argc, char** argv) {
     measure[name] = cmd;
   }
 
-  std::string eval_id, eval_target, eval_in, eval_out;
+  std::string eval_id, eval_target, eval_in, eval_dy, eval_out;
   CLI::App* eval = app.add_subcommand("eval", "Apply one variant to raw little-endian float32 values");
   eval->add_option("--variant,-v", eval_id, "activation/variant")->required();
   eval->add_option("--target,-t", eval_target, "CPU target (default: the best this CPU runs)");
   eval->add_option("--in,-i", eval_in, "Input file of float32 values")->required();
+  eval->add_option("--dy", eval_dy,
+                   "Backward variants: the incoming gradients, float32, one per input (default: 1); a from-output "
+                   "variant is given the correctly rounded f(x) of each input as y");
   eval->add_option("--out,-o", eval_out, "Output file (written atomically)")->required();
   AddLoad(eval, loads);
 
@@ -789,7 +816,7 @@ int Main(int argc, char** argv) {
     (void)Variants();
     if (list->parsed()) return List(list_json, list_sel);
     if (check->parsed()) return Check(check_sel);
-    if (eval->parsed()) return Eval(eval_id, eval_target, eval_in, eval_out);
+    if (eval->parsed()) return Eval(eval_id, eval_target, eval_in, eval_dy, eval_out);
     if (report_commands.Parsed()) return report_commands.Run();
     for (const auto& [name, cmd] : measure)
       if (cmd->parsed()) return Measure(name, c, benchmark_args);

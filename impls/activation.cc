@@ -1,5 +1,6 @@
 #include "impls/activation.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdlib>
@@ -24,7 +25,7 @@ const float* DefaultPreluSlopes() {
   return slopes.data();
 }
 
-std::vector<Activation> BuildTable() {
+std::vector<Activation> BuildForwardTable() {
   return {
       {Act::kRelu, "relu", "max(x, 0)", {}, "", true},
       {Act::kLeakyRelu, "leaky_relu", "x >= 0 ? x : alpha * x",
@@ -51,6 +52,53 @@ std::vector<Activation> BuildTable() {
   };
 }
 
+// A backward row: the forward's parameters, the same piecewise-rational kind.
+Activation Grad(Act id, Act forward, const char* name, const char* formula, const char* approximates) {
+  static const std::vector<Activation> forwards = BuildForwardTable();
+  for (const Activation& f : forwards) {
+    if (f.id != forward) continue;
+    Activation a{id, name, formula, f.params, approximates, f.piecewise_rational};
+    a.backward = true;
+    a.forward = forward;
+    return a;
+  }
+  std::abort();
+}
+
+std::vector<Activation> BuildTable() {
+  std::vector<Activation> t = BuildForwardTable();
+  const Activation grads[] = {
+      // The derivatives, with PyTorch 1.13.1's values where f is not
+      // differentiable (relu at 0, leaky_relu, prelu and elu at 0, the hard_*
+      // knees; docs/activations.md).
+      Grad(Act::kReluGrad, Act::kRelu, "relu_grad", "dy * (x > 0 ? 1 : 0)", ""),
+      Grad(Act::kLeakyReluGrad, Act::kLeakyRelu, "leaky_relu_grad", "dy * (x > 0 ? 1 : alpha)", ""),
+      Grad(Act::kPreluGrad, Act::kPrelu, "prelu_grad", "dy * (x > 0 ? 1 : slope[c]), c = i mod C", ""),
+      Grad(Act::kEluGrad, Act::kElu, "elu_grad", "dy * (x > 0 ? 1 : alpha * exp(x))", ""),
+      Grad(Act::kSigmoidGrad, Act::kSigmoid, "sigmoid_grad",
+           "dy * sigmoid(x) (1 - sigmoid(x)) = dy * e^-x / (1 + e^-x)^2", ""),
+      Grad(Act::kTanhGrad, Act::kTanh, "tanh_grad", "dy * (1 - tanh(x)^2) = dy / cosh(x)^2", ""),
+      Grad(Act::kGeluGrad, Act::kGelu, "gelu_grad",
+           "dy * (Phi(x) + x phi(x)), Phi(x) = erfc(-x/sqrt(2))/2, phi(x) = exp(-x^2/2)/sqrt(2 pi)", ""),
+      Grad(Act::kGeluTanhGrad, Act::kGeluTanh, "gelu_tanh_grad",
+           "dy * ((1 + t)/2 + x/2 (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)), t = tanh(sqrt(2/pi) (x + 0.044715 x^3))",
+           "gelu_grad"),
+      Grad(Act::kGeluSigmoidGrad, Act::kGeluSigmoid, "gelu_sigmoid_grad",
+           "dy * s (1 + c x (1 - s)), s = sigmoid(c x), c = 1.702f", "gelu_grad"),
+      Grad(Act::kSiluGrad, Act::kSilu, "silu_grad", "dy * s (1 + x (1 - s)), s = sigmoid(x)", ""),
+      Grad(Act::kMishGrad, Act::kMish, "mish_grad",
+           "dy * (t + x sigmoid(x) (1 - t^2)), t = tanh(softplus(x))", ""),
+      Grad(Act::kSoftplusGrad, Act::kSoftplus, "softplus_grad",
+           "dy * (beta*x > threshold ? 1 : sigmoid(beta * x))", ""),
+      Grad(Act::kHardSigmoidGrad, Act::kHardSigmoid, "hard_sigmoid_grad",
+           "dy * (-3 < x < 3 ? 1/6 : 0)", ""),
+      Grad(Act::kHardSwishGrad, Act::kHardSwish, "hard_swish_grad",
+           "dy * (x < -3 ? 0 : x < 3 ? x/3 + 1/2 : 1)", ""),
+  };
+  t.insert(t.end(), std::begin(grads), std::end(grads));
+  return t;
+}
+
 }  // namespace
 
 const std::vector<Activation>& Activations() {
@@ -63,6 +111,13 @@ const Activation* FindActivation(std::string_view name) {
     if (name == a.name) return &a;
   }
   return nullptr;
+}
+
+const Activation& GradOf(Act forward) {
+  for (const Activation& a : Activations()) {
+    if (a.backward && a.forward == forward) return a;
+  }
+  std::abort();  // every forward activation has a backward row
 }
 
 const Activation& GetActivation(Act id) {
@@ -80,7 +135,7 @@ Params DefaultParams(const Activation& a) {
     if (n == "beta") p.beta = s.default_value;
     if (n == "threshold") p.threshold = s.default_value;
   }
-  if (a.id == Act::kPrelu) {
+  if (a.id == Act::kPrelu || a.id == Act::kPreluGrad) {
     p.slopes = DefaultPreluSlopes();
     p.channels = kDefaultPreluChannels;
   }
@@ -123,6 +178,33 @@ Range OutputRange(const Activation& a, const Params& p) {
       return {0, inf};
     case Act::kHardSwish:
       return {-0.375, inf};  // at x = -1.5
+    // Backward activations: the range of f' (dy = 1, as every sweep scores
+    // them). Extrema found numerically (mpmath, 30 digits), rounded outwards
+    // in the 7th digit, less 2e-7 more, as above.
+    case Act::kReluGrad:
+    case Act::kSigmoidGrad:
+    case Act::kTanhGrad:
+    case Act::kSoftplusGrad:
+      return {0, a.id == Act::kSigmoidGrad ? 0.25 : 1.0};
+    case Act::kLeakyReluGrad:
+      return {std::min(double(p.alpha), 1.0), std::max(double(p.alpha), 1.0)};
+    case Act::kPreluGrad:
+      return {-inf, inf};
+    case Act::kEluGrad:
+      return {std::min(double(p.alpha), 0.0), std::max(double(p.alpha), 1.0)};
+    case Act::kGeluGrad:
+      return {-0.1289044, 1.1289044};  // -+0.1289041 + (0, 1), at x = -+sqrt(2)
+    case Act::kGeluTanhGrad:
+      return {-0.1289933, 1.1289933};  // -+0.1289931 + (0, 1), at x = -+1.418504
+    case Act::kGeluSigmoidGrad:
+    case Act::kSiluGrad:
+      return {-0.0998396, 1.0998396};  // -+0.0998393 + (0, 1), at c x = -+2.399357
+    case Act::kMishGrad:
+      return {-0.1125264, 1.0884984};  // -0.1125261 at x = -2.256376, 1.0884982 at 1.490571
+    case Act::kHardSigmoidGrad:
+      return {0, 0.1666667};  // 1/6 rounds up to the float 0.16666667163
+    case Act::kHardSwishGrad:
+      return {-0.5, 1.5};
   }
   return {-inf, inf};
 }

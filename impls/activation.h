@@ -29,6 +29,22 @@ enum class Act {
   kSoftplus,
   kHardSigmoid,
   kHardSwish,
+  // Backward ("<name>_grad"): dx = dy * f'(x), two inputs (x or the forward
+  // output y, and dy).
+  kReluGrad,
+  kLeakyReluGrad,
+  kPreluGrad,
+  kEluGrad,
+  kSigmoidGrad,
+  kTanhGrad,
+  kGeluGrad,
+  kGeluTanhGrad,
+  kGeluSigmoidGrad,
+  kSiluGrad,
+  kMishGrad,
+  kSoftplusGrad,
+  kHardSigmoidGrad,
+  kHardSwishGrad,
 };
 
 struct ParamSpec {
@@ -49,13 +65,23 @@ struct Activation {
   // Whether the function is piecewise rational in x (relu, hard_sigmoid, ...).
   // Kernels of those can be exact or within 1 ULP; the others are transcendental.
   bool piecewise_rational;
+  // Backward activations ("sigmoid_grad"): dx = dy * f'(x) for the forward
+  // activation `forward`, with its parameters. Their kernels take two inputs
+  // (x, or y = f(x) for a variant computed from the forward output, and dy);
+  // accuracy is scored as a function of x (dy = 1 unless stated).
+  bool backward = false;
+  Act forward = Act::kRelu;  // backward only
+
+  size_t arity() const { return backward ? 2 : 1; }
 };
 
-// All activations, in a stable order.
+// All activations, in a stable order: the forward ones, then the backward ones.
 const std::vector<Activation>& Activations();
 
 // nullptr when unknown.
 const Activation* FindActivation(std::string_view name);
+// The backward activation of a forward one ("sigmoid" -> "sigmoid_grad").
+const Activation& GradOf(Act forward);
 const Activation& GetActivation(Act id);
 
 // Parameters with the table's defaults. For prelu, 64 channels whose slopes

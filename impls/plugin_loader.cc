@@ -15,6 +15,23 @@
 namespace actbench {
 namespace {
 
+// Version 2's first_input took version 1's tail padding: the array stride of
+// both versions is the same.
+struct VariantV1Layout {
+  const char *a, *b, *c, *d, *e;
+  uint32_t arity;
+  actbench_kernel_fn kernel;
+  void* context;
+  actbench_prepare_fn prepare;
+  actbench_destroy_fn destroy;
+  uint64_t cpu_features;
+  int promise_kind;
+  double max_ulp, lo, hi;
+  const char* note;
+  int keeps_contract;
+};
+static_assert(sizeof(VariantV1Layout) == sizeof(actbench_plugin_variant), "ABI 2 must keep ABI 1's variant size");
+
 [[noreturn]] void Refuse(const std::string& path, const std::string& why) {
   throw RegistryError("plugin " + path + ": " + why);
 }
@@ -44,15 +61,22 @@ Destroyers& AtExit() {
 
 std::string Text(const char* s) { return s == nullptr ? "" : s; }
 
-Registration::Spec SpecOf(const std::string& path, const actbench_plugin_variant& pv) {
+Registration::Spec SpecOf(const std::string& path, const actbench_plugin_variant& pv, uint32_t abi) {
   Registration::Spec s;
   s.id = Text(pv.activation) + "/" + Text(pv.name);
   s.plugin = path;
   s.family = "user";
-  if (pv.arity != 1)
-    throw RegistryError(RegistrationName(s) + ": arity " + std::to_string(pv.arity) +
-                        " (this build runs forward kernels, arity 1)");
+  const Activation* act = FindActivation(Text(pv.activation));
+  const uint32_t arity = act != nullptr ? static_cast<uint32_t>(act->arity()) : 1;
+  if (act != nullptr && pv.arity != arity)
+    throw RegistryError(RegistrationName(s) + ": arity " + std::to_string(pv.arity) + ", but " + act->name +
+                        " takes " + std::to_string(arity) + (arity == 1 ? " input" : " inputs (x or y, dy)"));
   if (pv.kernel == nullptr) throw RegistryError(RegistrationName(s) + ": no kernel");
+  const int first_input = abi >= 2 ? pv.first_input : ACTBENCH_INPUT_X;  // version 1: padding
+  if (first_input != ACTBENCH_INPUT_X && first_input != ACTBENCH_INPUT_Y)
+    throw RegistryError(RegistrationName(s) + ": first_input " + std::to_string(first_input) +
+                        " is neither ACTBENCH_INPUT_X nor ACTBENCH_INPUT_Y");
+  s.from_output = first_input == ACTBENCH_INPUT_Y;
   s.description = Text(pv.description);
   s.computes = Text(pv.computes);
   if (pv.target != nullptr) s.target = pv.target;
@@ -71,11 +95,19 @@ Registration::Spec SpecOf(const std::string& path, const actbench_plugin_variant
   s.promise.keeps_contract = pv.keeps_contract != 0;
   const actbench_kernel_fn kernel = pv.kernel;
   void* const context = pv.context;
-  s.call = [kernel, context](const float* in, float* out, size_t n, const Params& p) {
-    const actbench_params c = ToC(p);
-    const float* inputs[1] = {in};
-    kernel(context, inputs, out, n, &c);
-  };
+  if (arity == 2) {
+    s.grad_call = [kernel, context](const float* in, const float* dy, float* out, size_t n, const Params& p) {
+      const actbench_params c = ToC(p);
+      const float* inputs[2] = {in, dy};
+      kernel(context, inputs, out, n, &c);
+    };
+  } else {
+    s.call = [kernel, context](const float* in, float* out, size_t n, const Params& p) {
+      const actbench_params c = ToC(p);
+      const float* inputs[1] = {in};
+      kernel(context, inputs, out, n, &c);
+    };
+  }
   if (pv.prepare != nullptr) {
     const actbench_prepare_fn prepare = pv.prepare;
     const std::string id = s.id;
@@ -103,15 +135,15 @@ std::vector<Variant> LoadPlugin(const std::string& path) {
   if (entry == nullptr) Refuse(path, "no entry point '" ACTBENCH_PLUGIN_ENTRY "' (include/actbench/plugin.h)");
   const actbench_plugin* plugin = reinterpret_cast<actbench_plugin_entry_fn>(entry)();
   if (plugin == nullptr) Refuse(path, ACTBENCH_PLUGIN_ENTRY "() returned NULL");
-  if (plugin->abi_version != ACTBENCH_PLUGIN_ABI_VERSION)
-    Refuse(path, "ABI version " + std::to_string(plugin->abi_version) + ", this actbench reads version " +
+  if (plugin->abi_version < 1 || plugin->abi_version > ACTBENCH_PLUGIN_ABI_VERSION)
+    Refuse(path, "ABI version " + std::to_string(plugin->abi_version) + ", this actbench reads versions 1 to " +
                      std::to_string(ACTBENCH_PLUGIN_ABI_VERSION));
   if (plugin->variant_count > 0 && plugin->variants == nullptr) Refuse(path, "variant_count > 0 but no variants");
   if (plugin->variant_count == 0) Refuse(path, "describes no variant");
   std::vector<Variant> out;
   for (size_t i = 0; i < plugin->variant_count; ++i) {
     const actbench_plugin_variant& pv = plugin->variants[i];
-    out.push_back(MakeVariant(SpecOf(path, pv)));
+    out.push_back(MakeVariant(SpecOf(path, pv, plugin->abi_version)));
   }
   for (size_t i = 0; i < plugin->variant_count; ++i)
     if (plugin->variants[i].destroy != nullptr) AtExit().Add(plugin->variants[i].destroy, plugin->variants[i].context);

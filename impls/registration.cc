@@ -101,6 +101,10 @@ Registration* Registration::Prepare(PrepareCall prepare) {
   spec_->prepare = std::move(prepare);
   return this;
 }
+Registration* Registration::FromOutput() {
+  spec_->from_output = true;
+  return this;
+}
 
 Registration::Spec& BuiltinSpec(Registration* r) { return *r->spec_; }
 
@@ -129,11 +133,33 @@ Registration* RegisterContextKernel(std::string id, KernelCall kernel) {
   return ProgramRegistrations().Add(std::move(s));
 }
 
+Registration* RegisterPlainGradKernel(std::string id, GradKernelFn kernel) {
+  Registration::Spec s;
+  s.id = std::move(id);
+  s.grad_fn = kernel;
+  return ProgramRegistrations().Add(std::move(s));
+}
+
+Registration* RegisterContextGradKernel(std::string id, GradKernelCall kernel) {
+  Registration::Spec s;
+  s.id = std::move(id);
+  s.grad_call = std::move(kernel);
+  return ProgramRegistrations().Add(std::move(s));
+}
+
 Registration* RegisterHighwayKernel(std::string id, int64_t compiled, KernelFn (*pointer)()) {
   Registration::Spec s;
   s.id = std::move(id);
   s.hwy_compiled = compiled;
   s.hwy_pointer = pointer;
+  return ProgramRegistrations().Add(std::move(s));
+}
+
+Registration* RegisterHighwayKernel(std::string id, int64_t compiled, GradKernelFn (*pointer)()) {
+  Registration::Spec s;
+  s.id = std::move(id);
+  s.hwy_compiled = compiled;
+  s.hwy_grad_pointer = pointer;
   return ProgramRegistrations().Add(std::move(s));
 }
 
@@ -166,18 +192,19 @@ void CheckBound(const Registration::Spec& spec, const char* what, double ulp) {
 
 // The Highway kernel of every target this CPU runs that its translation unit
 // compiled, best first, through Highway's own dispatch table.
-std::vector<std::pair<int64_t, KernelFn>> HighwayKernels(const Registration::Spec& spec) {
+template <typename Fn>
+std::vector<std::pair<int64_t, Fn>> HighwayKernels(int64_t compiled, Fn (*pointer)()) {
   static std::mutex mutex;  // the chosen-target mock is process-wide
   std::lock_guard<std::mutex> lock(mutex);
-  std::vector<std::pair<int64_t, KernelFn>> out;
-  const int64_t targets = hwy::SupportedTargets() & spec.hwy_compiled;
+  std::vector<std::pair<int64_t, Fn>> out;
+  const int64_t targets = hwy::SupportedTargets() & compiled;
   for (int64_t rest = targets; rest != 0; rest &= rest - 1) {
     const int64_t t = rest & -rest;  // lowest bit first: best target first on x86
     hwy::SetSupportedTargetsForTest(t);
     // The mock leaves the choice uninitialised (the table's first entry, a
     // trampoline that would choose at call time): choose t now.
     hwy::GetChosenTarget().Update(hwy::SupportedTargets());
-    const KernelFn fn = spec.hwy_pointer();
+    const Fn fn = pointer();
     if (fn != nullptr) out.push_back({t, fn});
   }
   hwy::SetSupportedTargetsForTest(0);
@@ -208,12 +235,26 @@ Variant MakeVariant(const Registration::Spec& spec) {
   if (!(promise.domain_lo <= promise.domain_hi))
     Refuse(spec, "empty domain [" + std::to_string(promise.domain_lo) + ", " + std::to_string(promise.domain_hi) + "]");
   const int kinds = (spec.fn != nullptr) + static_cast<bool>(spec.call) + (spec.hwy_pointer != nullptr) +
-                    !spec.compiled_targets.empty();
+                    (spec.grad_fn != nullptr) + static_cast<bool>(spec.grad_call) +
+                    (spec.hwy_grad_pointer != nullptr) + !spec.compiled_targets.empty();
   if (kinds != 1) Refuse(spec, "needs exactly one kernel");
+  const bool backward_kernel = spec.grad_fn != nullptr || spec.grad_call || spec.hwy_grad_pointer != nullptr ||
+                               (!spec.compiled_targets.empty() && spec.compiled_targets.front().backward());
+  if (backward_kernel != act->backward)
+    Refuse(spec, act->backward ? std::string(act->name) +
+                                     " is a backward activation: its kernel takes (x or y, dy, dx, n, params)"
+                               : std::string(act->name) +
+                                     " is a forward activation: its kernel takes (in, out, n, params); "
+                                     "backward kernels go under " + GradOf(act->id).name);
+  if (backward_kernel != computes->backward)
+    Refuse(spec, "computes '" + std::string(computes->name) + "', which is not a " +
+                     (backward_kernel ? "backward" : "forward") + " activation");
+  if (spec.from_output && !act->backward) Refuse(spec, "FromOutput() is for backward kernels only");
   if (!ValidName(spec.target)) Refuse(spec, "the target name '" + spec.target + "' is not valid");
 
   Variant v{act->id, computes->id, name, spec.family, spec.description, promise, {}};
   v.plugin = spec.plugin;
+  v.from_output = spec.from_output;
   v.library = spec.library;
   if (!spec.compiled_targets.empty()) {
     for (TargetKernel k : spec.compiled_targets) {
@@ -222,9 +263,19 @@ Variant MakeVariant(const Registration::Spec& spec) {
       if (!k.prepare) k.prepare = spec.prepare;
       v.kernels.push_back(std::move(k));
     }
-  } else if (spec.hwy_pointer != nullptr) {
-    for (const auto& [target, fn] : HighwayKernels(spec)) {
-      TargetKernel k{hwy::TargetName(target), target, fn};
+  } else if (spec.hwy_pointer != nullptr || spec.hwy_grad_pointer != nullptr) {
+    std::vector<std::pair<int64_t, TargetKernel>> compiled;
+    if (spec.hwy_pointer != nullptr) {
+      for (const auto& [target, fn] : HighwayKernels(spec.hwy_compiled, spec.hwy_pointer))
+        compiled.push_back({target, TargetKernel{hwy::TargetName(target), target, fn}});
+    } else {
+      for (const auto& [target, fn] : HighwayKernels(spec.hwy_compiled, spec.hwy_grad_pointer)) {
+        TargetKernel k{hwy::TargetName(target), target};
+        k.grad_fn = fn;
+        compiled.push_back({target, std::move(k)});
+      }
+    }
+    for (auto& [target, k] : compiled) {
       if (!HighwayTargetHasFma(target) && spec.max_ulp_no_fma >= 0) k.max_ulp = spec.max_ulp_no_fma;
       k.prepare = spec.prepare;
       if ((target & spec.estimate_targets) != 0) k.estimate = spec.estimate;
@@ -233,6 +284,8 @@ Variant MakeVariant(const Registration::Spec& spec) {
   } else {
     TargetKernel k{spec.target, 0, spec.fn};
     k.call = spec.call;
+    k.grad_fn = spec.grad_fn;
+    k.grad_call = spec.grad_call;
     k.prepare = spec.prepare;
     k.requires_features = spec.requires_features;
     if ((spec.requires_features & kCpuFma) == 0 && spec.max_ulp_no_fma >= 0) k.max_ulp = spec.max_ulp_no_fma;

@@ -31,9 +31,13 @@ struct Registration::Spec {
   PrepareCall prepare;
   KernelFn fn = nullptr;
   KernelCall call;
+  GradKernelFn grad_fn = nullptr;  // backward kernels
+  GradKernelCall grad_call;
+  bool from_output = false;
   // Highway kernels: the TU's HWY_TARGETS and the chosen target's pointer.
   int64_t hwy_compiled = 0;
   KernelFn (*hwy_pointer)() = nullptr;
+  GradKernelFn (*hwy_grad_pointer)() = nullptr;
   // Highway targets whose output bits depend on a vendor-defined estimate
   // (TargetKernel::estimate), and its name.
   int64_t estimate_targets = 0;

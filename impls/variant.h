@@ -41,6 +41,9 @@ struct TargetKernel {
   KernelCall call{};
   // CPU features (CpuFeature bits) a plain kernel needs besides hwy_target's.
   uint64_t requires_features = 0;
+  // Backward kernels (a "_grad" activation): these instead of fn and call.
+  GradKernelFn grad_fn = nullptr;
+  GradKernelCall grad_call{};
 
   void Run(const float* in, float* out, size_t n, const Params& p) const {
     if (fn != nullptr)
@@ -48,7 +51,15 @@ struct TargetKernel {
     else
       call(in, out, n, p);
   }
-  bool runnable() const { return fn != nullptr || static_cast<bool>(call); }
+  // A backward kernel: in is x (or y for a from-output variant).
+  void Run(const float* in, const float* dy, float* out, size_t n, const Params& p) const {
+    if (grad_fn != nullptr)
+      grad_fn(in, dy, out, n, p);
+    else
+      grad_call(in, dy, out, n, p);
+  }
+  bool backward() const { return grad_fn != nullptr || static_cast<bool>(grad_call); }
+  bool runnable() const { return fn != nullptr || static_cast<bool>(call) || backward(); }
   // Non-empty when this target's output bits depend on an implementation-
   // defined hardware estimate, named here ("rcpps": the reciprocal estimate of
   // SSE and AVX2, whose bits differ between AMD and Intel CPUs; AVX-512's
@@ -72,6 +83,9 @@ struct Variant {
   // User variants: the plugin they came from (the path given to --load);
   // empty for variants compiled into the program.
   std::string plugin{};
+  // Backward variants: the kernel's first input is the forward output
+  // y = f(x) (the harness passes the correctly rounded f(x)), not x.
+  bool from_output = false;
 
   std::string id() const;
 };

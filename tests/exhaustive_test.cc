@@ -103,7 +103,7 @@ TEST(FastReference, AgreesWithMultiprecisionOnTenMillionInputs) {
     // The fallback is rare: at least 99% decided by the double path, even on
     // these inputs.
     EXPECT_GT(static_cast<double>(t.decided), 0.99 * static_cast<double>(t.compared))
-        << Activations()[k].name;
+        << Activations()[k].name << ": " << t.decided << " of " << t.compared << " decided";
   }
   EXPECT_GE(total, 10000000u);
 }

@@ -58,6 +58,17 @@ bool SameBits(float a, float b) {
   return (std::isnan(a) && std::isnan(b)) || std::memcmp(&a, &b, sizeof a) == 0;
 }
 
+// A row's outputs for inputs x: f(x), or for a backward row dy * f'(x) with
+// dy = 1 (a from-output row given the correctly rounded f(x)).
+std::vector<float> RunRow(const VariantTarget& vt, const std::vector<float>& x, const Params& p) {
+  std::vector<float> out(x.size()), ones(x.size(), 1.0f), y(x.size());
+  const Activation& a = GetActivation(vt.variant->activation);
+  if (vt.variant->from_output)
+    for (size_t i = 0; i < x.size(); ++i) y[i] = Reference(a.forward, x[i], p, i).rounded;
+  RunOn(vt, x.data(), y.data(), ones.data(), out.data(), x.size(), p);
+  return out;
+}
+
 class VariantTest : public ::testing::TestWithParam<VariantTarget> {};
 
 // Only promises are held: a row without one (a peer whose library documents
@@ -107,9 +118,7 @@ TEST(Params, NonDefaultValuesReachKernelAndReference) {
     p.alpha = 0.3f;
     p.beta = 2.0f;
     p.threshold = 10.0f;
-    std::vector<float> out(in.size()), with_defaults(in.size());
-    vt.kernel->Run(in.data(), out.data(), in.size(), p);
-    vt.kernel->Run(in.data(), with_defaults.data(), in.size(), DefaultParams(a));
+    const std::vector<float> out = RunRow(vt, in, p), with_defaults = RunRow(vt, in, DefaultParams(a));
     EXPECT_NE(0, std::memcmp(out.data(), with_defaults.data(), out.size() * sizeof(float)))
         << vt.label() << " ignores its parameters";
     const std::vector<RefValue> ref = ReferenceArray(vt.variant->computes, in, p);
@@ -123,7 +132,7 @@ TEST(Params, NonDefaultValuesReachKernelAndReference) {
     if (vt.promised()) EXPECT_LE(worst, vt.promised_ulp() + 1.0) << vt.label();
     ++checked;
   }
-  EXPECT_GE(checked, 3);  // leaky_relu, elu, softplus at least
+  EXPECT_GE(checked, 6);  // leaky_relu, elu, softplus and their backward ones at least
 }
 
 // PReLU with channel counts below, at and past the lane count and the
@@ -164,6 +173,41 @@ TEST(Prelu, EveryChannelCountAndLengthUsesSlopeOfItsChannel) {
   }
 }
 
+// The same for prelu_grad: dx[i] = dy[i] * (x[i] > 0 ? 1 : slopes[i % channels]),
+// with random dy, in place on dx == dy.
+TEST(Prelu, BackwardUsesTheSlopeOfEachChannel) {
+  std::vector<float> slopes(5000);
+  for (size_t k = 0; k < slopes.size(); ++k) slopes[k] = 0.013f * float(k % 89) - 0.4f;
+  slopes[2] = 0.0f;
+  const std::vector<float> pool = SampledInputs(SampleOptions{0, 1u << 13, 8.0f});
+  std::vector<VariantTarget> rows;
+  for (const VariantTarget& vt : AllRunnable())
+    if (vt.variant->activation == Act::kPreluGrad && vt.variant->family != "peer") rows.push_back(vt);
+  ASSERT_GE(rows.size(), 1u);
+  for (size_t channels : {1, 3, 16, 17, 64, 1030, 4050}) {
+    Params p = DefaultParams(GetActivation(Act::kPreluGrad));
+    p.slopes = slopes.data();
+    p.channels = channels;
+    for (size_t n : {size_t(0), size_t(1), channels + 1, 3 * channels + 7}) {
+      std::vector<float> x(n), dy(n), want(n);
+      for (size_t i = 0; i < n; ++i) {
+        x[i] = i % 11 == 3 ? 0.0f : pool[(i * 7919) % pool.size()];
+        dy[i] = 0.5f + float(i % 7) * 0.25f * (i % 2 ? -1.0f : 1.0f);
+        want[i] = GradientReference(Act::kPreluGrad, x[i], dy[i], p, i).rounded;
+      }
+      for (const VariantTarget& vt : rows) {
+        std::vector<float> out(n), inplace = dy;
+        vt.kernel->Run(x.data(), dy.data(), out.data(), n, p);
+        vt.kernel->Run(x.data(), inplace.data(), inplace.data(), n, p);
+        for (size_t i = 0; i < n; ++i)
+          ASSERT_TRUE((SameBits(out[i], want[i]) || (out[i] == 0 && want[i] == 0)) && SameBits(inplace[i], out[i]))
+              << vt.label() << " channels " << channels << " n " << n << " i " << i << ": x " << x[i] << " dy "
+              << dy[i] << " gave " << out[i] << " (in place " << inplace[i] << "), want " << want[i];
+      }
+    }
+  }
+}
+
 // +-inf and NaN at every position of a row, so for prelu each lands on every
 // channel, a zero slope included (kernel_fuzz found 0 * -inf = NaN there).
 // Returns the first failure, or "" when every limit holds.
@@ -174,8 +218,7 @@ std::string LimitsAtInfinityFailure(const VariantTarget& vt) {
                             std::numeric_limits<float>::quiet_NaN()};
   for (float v : specials) {
     const std::vector<float> in(2 * row + 3, v);
-    std::vector<float> out(in.size());
-    vt.kernel->Run(in.data(), out.data(), in.size(), p);
+    const std::vector<float> out = RunRow(vt, in, p);
     for (size_t i = 0; i < in.size(); ++i) {
       const float want = Reference(vt.variant->computes, v, p, i).rounded;
       if (!(std::isnan(want) ? std::isnan(out[i]) : out[i] == want)) {
@@ -230,7 +273,20 @@ TEST(Registry, EveryActivationHasAVariantAndIdsAreUnique) {
   }
   EXPECT_EQ(FindVariant("sigmoid/no-such-variant"), nullptr);
   EXPECT_EQ(FindActivation("nope"), nullptr);
-  EXPECT_EQ(Activations().size(), 14u);  // the 13 of the brief + gelu_sigmoid (QuickGELU)
+  // The 13 of the brief + gelu_sigmoid (QuickGELU), each with its backward
+  // activation: two inputs, the forward's parameters, named <name>_grad.
+  size_t forward = 0;
+  for (const Activation& a : Activations()) {
+    if (a.backward) continue;
+    ++forward;
+    const Activation& g = GradOf(a.id);
+    EXPECT_EQ(std::string(g.name), std::string(a.name) + "_grad");
+    EXPECT_EQ(g.arity(), 2u);
+    EXPECT_EQ(g.params.size(), a.params.size()) << g.name;
+    EXPECT_EQ(a.arity(), 1u);
+  }
+  EXPECT_EQ(forward, 14u);
+  EXPECT_EQ(Activations().size(), 28u);
 }
 
 }  // namespace

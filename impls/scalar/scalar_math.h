@@ -176,4 +176,133 @@ T HardSwish(T x, const Params&) {
   return x * (x + T(3)) / T(6);
 }
 
+// Backward formulas: dy * f'(x) in precision T, stable forms (no 1 - s
+// cancellation where f' is small; limits at +-inf without inf * 0). NaN x
+// gives NaN, also where PyTorch's comparisons would pass dy or 0 on.
+
+template <typename T>
+T ReluGrad(T x, T dy, const Params&) {
+  if (x != x) return x;
+  return x > T(0) ? dy : T(0) * dy;
+}
+
+template <typename T>
+T NegativeSlopeGrad(T x, T dy, T slope) {
+  if (x != x) return x;
+  return x > T(0) ? dy : slope * dy;  // PyTorch: the slope at 0
+}
+
+template <typename T>
+T LeakyReluGrad(T x, T dy, const Params& p) {
+  return NegativeSlopeGrad(x, dy, T(p.alpha));
+}
+
+template <typename T>
+T EluGrad(T x, T dy, const Params& p) {
+  return x > T(0) ? dy : dy * (T(p.alpha) * std::exp(x));  // alpha at 0, as PyTorch
+}
+
+// sigmoid'(x) = e/(1 + e)^2, e = e^-|x|: no 1 - s, exact symmetry.
+template <typename T>
+T SigmoidGrad(T x, T dy, const Params&) {
+  const T e = std::exp(-std::fabs(x));
+  const T d = T(1) + e;
+  return dy * (e / (d * d));
+}
+
+// tanh'(x) = 4e/(1 + e)^2, e = e^-2|x|.
+template <typename T>
+T TanhGrad(T x, T dy, const Params&) {
+  const T e = std::exp(T(-2) * std::fabs(x));
+  const T d = T(1) + e;
+  return dy * (T(4) * e / (d * d));
+}
+
+// Phi(x) + x phi(x); the limits directly (x phi(x) is -inf * 0 at -inf).
+template <typename T>
+T GeluGrad(T x, T dy, const Params&) {
+  if (x > T(10)) return dy;               // 1 - 7.7e-22
+  if (x < T(-40)) return T(-0.0) * dy;    // |f'| < 1e-340
+  const T cdf = T(0.5) * std::erfc(x * T(-0.70710678118654752440));
+  const T pdf = std::exp(T(-0.5) * x * x) * T(0.39894228040143267794);
+  return dy * (cdf + x * pdf);
+}
+
+// s + k x s (1 - s) for s = sigmoid(k x): silu (k = 1) and gelu_sigmoid'
+// (k = 1.702f); 1 - s = sigmoid(-k x) without cancellation.
+template <typename T>
+T XSigmoidGrad(T kx, T dy) {
+  if (kx > T(120)) return dy;            // 1 - 1e-50
+  if (kx < T(-120)) return T(-0.0) * dy;  // |f'| < 1e-50
+  const T e = std::exp(-std::fabs(kx));
+  const T d = T(1) + e;
+  const T s = kx >= T(0) ? T(1) / d : e / d, sm = kx >= T(0) ? e / d : T(1) / d;
+  return dy * (s + kx * (s * sm));
+}
+
+template <typename T>
+T SiluGrad(T x, T dy, const Params&) {
+  return XSigmoidGrad(x, dy);
+}
+
+template <typename T>
+T GeluSigmoidGrad(T x, T dy, const Params&) {
+  return XSigmoidGrad(T(1.702f) * x, dy);
+}
+
+// (1 + t)/2 + x/2 (1 - t^2) c (1 + 3 k x^2) with (1 + t)/2 = s = sigmoid(2u)
+// and 1 - t^2 = 4 s (1 - s): s + 2 x s (1 - s) c (1 + 3 k x^2).
+template <typename T>
+T GeluTanhGrad(T x, T dy, const Params&) {
+  if (x > T(10)) return dy;              // 1 - 1e-35
+  if (x < T(-30)) return T(-0.0) * dy;   // |f'| < 1e-800
+  constexpr T kC = T(0.79788456080286535588);  // sqrt(2/pi)
+  constexpr T kK = T(0.044715);
+  const T two_u = T(2) * kC * (x + kK * x * x * x);
+  const T e = std::exp(-std::fabs(two_u));
+  const T d = T(1) + e;
+  const T s = two_u >= T(0) ? T(1) / d : e / d, sm = two_u >= T(0) ? e / d : T(1) / d;
+  return dy * (s + T(2) * x * (s * sm) * kC * (T(1) + T(3) * kK * x * x));
+}
+
+// t + x s (1 - t^2), t = tanh(softplus(x)) = n/(n + 2), n = e^x (e^x + 2),
+// 1 - t^2 = 4 (n + 1)/(n + 2)^2; for x > 0 in e = e^-x:
+// t = (1 + 2e)/q, x s (1 - t^2) = 4 x (1 + e) e^2 / q^2, q = 1 + 2e + 2e^2.
+template <typename T>
+T MishGrad(T x, T dy, const Params&) {
+  if (x > T(60)) return dy;               // 1 - 1e-50
+  if (x < T(-120)) return T(-0.0) * dy;   // |f'| < 1e-50
+  if (x > T(0)) {
+    const T e = std::exp(-x), q = T(1) + T(2) * e + T(2) * e * e;
+    return dy * ((T(1) + T(2) * e) / q + T(4) * x * (T(1) + e) * (e * e) / (q * q));
+  }
+  const T ex = std::exp(x), n = ex * (ex + T(2)), m = n + T(2);
+  const T s = ex / (T(1) + ex);
+  return dy * (n / m + x * s * (T(4) * (n + T(1)) / (m * m)));
+}
+
+template <typename T>
+T SoftplusGrad(T x, T dy, const Params& p) {
+  const T z = T(p.beta) * x;
+  if (z > T(p.threshold)) return dy;
+  if (z != z) return z;
+  const T e = std::exp(-std::fabs(z));
+  return dy * (z >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e));
+}
+
+template <typename T>
+T HardSigmoidGrad(T x, T dy, const Params&) {
+  if (x != x) return x;
+  return x > T(-3) && x < T(3) ? dy / T(6) : T(0) * dy;
+}
+
+// PyTorch 1.13.1's vectorised kernel: 0 below -3, x/3 + 1/2 on [-3, 3), 1 from 3.
+template <typename T>
+T HardSwishGrad(T x, T dy, const Params&) {
+  if (x != x) return x;
+  if (x < T(-3)) return T(0) * dy;
+  if (x >= T(3)) return dy;
+  return dy * (x / T(3) + T(0.5));
+}
+
 }  // namespace actbench::scalar

@@ -32,6 +32,34 @@ void PreluSelect(const float* in, float* out, size_t n, const Params& p) {
   }
 }
 
+// Backward: dx[i] = G(x[i], dy[i]) in precision T. Reads x[i] and dy[i]
+// before it writes dx[i]: in place on dx == dy (or dx == x) is safe.
+template <typename T, T (*G)(T, T, const Params&)>
+void Elementwise2(const float* in, const float* dy, float* out, size_t n, const Params& p) {
+  const Params local = p;
+  for (size_t i = 0; i < n; ++i)
+    out[i] = static_cast<float>(G(static_cast<T>(in[i]), static_cast<T>(dy[i]), local));
+}
+
+template <typename T>
+void PreluGrad(const float* in, const float* dy, float* out, size_t n, const Params& p) {
+  const size_t channels = p.channels;
+  const float* slopes = p.slopes;
+  for (size_t row = 0; row < n; row += channels) {
+    const size_t m = std::min(channels, n - row);
+    for (size_t c = 0; c < m; ++c)
+      out[row + c] = static_cast<float>(
+          scalar::NegativeSlopeGrad<T>(in[row + c], dy[row + c], static_cast<T>(slopes[c])));
+  }
+}
+
+// The backward forms frameworks compute from the forward output y (PyTorch
+// 1.13.1 sigmoid_backward, tanh_backward, elu_backward with is_result), in
+// float as they do.
+float SigmoidGradFromOutput(float y, float dy, const Params&) { return dy * (1.0f - y) * y; }
+float TanhGradFromOutput(float y, float dy, const Params&) { return dy * (1.0f - y * y); }
+float EluGradFromOutput(float y, float dy, const Params& p) { return y <= 0.0f ? dy * (y + p.alpha) : dy; }
+
 // The formulas as usually written, with their known failure points.
 float SigmoidTextbook(float x, const Params&) { return 1.0f / (1.0f + std::exp(-x)); }
 float GeluErfTextbook(float x, const Params&) {
@@ -52,6 +80,12 @@ void Make(Act act, const char* name, const char* description, Promise promise, K
 void Make(Act act, const char* name, const char* description, Promise promise, KernelFn fn) {
   Make(act, name, description, std::move(promise), fn, act);
 }
+// A backward kernel, without a promise until one is chained (MaxUlp).
+Registration* MakeGrad(Act act, const char* name, const char* description, GradKernelFn fn) {
+  Registration* r = RegisterPlainGradKernel(std::string(GetActivation(act).name) + "/" + name, fn);
+  BuiltinSpec(r).family = "scalar";
+  return r->Describe(description)->NoPromise();
+}
 
 // Promise helpers. F64 variants round once from double: 0.5 ULP plus the
 // double libm's error carried into float, far below 0.01 ULP.
@@ -64,6 +98,8 @@ const Promise kCorrectlyRounded = Everywhere(0.5, "correctly rounded");
 const Promise kF64 = Everywhere(0.51, "double evaluation, rounded once to float");
 
 }  // namespace
+
+void RegisterScalarGradVariants();
 
 void RegisterScalarVariants() {
   using namespace scalar;
@@ -149,6 +185,51 @@ void RegisterScalarVariants() {
                      Everywhere(2.0), Elementwise<float, Softplus<float>>);
   Make(Act::kSoftplus, "log1p-exp-f64", "the same in double", kF64,
                      Elementwise<double, Softplus<double>>);
+
+  RegisterScalarGradVariants();
+}
+
+void RegisterScalarGradVariants() {
+  using namespace scalar;
+  // Backward, dy * f'(x): the stable forms of scalar_math.h in float and in
+  // double (one rounding at the end), and the from-output forms frameworks use.
+  MakeGrad(Act::kReluGrad, "select-f32", "x > 0 ? dy : 0", Elementwise2<float, ReluGrad<float>>);
+  MakeGrad(Act::kLeakyReluGrad, "select-f32", "x > 0 ? dy : alpha * dy", Elementwise2<float, LeakyReluGrad<float>>);
+  MakeGrad(Act::kPreluGrad, "select-f32", "x > 0 ? dy : slope[i mod C] * dy", PreluGrad<float>);
+  MakeGrad(Act::kEluGrad, "exp-f32", "x > 0 ? dy : dy * (alpha * expf(x))", Elementwise2<float, EluGrad<float>>);
+  MakeGrad(Act::kEluGrad, "exp-f64", "the same in double", Elementwise2<double, EluGrad<double>>);
+  MakeGrad(Act::kEluGrad, "from-output-f32", "y <= 0 ? dy * (y + alpha) : dy, from y = elu(x) (PyTorch)",
+           Elementwise2<float, EluGradFromOutput>)->FromOutput();
+  MakeGrad(Act::kSigmoidGrad, "exp-f32", "dy * e/(1 + e)^2, e = expf(-|x|)", Elementwise2<float, SigmoidGrad<float>>);
+  MakeGrad(Act::kSigmoidGrad, "exp-f64", "the same in double", Elementwise2<double, SigmoidGrad<double>>);
+  MakeGrad(Act::kSigmoidGrad, "from-output-f32", "dy * (1 - y) * y, from y = sigmoid(x) (PyTorch)",
+           Elementwise2<float, SigmoidGradFromOutput>)->FromOutput();
+  MakeGrad(Act::kTanhGrad, "exp-f32", "dy * 4e/(1 + e)^2, e = expf(-2|x|)", Elementwise2<float, TanhGrad<float>>);
+  MakeGrad(Act::kTanhGrad, "exp-f64", "the same in double", Elementwise2<double, TanhGrad<double>>);
+  MakeGrad(Act::kTanhGrad, "from-output-f32", "dy * (1 - y * y), from y = tanh(x) (PyTorch)",
+           Elementwise2<float, TanhGradFromOutput>)
+      ->FromOutput();
+  MakeGrad(Act::kGeluGrad, "erfc-f32", "dy * (erfcf(-x/sqrt2)/2 + x expf(-x^2/2)/sqrt(2 pi))",
+           Elementwise2<float, GeluGrad<float>>);
+  MakeGrad(Act::kGeluGrad, "erfc-f64", "the same in double", Elementwise2<double, GeluGrad<double>>);
+  MakeGrad(Act::kGeluTanhGrad, "sigmoid-form-f32", "dy * (s + 2x s (1 - s) c (1 + 3k x^2)), s = sigmoid(2u)",
+           Elementwise2<float, GeluTanhGrad<float>>);
+  MakeGrad(Act::kGeluTanhGrad, "sigmoid-form-f64", "the same in double", Elementwise2<double, GeluTanhGrad<double>>);
+  MakeGrad(Act::kGeluSigmoidGrad, "exp-div-f32", "dy * (s + c x s (1 - s)), s = sigmoid(c x)",
+           Elementwise2<float, GeluSigmoidGrad<float>>);
+  MakeGrad(Act::kGeluSigmoidGrad, "exp-div-f64", "the same in double", Elementwise2<double, GeluSigmoidGrad<double>>);
+  MakeGrad(Act::kSiluGrad, "exp-div-f32", "dy * (s + x s (1 - s)), s = sigmoid(x)", Elementwise2<float, SiluGrad<float>>);
+  MakeGrad(Act::kSiluGrad, "exp-div-f64", "the same in double", Elementwise2<double, SiluGrad<double>>);
+  MakeGrad(Act::kMishGrad, "exp-rational-f32", "dy * (t + x s (1 - t^2)), t = n/(n + 2), n = e^x (e^x + 2)",
+           Elementwise2<float, MishGrad<float>>);
+  MakeGrad(Act::kMishGrad, "exp-rational-f64", "the same in double", Elementwise2<double, MishGrad<double>>);
+  MakeGrad(Act::kSoftplusGrad, "sigmoid-f32", "beta x > threshold ? dy : dy * sigmoid(beta x)",
+           Elementwise2<float, SoftplusGrad<float>>);
+  MakeGrad(Act::kSoftplusGrad, "sigmoid-f64", "the same in double", Elementwise2<double, SoftplusGrad<double>>);
+  MakeGrad(Act::kHardSigmoidGrad, "select-div-f32", "-3 < x < 3 ? dy / 6 : 0", Elementwise2<float, HardSigmoidGrad<float>>);
+  MakeGrad(Act::kHardSwishGrad, "select-f32", "x < -3 ? 0 : x < 3 ? dy (x/3 + 1/2) : dy",
+           Elementwise2<float, HardSwishGrad<float>>);
+  MakeGrad(Act::kHardSwishGrad, "select-f64", "the same in double", Elementwise2<double, HardSwishGrad<double>>);
 }
 
 }  // namespace actbench

@@ -1,13 +1,20 @@
 // actbench's public API: what a kernel engineer needs to bring their own
 // activation kernel into actbench (docs/your-own-kernel.md).
 //
-// A kernel has one signature for every activation:
+// A kernel has one signature for every forward activation:
 //
 //   void kernel(const float* in, float* out, size_t n, const actbench::Params& p);
 //
-// It must accept any n (0 included), unaligned pointers and in-place use
-// (out == in), and never read or write past n: `actbench check` (and every
-// measuring command, before it measures) holds registered kernels to that.
+// and one for every backward activation ("sigmoid_grad": dx = dy * f'(x)):
+//
+//   void kernel(const float* x, const float* dy, float* dx, size_t n, const actbench::Params& p);
+//
+// whose first input is x, or the forward output y = f(x) for a variant
+// registered with FromOutput() (PyTorch's sigmoid and tanh backward).
+// A kernel must accept any n (0 included), unaligned pointers and in-place
+// use (out == in; for backward kernels dx == dy), and never read or write
+// past n: `actbench check` (and every measuring command, before it measures)
+// holds registered kernels to that.
 //
 // Register one from your own translation unit with one statement, in the
 // spirit of Google Benchmark's BENCHMARK():
@@ -54,6 +61,11 @@ using KernelFn = void (*)(const float* in, float* out, size_t n, const Params& p
 // A kernel with context: any callable (a JIT-compiled kernel, a library
 // handle captured by a lambda). Same rules as KernelFn.
 using KernelCall = std::function<void(const float* in, float* out, size_t n, const Params& p)>;
+// A backward kernel (an activation "<name>_grad"): dx[i] = dy[i] * f'(x[i]),
+// the first input being x, or y = f(x) for a FromOutput() variant.
+using GradKernelFn = void (*)(const float* in, const float* dy, float* dx, size_t n, const Params& p);
+using GradKernelCall =
+    std::function<void(const float* in, const float* dy, float* dx, size_t n, const Params& p)>;
 // Optional one-time set-up for n elements and parameters p (an operator's or
 // JIT kernel's creation): the benchmark runs it before the timed loop and
 // reports its cost apart (creation_ns). The kernel must still work when
@@ -128,6 +140,11 @@ class Registration {
   Registration* Target(std::string name);
   // One-time set-up timed apart (see PrepareCall).
   Registration* Prepare(PrepareCall prepare);
+  // Backward kernels only: the first input is the forward output y = f(x),
+  // not x (PyTorch's sigmoid, tanh and elu backward from the result). The
+  // kernel is still scored as a function of x: actbench passes it the
+  // correctly rounded f(x), so the report shows what the y-form costs.
+  Registration* FromOutput();
 
   // What was registered (read by the registry).
   struct Spec;
@@ -144,12 +161,19 @@ class Registration {
 // Registers a plain kernel, or a kernel with context, under "activation/name".
 Registration* RegisterPlainKernel(std::string id, KernelFn kernel);
 Registration* RegisterContextKernel(std::string id, KernelCall kernel);
-// Either of the two: a function or captureless lambda is a plain kernel, any
-// other callable a kernel with context.
+// The same for backward kernels (activation "<name>_grad").
+Registration* RegisterPlainGradKernel(std::string id, GradKernelFn kernel);
+Registration* RegisterContextGradKernel(std::string id, GradKernelCall kernel);
+// Any of the four: a function or captureless lambda is a plain kernel, any
+// other callable a kernel with context; five parameters make a backward kernel.
 template <typename F>
 Registration* RegisterKernel(std::string id, F&& kernel) {
   if constexpr (std::is_convertible_v<F, KernelFn>)
     return RegisterPlainKernel(std::move(id), static_cast<KernelFn>(kernel));
+  else if constexpr (std::is_convertible_v<F, GradKernelFn>)
+    return RegisterPlainGradKernel(std::move(id), static_cast<GradKernelFn>(kernel));
+  else if constexpr (std::is_invocable_v<F, const float*, const float*, float*, size_t, const Params&>)
+    return RegisterContextGradKernel(std::move(id), GradKernelCall(std::forward<F>(kernel)));
   else
     return RegisterContextKernel(std::move(id), KernelCall(std::forward<F>(kernel)));
 }
@@ -158,6 +182,7 @@ Registration* RegisterKernel(std::string id, F&& kernel) {
 // `compiled` is the HWY_TARGETS of its translation unit and `pointer` returns
 // the kernel of the target Highway has chosen.
 Registration* RegisterHighwayKernel(std::string id, int64_t compiled, KernelFn (*pointer)());
+Registration* RegisterHighwayKernel(std::string id, int64_t compiled, GradKernelFn (*pointer)());
 
 }  // namespace actbench
 

@@ -15,6 +15,9 @@
 //   namespace mine {
 //   namespace HWY_NAMESPACE {
 //   void MySigmoid(const float* in, float* out, size_t n, const actbench::Params& p) { ... }
+//   // or a backward kernel, registered under "sigmoid_grad/...":
+//   // void MySigmoidGrad(const float* x, const float* dy, float* dx, size_t n,
+//   //                    const actbench::Params& p) { ... }
 //   }  // namespace HWY_NAMESPACE
 //   }  // namespace mine
 //   HWY_AFTER_NAMESPACE();
@@ -34,15 +37,14 @@
 #include "actbench/actbench.h"
 
 // A function returning FUNC's kernel for the target Highway has chosen (the
-// registry selects each target in turn). FUNC must be exported (HWY_EXPORT).
+// registry selects each target in turn). FUNC must be exported (HWY_EXPORT);
+// a forward (KernelFn) or backward (GradKernelFn) kernel.
 #if (HWY_TARGETS & (HWY_TARGETS - 1)) == 0
 #define ACTBENCH_HWY_POINTER(FUNC) \
-  []() -> ::actbench::KernelFn { return HWY_DISPATCH_TABLE(FUNC)[0]; }
+  []() { return HWY_DISPATCH_TABLE(FUNC)[0]; }
 #else
 #define ACTBENCH_HWY_POINTER(FUNC)                                                          \
-  []() -> ::actbench::KernelFn {                                                            \
-    return HWY_DISPATCH_TABLE(FUNC)[::hwy::GetChosenTarget().GetIndex()];                   \
-  }
+  []() { return HWY_DISPATCH_TABLE(FUNC)[::hwy::GetChosenTarget().GetIndex()]; }
 #endif
 
 // HWY_EXPORT(FUNC) and its registration under `id` (activation/name);

@@ -25,7 +25,11 @@
 extern "C" {
 #endif
 
-#define ACTBENCH_PLUGIN_ABI_VERSION 1u
+/* Version 2 added `first_input` (backward kernels from the forward output) in
+ * what was padding at the end of struct actbench_plugin_variant: the struct's
+ * size is unchanged, and plugins written for version 1 still load (their
+ * first_input is read as ACTBENCH_INPUT_X). */
+#define ACTBENCH_PLUGIN_ABI_VERSION 2u
 #define ACTBENCH_PLUGIN_ENTRY "actbench_plugin"
 
 /* The activation's parameters (actbench::Params): PyTorch's names. */
@@ -37,8 +41,10 @@ struct actbench_params {
   size_t channels;
 };
 
-/* A kernel: out[i] = f(inputs[0][i], ...) for i < n. `arity` inputs
- * (1 for a forward activation; backward kernels take 2: x or y, and dy).
+/* A kernel: out[i] = f(inputs[0][i], ...) for i < n. `arity` inputs: 1 for
+ * a forward activation; 2 for a backward one ("sigmoid_grad"), inputs[0]
+ * being x (or y = f(x), see first_input) and inputs[1] dy, out dx = dy f'(x);
+ * in place means out == inputs[0] (forward) or out == inputs[1] (dx == dy).
  * `context` is the variant's context pointer. */
 typedef void (*actbench_kernel_fn)(void* context, const float* const* inputs, float* out, size_t n,
                                    const struct actbench_params* params);
@@ -67,13 +73,19 @@ typedef void (*actbench_destroy_fn)(void* context);
 #define ACTBENCH_PROMISE_NONE 0
 #define ACTBENCH_PROMISE_BOUND 1
 
+/* A backward kernel's first input: x, or the forward output y = f(x)
+ * (actbench then passes the correctly rounded f(x) and scores the result as a
+ * function of x). */
+#define ACTBENCH_INPUT_X 0
+#define ACTBENCH_INPUT_Y 1
+
 struct actbench_plugin_variant {
   const char* activation;  /* "sigmoid", as `actbench list` names it */
   const char* name;        /* the variant's name; its id is activation/name */
   const char* description; /* one line; may be NULL */
   const char* computes;    /* the activation it approximates, or NULL for `activation` */
   const char* target;      /* the row's target name, or NULL for "baseline" */
-  uint32_t arity;          /* number of inputs: 1 (forward) */
+  uint32_t arity;          /* number of inputs: 1 (forward), 2 (backward) */
   actbench_kernel_fn kernel;
   void* context;
   actbench_prepare_fn prepare; /* may be NULL */
@@ -84,6 +96,7 @@ struct actbench_plugin_variant {
   double domain_lo, domain_hi; /* +-INFINITY for all floats */
   const char* note;            /* where and why it loses accuracy; may be NULL */
   int keeps_contract;          /* 1: NaN -> NaN, the limits at +-inf, outputs in range */
+  int first_input;             /* ABI 2: ACTBENCH_INPUT_X or ACTBENCH_INPUT_Y (backward only) */
 };
 
 struct actbench_plugin {

@@ -61,9 +61,9 @@ static const struct actbench_plugin_variant kVariants[] = {
 #else
         -INFINITY, INFINITY,
 #endif
-        "double evaluation, rounded once", 1},
+        "double evaluation, rounded once", 1, ACTBENCH_INPUT_X},
     {"sigmoid", "plugin-f64", "the same id again", NULL, NULL, 1, Sigmoid, NULL, NULL, NULL, 0, ACTBENCH_PROMISE_NONE,
-     0, -INFINITY, INFINITY, NULL, 1},
+     0, -INFINITY, INFINITY, NULL, 1, ACTBENCH_INPUT_X},
 };
 
 static const struct actbench_plugin kPlugin = {
