@@ -151,14 +151,6 @@ HWY_NOINLINE void HardSigmoidClampMulResidual(const float* in, float* out, size_
   });
 }
 
-// Lanes of double that f works on: half a vector of floats at a time (one
-// lane on HWY_SCALAR, the fallback GCC < 12.3 compiles instead of EMU128).
-#if HWY_TARGET == HWY_SCALAR
-using DD = hn::Rebind<double, DF>;
-#else
-using DD = hn::Repartition<double, DF>;
-#endif
-
 // f(x) evaluated in double, returned rounded to float (hi) with the rounding
 // residual (lo), so hi + lo carries about 48 bits of f.
 template <class F>
@@ -194,22 +186,6 @@ HWY_NOINLINE void Elu(const float* in, float* out, size_t n, const Params& p) {
   });
 }
 
-// f(v...) evaluated lane-wise in double (each argument promoted), the result
-// rounded once to float.
-template <class F, class... V>
-HWY_INLINE VF InDouble(const F& f, V... v) {
-  const DF d;
-  const DD dd;
-#if HWY_TARGET == HWY_SCALAR
-  return hn::DemoteTo(d, f(hn::PromoteTo(dd, v)...));
-#else
-  const hn::Half<DF> dh;
-  const auto lo = f(hn::PromoteTo(dd, hn::LowerHalf(dh, v))...);
-  const auto hi = f(hn::PromoteTo(dd, hn::UpperHalf(dh, v))...);
-  return hn::Combine(d, hn::DemoteTo(dh, hi), hn::DemoteTo(dh, lo));
-#endif
-}
-
 // hard_swish/clamp-f64: x relu6(x + 3) / 6 in double, rounded once: x is
 // clamped below at -3 first (-inf then gives -3 * 0 = -0, not NaN), x + 3 and
 // the product are exact or nearly so, and 1/6 is a double: within 0.5 ULP
@@ -241,15 +217,6 @@ HWY_NOINLINE void HardSwishClampMul(const float* in, float* out, size_t n, const
   });
 }
 
-// 2^n in double for integral n in [-1022, 1023]: n + 1.5 * 2^52 + 1023 holds
-// 1023 + n in its low mantissa bits, which the shift moves into the exponent.
-template <class VD>
-HWY_INLINE VD Pow2D(VD n) {
-  const DD dd;
-  const hn::RebindToSigned<DD> di64;
-  return hn::BitCast(dd, hn::ShiftLeft<52>(hn::BitCast(di64, hn::Add(n, hn::Set(dd, 6755399441055744.0 + 1023.0)))));
-}
-
 // Double-precision pieces for the targets without FMA (SSE4, SSSE3, the
 // scalar fallback), where the float forms round every multiply-add twice and
 // miss the 2 ULP bound by a few tenths (exhaustive sweep: sigmoid 2.27, tanh
@@ -257,22 +224,6 @@ HWY_INLINE VD Pow2D(VD n) {
 // whole formula in double lanes and round once to float: each step rounds
 // at 2^-53, so the float coefficients' own fit error (kExpP7: 2.1e-9) and the
 // final rounding are what remains.
-constexpr double kLn2HiD = 6.93147180369123816490e-01;  // 32 significant bits
-constexpr double kLn2LoD = 1.90821492927058770002e-10;
-
-// e^-|z| for z in double lanes: |z| clamped at 150 (e^-150 is below every
-// float), rr2 reduction, kExpP7, 2^n from the exponent field. NaN kept.
-template <class VD>
-HWY_INLINE VD ExpNegAbsD(VD z) {
-  const DD dd;
-  const VD a = hn::Neg(hn::Min(hn::Abs(z), hn::Set(dd, 150.0)));
-  const VD magic = hn::Set(dd, 6755399441055744.0);  // 1.5 * 2^52
-  const VD n = hn::Sub(hn::MulAdd(a, hn::Set(dd, 1.4426950408889634), magic), magic);
-  const VD r = hn::Sub(hn::Sub(a, hn::Mul(n, hn::Set(dd, kLn2HiD))), hn::Mul(n, hn::Set(dd, kLn2LoD)));
-  VD p = hn::Set(dd, double(kExpP7[7]));
-  for (int k = 6; k >= 0; --k) p = hn::MulAdd(p, r, hn::Set(dd, double(kExpP7[k])));
-  return KeepNaN(z, hn::Mul(p, Pow2D(n)));
-}
 
 // expm1(y) for y in [0, 20] in double lanes: (2^n - 1) + 2^n t with
 // t = expm1(r) = r + r^2 q(r), the Taylor series to r^7 (5e-9 relative), so

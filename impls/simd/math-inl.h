@@ -420,6 +420,59 @@ HWY_INLINE VF Log1pUnit(VF u, VF u_lo = VF()) {
   return hn::IfThenElse(hn::Lt(u, hn::Set(d, 0.0625f)), small, large);
 }
 
+
+// ---------------------------------------------------------------- double lanes
+
+// Lanes of double that f works on: half a vector of floats at a time (one
+// lane on HWY_SCALAR, the fallback GCC < 12.3 compiles instead of EMU128).
+#if HWY_TARGET == HWY_SCALAR
+using DD = hn::Rebind<double, DF>;
+#else
+using DD = hn::Repartition<double, DF>;
+#endif
+
+// f(v...) evaluated lane-wise in double (each argument promoted), the result
+// rounded once to float.
+template <class F, class... V>
+HWY_INLINE VF InDouble(const F& f, V... v) {
+  const DF d;
+  const DD dd;
+#if HWY_TARGET == HWY_SCALAR
+  return hn::DemoteTo(d, f(hn::PromoteTo(dd, v)...));
+#else
+  const hn::Half<DF> dh;
+  const auto lo = f(hn::PromoteTo(dd, hn::LowerHalf(dh, v))...);
+  const auto hi = f(hn::PromoteTo(dd, hn::UpperHalf(dh, v))...);
+  return hn::Combine(d, hn::DemoteTo(dh, hi), hn::DemoteTo(dh, lo));
+#endif
+}
+
+// 2^n in double for integral n in [-1022, 1023]: n + 1.5 * 2^52 + 1023 holds
+// 1023 + n in its low mantissa bits, which the shift moves into the exponent.
+template <class VD>
+HWY_INLINE VD Pow2D(VD n) {
+  const DD dd;
+  const hn::RebindToSigned<DD> di64;
+  return hn::BitCast(dd, hn::ShiftLeft<52>(hn::BitCast(di64, hn::Add(n, hn::Set(dd, 6755399441055744.0 + 1023.0)))));
+}
+
+constexpr double kLn2HiD = 6.93147180369123816490e-01;  // 32 significant bits
+constexpr double kLn2LoD = 1.90821492927058770002e-10;
+
+// e^-|z| for z in double lanes: |z| clamped at 150 (e^-150 is below every
+// float), rr2 reduction, kExpP7, 2^n from the exponent field. NaN kept.
+template <class VD>
+HWY_INLINE VD ExpNegAbsD(VD z) {
+  const DD dd;
+  const VD a = hn::Neg(hn::Min(hn::Abs(z), hn::Set(dd, 150.0)));
+  const VD magic = hn::Set(dd, 6755399441055744.0);  // 1.5 * 2^52
+  const VD n = hn::Sub(hn::MulAdd(a, hn::Set(dd, 1.4426950408889634), magic), magic);
+  const VD r = hn::Sub(hn::Sub(a, hn::Mul(n, hn::Set(dd, kLn2HiD))), hn::Mul(n, hn::Set(dd, kLn2LoD)));
+  VD p = hn::Set(dd, double(kExpP7[7]));
+  for (int k = 6; k >= 0; --k) p = hn::MulAdd(p, r, hn::Set(dd, double(kExpP7[k])));
+  return KeepNaN(z, hn::Mul(p, Pow2D(n)));
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace actbench
 HWY_AFTER_NAMESPACE();

@@ -1,0 +1,310 @@
+// Highway backward kernels (activations "<name>_grad"): dx = dy * f'(x), with
+// the kernel signature void(const float* x, const float* dy, float* dx,
+// size_t n, const Params&). Compiled once per target; registered in
+// grad_variants.cc, where each promise is.
+//
+// The accurate kernels evaluate f' in double lanes (half a vector at a time)
+// from e^-|z| by the float-coefficient polynomial of the forward kernels
+// (ExpNegAbsD: 2.1e-9 relative, 0.035 ULP of float), multiply by dy and round
+// once. Where f' crosses zero (silu', gelu_sigmoid', mish', gelu_tanh') its
+// terms cancel and that exp error grows with 1/|f'|: within 0.1 of the root
+// f'(r + u) is evaluated instead as u (c1 + c2 u + ... + c8 u^8), the Taylor
+// expansion from tools/root_taylor.py (truncation below 2^-34 of the first
+// term), with u = (x - r_hi) - r_lo exact to double rounding. At the window's
+// edge the remaining cancellation (a factor of ~20 between the terms and f')
+// costs at most 20 x 2.1e-9 relative, 0.7 ULP.
+
+#if defined(ACTBENCH_IMPLS_SIMD_GRAD_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef ACTBENCH_IMPLS_SIMD_GRAD_INL_H_
+#undef ACTBENCH_IMPLS_SIMD_GRAD_INL_H_
+#else
+#define ACTBENCH_IMPLS_SIMD_GRAD_INL_H_
+#endif
+
+#include <algorithm>
+#include <cstring>
+
+#include "impls/params.h"
+#include "impls/simd/math-inl.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace actbench {
+namespace HWY_NAMESPACE {
+
+// Applies op (VF(VF x, VF dy)) to n pairs, as ForEachVector: whole vectors
+// unaligned, the last partial one through stack buffers; both inputs of a
+// vector are loaded before its store, so dx may be dy (or x).
+template <class Op>
+HWY_INLINE void ForEachVector2(const float* x, const float* dy, float* out, size_t n, const Op& op) {
+  constexpr bool kUnroll = HWY_TARGET != HWY_SCALAR;
+  const DF d;
+  const size_t N = hn::Lanes(d);
+  size_t i = 0;
+  if constexpr (kUnroll) {
+    for (; i + 2 * N <= n; i += 2 * N) {
+      const VF a = hn::LoadU(d, x + i), b = hn::LoadU(d, x + i + N);
+      const VF ga = hn::LoadU(d, dy + i), gb = hn::LoadU(d, dy + i + N);
+      hn::StoreU(op(a, ga), d, out + i);
+      hn::StoreU(op(b, gb), d, out + i + N);
+    }
+  }
+  for (; i + N <= n; i += N) hn::StoreU(op(hn::LoadU(d, x + i), hn::LoadU(d, dy + i)), d, out + i);
+  if (i < n) {
+    HWY_ALIGN float bx[HWY_MAX_BYTES / sizeof(float)] = {};
+    HWY_ALIGN float bg[HWY_MAX_BYTES / sizeof(float)] = {};
+    std::memcpy(bx, x + i, (n - i) * sizeof(float));
+    std::memcpy(bg, dy + i, (n - i) * sizeof(float));
+    hn::Store(op(hn::Load(d, bx), hn::Load(d, bg)), d, bx);
+    std::memcpy(out + i, bx, (n - i) * sizeof(float));
+  }
+}
+
+// ---------------------------------------------------------------- piecewise
+
+// relu_grad/select: x > 0 ? dy : 0 dy (PyTorch: 0 at x = 0); NaN x gives NaN.
+HWY_NOINLINE void ReluGradSelect(const float* x, const float* dy, float* dx, size_t n, const Params&) {
+  const DF d;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, hn::Mul(hn::Zero(d), g)));
+  });
+}
+
+// leaky_relu_grad/select: x > 0 ? dy : alpha dy, one rounding (PyTorch: alpha at 0).
+HWY_NOINLINE void LeakyReluGradSelect(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+  const DF d;
+  const VF alpha = hn::Set(d, p.alpha);
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, hn::Mul(alpha, g)));
+  });
+}
+
+// prelu_grad/select: x > 0 ? dy : slopes[i % C] dy, row by row over N x C
+// (each row's slopes in place; a row's last partial vector through buffers).
+HWY_NOINLINE void PreluGradSelect(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+  const DF d;
+  const size_t N = hn::Lanes(d), channels = p.channels;
+  auto one = [&](VF v, VF g, VF s) { return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, hn::Mul(s, g))); };
+  for (size_t row = 0; row < n; row += channels) {
+    const size_t m = std::min(channels, n - row);
+    size_t c = 0;
+    for (; c + N <= m; c += N)
+      hn::StoreU(one(hn::LoadU(d, x + row + c), hn::LoadU(d, dy + row + c), hn::LoadU(d, p.slopes + c)), d,
+                 dx + row + c);
+    if (c < m) {
+      HWY_ALIGN float bx[HWY_MAX_BYTES / sizeof(float)] = {};
+      HWY_ALIGN float bg[HWY_MAX_BYTES / sizeof(float)] = {};
+      HWY_ALIGN float bs[HWY_MAX_BYTES / sizeof(float)] = {};
+      std::memcpy(bx, x + row + c, (m - c) * sizeof(float));
+      std::memcpy(bg, dy + row + c, (m - c) * sizeof(float));
+      std::memcpy(bs, p.slopes + c, (m - c) * sizeof(float));
+      hn::Store(one(hn::Load(d, bx), hn::Load(d, bg), hn::Load(d, bs)), d, bx);
+      std::memcpy(dx + row + c, bx, (m - c) * sizeof(float));
+    }
+  }
+}
+
+// hard_sigmoid_grad/select-div: -3 < x < 3 ? dy / 6 : 0 dy, correctly rounded.
+HWY_NOINLINE void HardSigmoidGradSelectDiv(const float* x, const float* dy, float* dx, size_t n, const Params&) {
+  const DF d;
+  const VF three = hn::Set(d, 3.0f);
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    const auto inside = hn::And(hn::Gt(v, hn::Neg(three)), hn::Lt(v, three));
+    return KeepNaN(v, hn::IfThenElse(inside, hn::Div(g, hn::Set(d, 6.0f)), hn::Mul(hn::Zero(d), g)));
+  });
+}
+
+// hard_swish_grad/div-f64: 0 below -3, dy (x + 1.5)/3 in double up to 3
+// (x + 1.5 exact, one rounding in double, so within 0.5 ULP plus 2^-28 of
+// float, also near the zero at x = -1.5), dy from 3 (PyTorch's vectorised
+// kernel).
+HWY_NOINLINE void HardSwishGradSelectF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
+  const DF d;
+  const DD dd;
+  const VF three = hn::Set(d, 3.0f);
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    const VF mid = InDouble([&](auto xd, auto gd) {
+      return hn::Mul(gd, hn::Div(hn::Add(xd, hn::Set(dd, 1.5)), hn::Set(dd, 3.0)));
+    }, hn::Min(hn::Max(v, hn::Neg(three)), three), g);
+    const VF r = hn::IfThenElse(hn::Lt(v, hn::Neg(three)), hn::Mul(hn::Zero(d), g),
+                                hn::IfThenElse(hn::Ge(v, three), g, mid));
+    return KeepNaN(v, r);
+  });
+}
+
+// ---------------------------------------------------------------- exp family, in double
+
+// elu_grad/rr2-p7-f64: x > 0 ? dy : dy alpha e^x (alpha at 0, as PyTorch).
+HWY_NOINLINE void EluGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+  const DF d;
+  const DD dd;
+  const double alpha = p.alpha;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    const VF neg = InDouble([&](auto xd, auto gd) {
+      return hn::Mul(gd, hn::Mul(hn::Set(dd, alpha), ExpNegAbsD(xd)));
+    }, hn::Min(v, hn::Zero(d)), g);
+    return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, neg));
+  });
+}
+
+// sigmoid_grad/rr2-p7-f64: dy e/(1 + e)^2, e = e^-|x| (no 1 - s anywhere).
+HWY_NOINLINE void SigmoidGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
+  const DD dd;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    return InDouble([&](auto xd, auto gd) {
+      const auto e = ExpNegAbsD(xd);
+      const auto den = hn::Add(hn::Set(dd, 1.0), e);
+      return hn::Mul(gd, hn::Div(e, hn::Mul(den, den)));
+    }, v, g);
+  });
+}
+
+// tanh_grad/rr2-p7-f64: dy 4e/(1 + e)^2, e = e^-2|x|.
+HWY_NOINLINE void TanhGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
+  const DD dd;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    return InDouble([&](auto xd, auto gd) {
+      const auto e = ExpNegAbsD(hn::Add(xd, xd));
+      const auto den = hn::Add(hn::Set(dd, 1.0), e);
+      return hn::Mul(gd, hn::Div(hn::Mul(hn::Set(dd, 4.0), e), hn::Mul(den, den)));
+    }, v, g);
+  });
+}
+
+// softplus_grad/rr2-p7-f64: beta x > threshold ? dy : dy sigmoid(beta x), beta x
+// exact in double (and compared exactly, as the reference does).
+HWY_NOINLINE void SoftplusGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+  const DD dd;
+  const double beta = p.beta, threshold = p.threshold;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    return InDouble([&](auto xd, auto gd) {
+      const auto z = hn::Mul(hn::Set(dd, beta), xd);
+      const auto e = ExpNegAbsD(z);
+      const auto one = hn::Set(dd, 1.0);
+      const auto s = hn::Div(hn::IfThenElse(hn::Ge(z, hn::Zero(dd)), one, e), hn::Add(one, e));
+      return hn::IfThenElse(hn::Gt(z, hn::Set(dd, threshold)), gd, hn::Mul(gd, s));
+    }, v, g);
+  });
+}
+
+// ---------------------------------------------------------------- derivatives with a root, in double
+
+// From tools/root_taylor.py (mpmath at 80 digits):
+// silu': root -1.278464542761073795109359, |u| <= 0.1, degree 8 (next term 1.88e-12 of c1 u)
+constexpr double kSiluRoot[2] = {-1.2784645427610737, -1.0946994183093437e-16};
+constexpr double kSiluTaylor[8] = {0.2178117057198001, 0.1466487969969469, 0.018874814223782312, -0.015222655223188032, -0.006606589138356696, 0.000126627410081122, 0.0007985218818397998, 0.00018570724361186496};
+// mish': root -1.192431214515495212137588, |u| <= 0.1, degree 8 (next term 9.52e-12 of c1 u)
+constexpr double kMishRoot[2] = {-1.1924312145154952, -4.8484829848031044e-17};
+constexpr double kMishTaylor[8] = {0.2669479140495345, 0.20473126408010586, 0.04190782104360987, -0.020271822716684245, -0.01582112656173338, -0.0033606849270232685, 0.0010924055409445854, 0.0009898181021289196};
+// gelu_tanh': root -0.7524614220710162584879544, |u| <= 0.1, degree 8 (next term 2.15e-11 of c1 u)
+constexpr double kGeluTanhRoot[2] = {-0.7524614220710163, 3.635560509207687e-17};
+constexpr double kGeluTanhTaylor[8] = {0.4304000910248585, 0.38751844613578895, -0.01578285352184803, -0.11394448308095899, -0.01661932834305256, 0.019682309459833118, 0.005261059254921912, -0.0024227318458750974};
+
+// f'(r + u) by its Taylor expansion, u = (v - r_hi) - r_lo (v - r_hi exact
+// where the window applies: Sterbenz).
+template <class VD>
+HWY_INLINE VD NearRoot(VD v, const double (&root)[2], const double (&c)[8], VD& u) {
+  const DD dd;
+  u = hn::Sub(hn::Sub(v, hn::Set(dd, root[0])), hn::Set(dd, root[1]));
+  VD p = hn::Set(dd, c[7]);
+  for (int k = 6; k >= 0; --k) p = hn::MulAdd(p, u, hn::Set(dd, c[k]));
+  return hn::Mul(p, u);
+}
+constexpr double kRootWindow = 0.1;
+
+// s + k s (1 - s) for s = sigmoid(k) in double: silu'(k), and gelu_sigmoid'
+// at k = 1.702f x (exact in double). k is clamped to [-200, 200] (beyond, f'
+// rounds to 1 or -0; inf * 0 avoided); within 0.1 of the root, the Taylor form.
+template <class VD>
+HWY_INLINE VD XSigmoidGradD(VD k) {
+  const DD dd;
+  const VD one = hn::Set(dd, 1.0);
+  const VD kc = hn::Min(hn::Max(k, hn::Set(dd, -200.0)), hn::Set(dd, 200.0));
+  const VD e = ExpNegAbsD(kc);
+  const VD den = hn::Add(one, e);
+  const auto pos = hn::Ge(kc, hn::Zero(dd));
+  const VD s = hn::Div(hn::IfThenElse(pos, one, e), den), sm = hn::Div(hn::IfThenElse(pos, e, one), den);
+  const VD general = hn::MulAdd(kc, hn::Mul(s, sm), s);
+  VD u;
+  const VD near = NearRoot(kc, kSiluRoot, kSiluTaylor, u);
+  return KeepNaN(k, hn::IfThenElse(hn::Lt(hn::Abs(u), hn::Set(dd, kRootWindow)), near, general));
+}
+
+// silu_grad/rr2-p7-f64-taylor: dy (s + x s (1 - s)).
+HWY_NOINLINE void SiluGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    return InDouble([&](auto xd, auto gd) { return hn::Mul(gd, XSigmoidGradD(xd)); }, v, g);
+  });
+}
+
+// gelu_sigmoid_grad/rr2-p7-f64-taylor: dy silu'(1.702f x).
+HWY_NOINLINE void GeluSigmoidGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
+  const DD dd;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    return InDouble([&](auto xd, auto gd) {
+      return hn::Mul(gd, XSigmoidGradD(hn::Mul(hn::Set(dd, double(1.702f)), xd)));
+    }, v, g);
+  });
+}
+
+// mish_grad/rr2-p7-f64-taylor: dy (t + x s (1 - t^2)), t = tanh(softplus(x)):
+// x > 0 in e = e^-x, t = (1 + 2e)/q, x s (1 - t^2) = 4x (1 + e) e^2/q^2,
+// q = 1 + 2e + 2e^2; x <= 0 in e = e^x, n = e (e + 2), m = n + 2, t = n/m,
+// x s (1 - t^2) = x e/(1 + e) 4(n + 1)/m^2. x clamped to [-200, 200].
+HWY_NOINLINE void MishGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
+  const DD dd;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    return InDouble([&](auto xd, auto gd) {
+      using VD = decltype(xd);
+      const VD one = hn::Set(dd, 1.0), two = hn::Set(dd, 2.0), four = hn::Set(dd, 4.0);
+      const VD xc = hn::Min(hn::Max(xd, hn::Set(dd, -200.0)), hn::Set(dd, 200.0));
+      const VD e = ExpNegAbsD(xc);
+      const VD e2 = hn::Mul(e, e);
+      const VD q = hn::MulAdd(two, e2, hn::MulAdd(two, e, one));
+      const VD pos = hn::Add(hn::Div(hn::MulAdd(two, e, one), q),
+                             hn::Div(hn::Mul(hn::Mul(four, xc), hn::Mul(hn::Add(one, e), e2)), hn::Mul(q, q)));
+      const VD nn = hn::Mul(e, hn::Add(e, two)), m = hn::Add(nn, two);
+      const VD s = hn::Div(e, hn::Add(one, e));
+      const VD neg = hn::Add(hn::Div(nn, m),
+                             hn::Mul(hn::Mul(xc, s), hn::Div(hn::Mul(four, hn::Add(nn, one)), hn::Mul(m, m))));
+      VD u;
+      const VD near = NearRoot(xc, kMishRoot, kMishTaylor, u);
+      const VD f = hn::IfThenElse(hn::Lt(hn::Abs(u), hn::Set(dd, kRootWindow)), near,
+                                  hn::IfThenElse(hn::Gt(xc, hn::Zero(dd)), pos, neg));
+      return hn::Mul(gd, KeepNaN(xd, f));
+    }, v, g);
+  });
+}
+
+// gelu_tanh_grad/rr2-p7-f64-taylor: dy (s + x s (1 - s) (a + 3b x^2)), s =
+// sigmoid(z), z = 2u = x (a + b x^2), a = 2 sqrt(2/pi), b = 0.044715 a; x
+// clamped to [-20, 10] (beyond, f' rounds to -0 or 1).
+HWY_NOINLINE void GeluTanhGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
+  const DD dd;
+  constexpr double kA = 1.5957691216057307117597842397375;  // 2 sqrt(2/pi)
+  constexpr double kB = 0.044715 * kA;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    return InDouble([&](auto xd, auto gd) {
+      using VD = decltype(xd);
+      const VD one = hn::Set(dd, 1.0);
+      const VD xc = hn::Min(hn::Max(xd, hn::Set(dd, -20.0)), hn::Set(dd, 10.0));
+      const VD x2 = hn::Mul(xc, xc);
+      const VD z = hn::Mul(xc, hn::MulAdd(hn::Set(dd, kB), x2, hn::Set(dd, kA)));
+      const VD e = ExpNegAbsD(z);
+      const VD den = hn::Add(one, e);
+      const auto pos = hn::Ge(z, hn::Zero(dd));
+      const VD s = hn::Div(hn::IfThenElse(pos, one, e), den), sm = hn::Div(hn::IfThenElse(pos, e, one), den);
+      const VD k = hn::MulAdd(hn::Set(dd, 3 * kB), x2, hn::Set(dd, kA));
+      const VD general = hn::MulAdd(hn::Mul(xc, k), hn::Mul(s, sm), s);
+      VD u;
+      const VD near = NearRoot(xc, kGeluTanhRoot, kGeluTanhTaylor, u);
+      const VD f = hn::IfThenElse(hn::Lt(hn::Abs(u), hn::Set(dd, kRootWindow)), near, general);
+      return hn::Mul(gd, KeepNaN(xd, f));
+    }, v, g);
+  });
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace actbench
+HWY_AFTER_NAMESPACE();
+
+#endif  // ACTBENCH_IMPLS_SIMD_GRAD_INL_H_

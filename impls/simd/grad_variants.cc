@@ -1,0 +1,78 @@
+// Highway backward variants (family "simd", activations "<name>_grad"): the
+// kernels of grad-inl.h, compiled for every attainable x86 target and
+// registered once per target this CPU supports, like simd_variants.cc.
+#include <limits>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "impls/simd/grad_variants.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "actbench/highway.h"
+#include "impls/registration.h"
+#include "impls/simd/grad-inl.h"
+#include "impls/variant.h"
+
+#if HWY_ONCE
+namespace actbench {
+
+HWY_EXPORT(ReluGradSelect);
+HWY_EXPORT(LeakyReluGradSelect);
+HWY_EXPORT(PreluGradSelect);
+HWY_EXPORT(HardSigmoidGradSelectDiv);
+HWY_EXPORT(HardSwishGradSelectF64);
+HWY_EXPORT(EluGradExpF64);
+HWY_EXPORT(SigmoidGradExpF64);
+HWY_EXPORT(TanhGradExpF64);
+HWY_EXPORT(SoftplusGradExpF64);
+HWY_EXPORT(SiluGradExpF64);
+HWY_EXPORT(GeluSigmoidGradExpF64);
+HWY_EXPORT(MishGradExpF64);
+HWY_EXPORT(GeluTanhGradExpF64);
+
+namespace {
+
+// One registration through the public API, in family "simd", with its
+// promise (the same on every target: the arithmetic that matters is in
+// double, where FMA changes nothing that reaches float).
+Registration* SimdGrad(const char* id, GradKernelFn (*pointer)(), const char* description, double max_ulp,
+                       const char* note = "") {
+  Registration* r = RegisterHighwayKernel(id, HWY_TARGETS, pointer);
+  BuiltinSpec(r).family = "simd";
+  return r->Describe(description)->MaxUlp(max_ulp)->Note(note);
+}
+
+}  // namespace
+
+void RegisterSimdGradVariants() {
+  SimdGrad("relu_grad/select", ACTBENCH_HWY_POINTER(ReluGradSelect), "x > 0 ? dy : 0", 0);
+  SimdGrad("leaky_relu_grad/select", ACTBENCH_HWY_POINTER(LeakyReluGradSelect), "x > 0 ? dy : alpha dy (one rounding)",
+           0.5);
+  SimdGrad("prelu_grad/select", ACTBENCH_HWY_POINTER(PreluGradSelect),
+           "x > 0 ? dy : slope dy, row by row over N x C", 0.5);
+  SimdGrad("hard_sigmoid_grad/select-div", ACTBENCH_HWY_POINTER(HardSigmoidGradSelectDiv), "-3 < x < 3 ? dy / 6 : 0",
+           0.5);
+  SimdGrad("hard_swish_grad/div-f64", ACTBENCH_HWY_POINTER(HardSwishGradSelectF64),
+           "dy (x + 1.5)/3 in double on [-3, 3), 0 below, dy above", 0.51);
+  SimdGrad("elu_grad/rr2-p7-f64", ACTBENCH_HWY_POINTER(EluGradExpF64),
+           "dy alpha e^x in double (e^x: rr2, degree-7 polynomial)", 1);
+  SimdGrad("sigmoid_grad/rr2-p7-f64", ACTBENCH_HWY_POINTER(SigmoidGradExpF64), "dy e/(1 + e)^2 in double, e = e^-|x|",
+           1);
+  SimdGrad("tanh_grad/rr2-p7-f64", ACTBENCH_HWY_POINTER(TanhGradExpF64), "dy 4e/(1 + e)^2 in double, e = e^-2|x|", 1);
+  SimdGrad("softplus_grad/rr2-p7-f64", ACTBENCH_HWY_POINTER(SoftplusGradExpF64),
+           "dy sigmoid(beta x) in double, beta x exact", 1);
+  SimdGrad("silu_grad/rr2-p7-f64-taylor", ACTBENCH_HWY_POINTER(SiluGradExpF64),
+           "dy s (1 + x (1 - s)) in double; within 0.1 of the root x = -1.278, its Taylor expansion", 1);
+  SimdGrad("gelu_sigmoid_grad/rr2-p7-f64-taylor", ACTBENCH_HWY_POINTER(GeluSigmoidGradExpF64),
+           "dy silu'(1.702f x) in double (1.702f x exact); near the root, its Taylor expansion", 1);
+  SimdGrad("mish_grad/rr2-p7-f64-taylor", ACTBENCH_HWY_POINTER(MishGradExpF64),
+           "dy (t + x s (1 - t^2)) in double, t = n/(n + 2); within 0.1 of the root x = -1.192, its Taylor expansion",
+           1);
+  SimdGrad("gelu_tanh_grad/rr2-p7-f64-taylor", ACTBENCH_HWY_POINTER(GeluTanhGradExpF64),
+           "dy (s + x s (1 - s)(a + 3b x^2)) in double, s = sigmoid(2u); within 0.1 of the root x = -0.752, its "
+           "Taylor expansion",
+           1);
+}
+
+}  // namespace actbench
+#endif  // HWY_ONCE
