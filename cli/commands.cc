@@ -486,7 +486,7 @@ std::vector<float> ReadFloats(const std::string& path) {
 }
 
 int Eval(const std::string& given_id, const std::string& given_target, const std::string& in_path,
-         const std::string& dy_path, const std::string& out_path) {
+         const std::string* dy_path, const std::string& out_path) {
   // -v activation/name or activation/name@target (a row label), -t in any case.
   const size_t at = given_id.find('@');
   const std::string id = given_id.substr(0, at);
@@ -512,7 +512,7 @@ int Eval(const std::string& given_id, const std::string& given_target, const std
     throw UsageError(fmt::format("{} has no kernel for target '{}' on this CPU (its targets here: {})", id, target,
                                  RunnableTargetsOf(*v)));
   const Activation& act = GetActivation(v->activation);
-  if (!dy_path.empty() && !act.backward)
+  if (dy_path != nullptr && !act.backward)
     throw UsageError(fmt::format("--dy is for backward variants ({} is forward; its backward is {})", id,
                                  GradOf(act.id).name));
   CheckOutput("--out", out_path);
@@ -521,10 +521,11 @@ int Eval(const std::string& given_id, const std::string& given_target, const std
   if (act.backward) {
     // dy from --dy (one per x), else 1; a from-output kernel is given the
     // correctly rounded f(x) in place of x.
-    std::vector<float> dy = dy_path.empty() ? std::vector<float>(x.size(), 1.0f) : ReadFloats(dy_path);
+    if (dy_path != nullptr && dy_path->empty()) throw UsageError("--dy needs a file of float32 values");
+    std::vector<float> dy = dy_path == nullptr ? std::vector<float>(x.size(), 1.0f) : ReadFloats(*dy_path);
     if (dy.size() != x.size())
-      throw UsageError(fmt::format("--dy {} holds {} values and --in {} holds {}: one dy per x", dy_path, dy.size(),
-                                   in_path, x.size()));
+      throw UsageError(fmt::format("--dy {} holds {} values and --in {} holds {}: one dy per x", *dy_path,
+                                   dy.size(), in_path, x.size()));
     StopCleanlyOnSignals();
     if (v->from_output) {
       for (size_t i = 0; i < x.size(); ++i) {
@@ -779,7 +780,7 @@ int Main(int argc, char** argv) {
   eval->add_option("--variant,-v", eval_id, "activation/variant")->required();
   eval->add_option("--target,-t", eval_target, "CPU target (default: the best this CPU runs)");
   eval->add_option("--in,-i", eval_in, "Input file of float32 values")->required();
-  eval->add_option("--dy", eval_dy,
+  CLI::Option* eval_dy_option = eval->add_option("--dy", eval_dy,
                    "Backward variants: the incoming gradients, float32, one per input (default: 1); a from-output "
                    "variant is given the correctly rounded f(x) of each input as y");
   eval->add_option("--out,-o", eval_out, "Output file (written atomically)")->required();
@@ -816,7 +817,7 @@ int Main(int argc, char** argv) {
     (void)Variants();
     if (list->parsed()) return List(list_json, list_sel);
     if (check->parsed()) return Check(check_sel);
-    if (eval->parsed()) return Eval(eval_id, eval_target, eval_in, eval_dy, eval_out);
+    if (eval->parsed()) return Eval(eval_id, eval_target, eval_in, eval_dy_option->count() > 0 ? &eval_dy : nullptr, eval_out);
     if (report_commands.Parsed()) return report_commands.Run();
     for (const auto& [name, cmd] : measure)
       if (cmd->parsed()) return Measure(name, c, benchmark_args);

@@ -40,6 +40,32 @@ KernelFn FindPreferring(std::string_view id, std::string_view target) {
   return pinned != nullptr ? pinned : Find(id);
 }
 
+GradKernelFn FindGrad(std::string_view id) {
+  const Variant* v = FindBuiltIn(id);
+  if (v == nullptr) return nullptr;
+  for (const TargetKernel& k : v->kernels)  // best first
+    if (TargetSupported(k)) return k.grad_fn;
+  return nullptr;
+}
+
+GradKernelFn FindGrad(std::string_view id, std::string_view target) {
+  const Variant* v = FindBuiltIn(id);
+  if (v == nullptr) return nullptr;
+  for (const TargetKernel& k : v->kernels)
+    if (k.target == target && TargetSupported(k)) return k.grad_fn;
+  return nullptr;
+}
+
+GradKernelFn FindGradPreferring(std::string_view id, std::string_view target) {
+  const GradKernelFn pinned = FindGrad(id, target);
+  return pinned != nullptr ? pinned : FindGrad(id);
+}
+
+bool FromOutput(std::string_view id) {
+  const Variant* v = FindBuiltIn(id);
+  return v != nullptr && v->from_output;
+}
+
 std::vector<std::string> Ids() {
   std::vector<std::string> ids;
   for (const Variant& v : RegisteredVariants())

@@ -182,6 +182,27 @@ std::string RenderPickHeader(const Report& r, const std::vector<Pick>& picks, co
     if (!identifier) continue;
     const std::string id = Printable(row.activation + "/" + row.variant, true);
     const std::string target = Printable(row.target, true);
+    const bool backward = !row.first_input.empty();
+    if (backward) {
+      // The first input is what the row was measured with: x, or the forward output y.
+      const std::string first = row.first_input == "y" ? "y" : "x";
+      functions += fmt::format(
+          "// {}@{}: pinned to {}, dispatched at run time where this CPU lacks it; dx = dy * f'(x){}.\n"
+          "inline void {}(const float* {}, const float* dy, float* dx, std::size_t n, const ::actbench::Params& p) "
+          "{{\n"
+          "  static const ::actbench::GradKernelFn fn = ::actbench::kernels::FindGradPreferring(\"{}\", \"{}\");\n"
+          "  fn({}, dy, dx, n, p);\n"
+          "}}\n",
+          id, target, target, first == "y" ? ", from the forward output y = f(x)" : "", act, first, id, target, first);
+      if (row.activation != "prelu_grad")
+        functions += fmt::format(
+            "inline void {}(const float* {}, const float* dy, float* dx, std::size_t n) {{\n"
+            "  static const ::actbench::Params p = ::actbench::kernels::DefaultParams(\"{}\");\n"
+            "  {}({}, dy, dx, n, p);\n"
+            "}}\n",
+            act, first, act, act, first);
+      continue;
+    }
     functions += fmt::format(
         "// {}@{}: pinned to {}, dispatched at run time where this CPU lacks it.\n"
         "inline void {}(const float* in, float* out, std::size_t n, const ::actbench::Params& p) {{\n"

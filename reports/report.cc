@@ -194,6 +194,7 @@ json ToJson(const ReportRow& r) {
       {"plugin", r.plugin.empty() ? json(nullptr) : json(r.plugin)},
       {"safety", r.safety},
       {"computes", r.computes},
+      {"first_input", r.first_input.empty() ? json(nullptr) : json(r.first_input)},
       {"description", r.description},
       {"promise", ToJson(r.promise)},
       {"estimate", r.estimate},
@@ -474,6 +475,12 @@ ReportRow RowFromJson(const Node& n, int version) {
   if (n.Has("plugin") && !n.Field("plugin").value().is_null()) r.plugin = n.Field("plugin").String();
   if (n.Has("safety")) r.safety = n.Field("safety").String();
   r.computes = n.Field("computes").String();
+  // Added with backward activations: absent in older reports, null on forward rows.
+  if (n.Has("first_input") && !n.Field("first_input").value().is_null()) {
+    r.first_input = n.Field("first_input").String();
+    if (r.first_input != "x" && r.first_input != "y")
+      Fail(n.Field("first_input").path(), "must be \"x\" or \"y\", not \"" + r.first_input + "\"");
+  }
   r.description = n.Field("description").String();
   r.promise = PromiseFromJson(n.Field("promise"), version);
   if (version >= 2) r.estimate = n.Field("estimate").String();
@@ -562,6 +569,7 @@ ReportRow MakeRow(const VariantTarget& vt) {
     r.peer_version = PeerVersion(v.library);
   }
   r.computes = GetActivation(v.computes).name;
+  if (GetActivation(v.activation).backward) r.first_input = v.from_output ? "y" : "x";
   r.description = v.description;
   r.promise.promised = v.promise.promised;
   r.promise.note = v.promise.note;

@@ -51,6 +51,9 @@ struct ReportRow {
   // with --no-check).
   std::string safety = "test-suite";
   std::string computes;     // the activation whose exact value the promise is against
+  // Backward rows ("sigmoid_grad"): the kernel's first input, "x" or "y" (the
+  // forward output, given as the correctly rounded f(x)); empty for forward rows.
+  std::string first_input;
   std::string description;
   PromiseInfo promise;
   // Non-empty when the row's bits depend on an implementation-defined

@@ -165,6 +165,17 @@ TEST_F(BadInput, EvalInputFiles) {
   Expect({"eval", "-v", "relu/max", "--in", "file/x.bin", "--out", "o.bin"}, "file/x.bin");
 }
 
+// Backward variants take --dy (one gradient per input); forward ones refuse it.
+TEST_F(BadInput, EvalGradients) {
+  WriteForChild(dir_ / "in.bin", std::string(16, '\0'));
+  WriteForChild(dir_ / "dy3.bin", std::string(12, '\0'));
+  WriteForChild(dir_ / "dy4.bin", std::string(16, '\0'));
+  Expect({"eval", "-v", "relu/max", "--in", "in.bin", "--dy", "dy4.bin", "--out", "o.bin"}, "relu_grad");
+  Expect({"eval", "-v", "relu_grad/select", "--in", "in.bin", "--dy", "dy3.bin", "--out", "o.bin"}, "one dy per x");
+  Expect({"eval", "-v", "relu_grad/select", "--in", "in.bin", "--dy", "nope.bin", "--out", "o.bin"}, "nope.bin");
+  Expect({"eval", "-v", "relu_grad/select", "--in", "in.bin", "--dy", "", "--out", "o.bin"});
+}
+
 TEST_F(BadInput, EvalOutputs) {
   WriteForChild(dir_ / "in.bin", std::string(16, '\0'));
   MakeDir(dir_ / "ro", 0555);

@@ -668,6 +668,34 @@ TEST_F(CliEval, NearlyCorrectlyRoundedVariantsMatchTheReference) {
   EXPECT_GE(checked, 2);
 }
 
+// Backward variants: dy = 1 without --dy, one dy per x with it; a
+// from-output variant is given the correctly rounded f(x) as y, which is
+// where its error comes from: sigmoid(20) rounds to 1, so y (1 - y) is 0
+// while sigmoid'(20) = 2.06e-9.
+TEST_F(CliEval, BackwardVariantsTakeDyAndFromOutputOnesAreGivenY) {
+  const std::vector<float> x = {0.0f, -2.0f, 20.0f, 1.5f};
+  const std::vector<float> dy = {2.0f, -0.5f, 1.0f, 0.25f};
+  TempDir gradients;  // apart: Eval checks that its directory holds nothing else
+  WriteAll(gradients / "dy.f32", FloatBytes(dy));
+  const std::vector<float> ones = Eval("sigmoid_grad/rr2-p7-f64", x);
+  const std::vector<float> with_dy = Eval("sigmoid_grad/rr2-p7-f64", x, {"--dy", (gradients / "dy.f32")});
+  const std::vector<float> from_y = Eval("sigmoid_grad/from-output-f32", x);
+  ASSERT_EQ(ones.size(), x.size());
+  ASSERT_EQ(with_dy.size(), x.size());
+  ASSERT_EQ(from_y.size(), x.size());
+  const Params p = DefaultParams(GetActivation(Act::kSigmoidGrad));
+  for (size_t i = 0; i < x.size(); ++i) {
+    SCOPED_TRACE(::testing::Message() << "x=" << x[i]);
+    EXPECT_LE(UlpDistance(ones[i], Reference(Act::kSigmoidGrad, x[i], p, i).rounded), 1);
+    EXPECT_LE(UlpDistance(with_dy[i], GradientReference(Act::kSigmoidGrad, x[i], dy[i], p, i).rounded), 1);
+    const float y = Reference(Act::kSigmoid, x[i], p, i).rounded;
+    EXPECT_EQ(FloatBits(from_y[i]), FloatBits(1.0f * (1.0f - y) * y)) << "the kernel was given y = " << y;
+  }
+  EXPECT_EQ(with_dy[0], 0.5f);  // 2 * 1/4
+  EXPECT_EQ(from_y[2], 0.0f);
+  EXPECT_GT(ones[2], 2e-9f);
+}
+
 // -t picks the kernel: every supported target of an exact multi-target
 // variant runs, says which target it ran, and gives the exact result.
 TEST_F(CliEval, EachSupportedTargetOfAnExactVariant) {

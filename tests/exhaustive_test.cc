@@ -241,7 +241,10 @@ nlohmann::json RowsJson(const std::vector<VariantTarget>& rows, const std::vecto
 }
 
 TEST(Exhaustive, ShardsCombineToExactlyOneRun) {
-  const std::vector<VariantTarget> rows = RowsOf({"gelu_tanh", "prelu", "hard_swish"});
+  // Backward rows too, a from-output one (tanh_grad) and one with a second
+  // exact function (gelu_tanh_grad, also scored against gelu_grad).
+  const std::vector<VariantTarget> rows =
+      RowsOf({"gelu_tanh", "prelu", "hard_swish", "tanh_grad", "gelu_tanh_grad", "prelu_grad"});
   ASSERT_FALSE(rows.empty());
   ExhaustiveOptions o;
   // Unaligned ends, crossing chunk and binade boundaries, around 1.0 and -1.0.
@@ -322,6 +325,37 @@ TEST(Exhaustive, RowsSharingIdenticalOutputsScoreAsIfAlone) {
   const nlohmann::json a = RowsJson(rows, together), b = RowsJson(rows, alone);
   EXPECT_TRUE(a == b) << nlohmann::json::diff(a, b).dump().substr(0, 600);
   for (const AccuracyResult& r : together) EXPECT_EQ(r.error.worst.size(), ErrorStats::kWorstKept);
+}
+
+// The exhaustive sweep of backward rows (dy = 1; a from-output row given the
+// correctly rounded forward values) scores exactly what the sampled sweep
+// scores on the same inputs.
+TEST(Exhaustive, BackwardRowsScoreAsTheSampledSweepDoes) {
+  const std::vector<VariantTarget> rows = RowsOf({"sigmoid_grad", "tanh_grad", "elu_grad", "silu_grad"});
+  bool from_output = false;
+  for (const VariantTarget& vt : rows) from_output |= vt.variant->from_output;
+  ASSERT_TRUE(from_output);
+  ExhaustiveOptions o;
+  o.lo = 0xbfa30000u;  // [-1.2813, -1.2734]: silu's root, -1.27846, inside
+  o.hi = 0xbfa3ffffu;
+  o.threads = 2;
+  const ExhaustiveResult ex = RunExhaustive(rows, o);
+  std::vector<float> in;
+  for (uint64_t b = o.lo; b <= o.hi; ++b) in.push_back(FloatFromBits(static_cast<uint32_t>(b)));
+  ReferenceCache refs(in);
+  for (size_t k = 0; k < rows.size(); ++k) {
+    SCOPED_TRACE(rows[k].label());
+    const AccuracyResult s = EvaluateAccuracy(rows[k], DefaultParams(GetActivation(rows[k].variant->activation)), refs);
+    const ErrorStats &a = ex.rows[k].error, &b = s.error;
+    EXPECT_EQ(a.count, b.count);
+    // The double path's exact values are within 2^-20 ULP of MPFR's (fast_reference.h).
+    EXPECT_NEAR(a.max_ulp, b.max_ulp, 1e-6);
+    EXPECT_EQ(a.above_0_5, b.above_0_5);
+    EXPECT_EQ(a.above_1, b.above_1);
+    ASSERT_EQ(a.worst.size(), b.worst.size());
+    for (size_t i = 0; i < a.worst.size(); ++i) EXPECT_EQ(FloatBits(a.worst[i].out), FloatBits(b.worst[i].out));
+    EXPECT_EQ(ex.rows[k].promise_held, s.promise_held);
+  }
 }
 
 TEST(Exhaustive, ReportRoundTripKeepsTheNewFields) {

@@ -127,3 +127,84 @@ TEST(Reference, AgreesWithLongDoubleAwayFromRoundingBoundaries) {
 
 }  // namespace
 }  // namespace actbench
+
+namespace actbench {
+namespace {
+
+float GradRef(Act a, float x) { return Reference(a, x, DefaultParams(GetActivation(a))).rounded; }
+
+// PyTorch 1.13.1's values where f is not differentiable, and exact points.
+TEST(GradientReference, ValuesAtTheKinksAndExactPoints) {
+  EXPECT_EQ(GradRef(Act::kReluGrad, 0.0f), 0.0f);
+  EXPECT_EQ(GradRef(Act::kReluGrad, 1e-30f), 1.0f);
+  EXPECT_EQ(GradRef(Act::kLeakyReluGrad, 0.0f), 0.01f);
+  EXPECT_EQ(GradRef(Act::kEluGrad, 0.0f), 1.0f);  // alpha e^0, alpha = 1
+  EXPECT_EQ(GradRef(Act::kHardSigmoidGrad, -3.0f), 0.0f);
+  EXPECT_EQ(GradRef(Act::kHardSigmoidGrad, 3.0f), 0.0f);
+  EXPECT_EQ(GradRef(Act::kHardSigmoidGrad, 0.0f), 1.0f / 6);
+  EXPECT_EQ(GradRef(Act::kHardSwishGrad, -3.0f), -0.5f);
+  EXPECT_EQ(GradRef(Act::kHardSwishGrad, 3.0f), 1.0f);
+  EXPECT_EQ(GradRef(Act::kHardSwishGrad, -1.5f), 0.0f);
+  EXPECT_EQ(GradRef(Act::kSigmoidGrad, 0.0f), 0.25f);
+  EXPECT_EQ(GradRef(Act::kTanhGrad, 0.0f), 1.0f);
+  EXPECT_EQ(GradRef(Act::kGeluGrad, 0.0f), 0.5f);
+  EXPECT_EQ(GradRef(Act::kSiluGrad, 0.0f), 0.5f);
+  EXPECT_EQ(GradRef(Act::kGeluTanhGrad, 0.0f), 0.5f);
+  EXPECT_EQ(GradRef(Act::kGeluSigmoidGrad, 0.0f), 0.5f);
+  EXPECT_EQ(GradRef(Act::kMishGrad, 0.0f), static_cast<float>(std::tanh(std::log(2.0))));
+  EXPECT_EQ(GradRef(Act::kSoftplusGrad, 0.0f), 0.5f);
+  EXPECT_EQ(GradRef(Act::kSoftplusGrad, 25.0f), 1.0f);  // past the threshold: linear
+  // dy * f'(x), rounded once: 3 * 1/6 = 1/2 exactly, not 3 * RN(1/6).
+  EXPECT_EQ(GradientReference(Act::kHardSigmoidGrad, 1.0f, 3.0f, Params{}).rounded, 0.5f);
+  EXPECT_EQ(GradientReference(Act::kSigmoidGrad, 0.0f, -2.0f, Params{}).rounded, -0.5f);
+}
+
+// f' against the forward reference: a central difference of f at 200 bits
+// (its exact values truncated to double) agrees with f' to the difference's
+// own error, at points spread over every activation's range.
+TEST(GradientReference, IsTheDerivativeOfTheForwardReference) {
+  for (const Activation& g : Activations()) {
+    if (!g.backward) continue;
+    SCOPED_TRACE(g.name);
+    const Params p = DefaultParams(g);
+    int checked = 0;
+    for (float x = -9.75f; x < 9.8f; x += 0.37f) {
+      // Away from kinks (where f' jumps) and from the softplus threshold.
+      if (std::fabs(x) < 0.05f || std::fabs(std::fabs(x) - 3.0f) < 0.05f) continue;
+      const double h = 1.0 / 1024;  // x +- h are floats: the forward reference takes floats
+      const double f1 = Reference(g.forward, static_cast<float>(x + h), p, 0).exact;
+      const double f0 = Reference(g.forward, static_cast<float>(x - h), p, 0).exact;
+      const double diff = (f1 - f0) / (2 * h);
+      const double d = Reference(g.id, x, p, 0).exact;
+      // Central differences err by h^2 f'''/6; |f'''| < 2 for all of these here.
+      EXPECT_NEAR(d, diff, 1e-6 + 1e-6 * std::fabs(d)) << "x = " << x;
+      ++checked;
+    }
+    EXPECT_GE(checked, 40);
+  }
+}
+
+// The roots of the derivatives that cross zero: f' changes sign between the
+// two floats around each (mpmath: tools/root_taylor.py), and is tiny there.
+TEST(GradientReference, RootsAreWhereTheySitAndSignsChangeThere) {
+  const std::pair<Act, double> roots[] = {{Act::kSiluGrad, -1.2784645427610737},
+                                          {Act::kMishGrad, -1.1924312145154952},
+                                          {Act::kGeluTanhGrad, -0.7524614220710163},
+                                          {Act::kGeluSigmoidGrad, -1.2784645427610737 / double(1.702f)},
+                                          {Act::kGeluGrad, -0.75179152469356446}};
+  for (const auto& [act, root] : roots) {
+    SCOPED_TRACE(GetActivation(act).name);
+    const float near = static_cast<float>(root);
+    const float below = near < root ? near : std::nextafter(near, -L::infinity());
+    const float above = std::nextafter(below, L::infinity());
+    ASSERT_LT(below, root);
+    ASSERT_GT(above, root);
+    const RefValue lo = Reference(act, below, Params{}), hi = Reference(act, above, Params{});
+    EXPECT_LT(lo.exact * hi.exact, 0.0) << "no sign change at " << root;
+    EXPECT_LT(std::fabs(lo.exact), 1e-7);
+    EXPECT_LT(std::fabs(hi.exact), 1e-7);
+  }
+}
+
+}  // namespace
+}  // namespace actbench

@@ -2,6 +2,9 @@
 // code (a Highway kernel per target, a plain kernel, a kernel with context),
 // actbench::main, plugins through the C ABI, and every refusal.
 #include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <vector>
 #include <set>
 #include <string>
 
@@ -113,20 +116,49 @@ TEST(OwnProgram, HasTheCommandLineWithItsVariants) {
                           dir.path(), o);
   ASSERT_EQ(run.status, 0) << run.Describe();
   const auto report = nlohmann::json::parse(clitest::ReadAll(dir.path() + "/out/report.json"));
-  ASSERT_EQ(report["rows"].size(), 2u);
+  ASSERT_EQ(report["rows"].size(), 4u);
+  std::set<std::string> labels;
   for (const auto& row : report["rows"]) {
+    const std::string label = row["label"];
+    labels.insert(label);
     EXPECT_EQ(row["family"], "user");
     EXPECT_EQ(row["safety"], "checked");
-    EXPECT_TRUE(row["accuracy"]["promise_held"].get<bool>()) << row["label"];
-    EXPECT_LE(row["accuracy"]["error"]["max_ulp"].get<double>(), 0.51) << row["label"];
-    ASSERT_FALSE(row["bench"].empty()) << row["label"];
+    ASSERT_FALSE(row["bench"].empty()) << label;
+    const bool backward = label.find("_grad/") != std::string::npos;
+    // Bytes per element: x (or y), dy and dx for backward rows, in and out for forward ones.
+    const auto& b = row["bench"][0];
+    EXPECT_EQ(b["bytes"].get<double>(), b["n"].get<double>() * (backward ? 12 : 8)) << label;
+    if (label == "tanh_grad/own-from-output@baseline") {
+      // Scored as a function of x: given the correctly rounded tanh(x) as y,
+      // 1 - y^2 loses every bit once y rounds to 1 (x > 9.01, where tanh' is
+      // still 6e-8 and above): the report shows what the y-form costs.
+      EXPECT_EQ(row["first_input"], "y");
+      EXPECT_FALSE(row["promise"]["promised"].get<bool>());
+      EXPECT_GT(row["accuracy"]["error"]["max_ulp"].get<double>(), 1e6) << label;
+      continue;
+    }
+    EXPECT_TRUE(row["accuracy"]["promise_held"].get<bool>()) << label;
+    EXPECT_LE(row["accuracy"]["error"]["max_ulp"].get<double>(), 0.51) << label;
+    if (backward) {
+      EXPECT_EQ(row["first_input"], "x");
+      // The last score: the same kernel with random gradients.
+      ASSERT_FALSE(row["accuracy"]["also"].empty()) << label;
+      const auto& random = row["accuracy"]["also"].back();
+      EXPECT_EQ(random["against"], "sigmoid_grad, random dy");
+      EXPECT_LE(random["max_ulp"].get<double>(), 0.51) << label;
+    } else {
+      EXPECT_TRUE(row["first_input"].is_null()) << label;
+    }
   }
+  EXPECT_EQ(labels, (std::set<std::string>{"sigmoid/own-f64@baseline", "tanh/own-functor@baseline",
+                                           "sigmoid_grad/own-f64@baseline", "tanh_grad/own-from-output@baseline"}));
   EXPECT_NE(clitest::ReadAll(dir.path() + "/out/report.md").find("**user**"), std::string::npos);
 }
 
 TEST(OwnProgram, RefusesABadRegistrationAtStartUp) {
   TempDir dir;
-  for (const char* fault : {"negative", "nan", "domain", "activation", "duplicate"}) {
+  for (const char* fault : {"negative", "nan", "domain", "activation", "duplicate", "forward-kernel-for-grad",
+                            "grad-kernel-for-forward", "from-output-forward"}) {
     ::setenv("ACTBENCH_TEST_BAD_REGISTRATION", fault, 1);
     RunOptions o;
     o.binary = OWN_KERNEL_BIN;
@@ -179,6 +211,55 @@ TEST(Plugin, RowsJoinEveryCommandInFamilyUser) {
   EXPECT_GT(row["bench"][0]["creation_ns"].get<double>(), 0.0) << "the prepare step is timed apart";
 }
 
+// Backward kernels through the C ABI: two inputs, dx = dy f'(x), in place on
+// dx == dy; a version 1 plugin's tail padding is not read as first_input; a
+// from-output kernel is given y = f(x), correctly rounded.
+TEST(Plugin, BackwardKernelsAreMeasuredLikeForwardOnes) {
+  TempDir dir;
+  for (const char* plugin : {ACTBENCH_PLUGIN_grad, ACTBENCH_PLUGIN_grad_abi1, ACTBENCH_PLUGIN_grad_from_y}) {
+    const std::string json = dir.path() + "/r.json";
+    const auto run = RunCli({"run", "--quick", "--load", plugin, "--family", "user", "--json", json, "--out",
+                             dir.path() + "/out", "--min-time", "0.01", "--benchmark_filter=/L1/"},
+                            dir.path());
+    ASSERT_EQ(run.status, 0) << plugin << ": " << run.Describe();
+    const auto row = nlohmann::json::parse(clitest::ReadAll(json))["rows"].at(0);
+    EXPECT_EQ(row["label"], "sigmoid_grad/plugin-f64@baseline");
+    EXPECT_EQ(row["safety"], "checked") << "the two-input check ran";
+    ASSERT_EQ(row["bench"].size(), 1u);
+    EXPECT_EQ(row["bench"][0]["bytes"].get<double>(), row["bench"][0]["n"].get<double>() * 12);
+    if (std::string(plugin) == ACTBENCH_PLUGIN_grad_from_y) {
+      EXPECT_EQ(row["first_input"], "y");
+      // y (1 - y) from the rounded y: fine where y is well inside (0, 1), all
+      // bits lost where y rounds to 1 (x > 16.6) while sigmoid' is still e^-x.
+      EXPECT_GT(row["accuracy"]["error"]["max_ulp"].get<double>(), 1e6);
+    } else {
+      EXPECT_EQ(row["first_input"], "x") << plugin;
+      EXPECT_TRUE(row["accuracy"]["promise_held"].get<bool>()) << plugin;
+      EXPECT_LE(row["accuracy"]["error"]["max_ulp"].get<double>(), 0.51) << plugin;
+    }
+  }
+  // eval: dy from --dy, or 1.
+  const std::string in = dir.path() + "/x.bin", g = dir.path() + "/dy.bin", out = dir.path() + "/dx.bin";
+  const float x[3] = {0.0f, 2.0f, -30.0f}, dy[3] = {2.0f, -1.0f, 0.5f};
+  clitest::WriteAll(in, std::string(reinterpret_cast<const char*>(x), sizeof x));
+  clitest::WriteAll(g, std::string(reinterpret_cast<const char*>(dy), sizeof dy));
+  for (bool with_dy : {false, true}) {
+    std::vector<std::string> args = {"eval", "--load", ACTBENCH_PLUGIN_grad, "-v", "sigmoid_grad/plugin-f64",
+                                     "--in", in, "--out", out};
+    if (with_dy) args.insert(args.end(), {"--dy", g});
+    const auto eval = RunCli(args, dir.path());
+    ASSERT_EQ(eval.status, 0) << eval.Describe();
+    const std::string bytes = clitest::ReadAll(out);
+    ASSERT_EQ(bytes.size(), sizeof x);
+    float got[3];
+    std::memcpy(got, bytes.data(), sizeof got);
+    for (int i = 0; i < 3; ++i) {
+      const double e = std::exp(-std::fabs(double(x[i])));
+      EXPECT_EQ(got[i], static_cast<float>((with_dy ? dy[i] : 1.0) * (e / ((1 + e) * (1 + e))))) << i;
+    }
+  }
+}
+
 // A broken plugin: one line, exit 2, nothing measured, no report written.
 TEST(Plugin, BrokenPluginsAreRefusedBeforeAnythingIsMeasured) {
   TempDir dir;
@@ -190,6 +271,8 @@ TEST(Plugin, BrokenPluginsAreRefusedBeforeAnythingIsMeasured) {
       {ACTBENCH_PLUGIN_no_entry, "no entry point"},
       {ACTBENCH_PLUGIN_empty_domain, "empty domain"},
       {ACTBENCH_PLUGIN_unknown_activation, "unknown activation 'sigmoidd'"},
+      {ACTBENCH_PLUGIN_grad_arity, "arity 1, but sigmoid_grad takes 2 inputs"},
+      {ACTBENCH_PLUGIN_grad_bad_input, "first_input 7 is neither"},
       {"/nonexistent/libnope.so", "No such file"},
       {OWN_KERNEL_BIN, "cannot load"},  // a file that is not a shared library
   };

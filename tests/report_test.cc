@@ -139,7 +139,13 @@ Report MakeFullReport() {
   bare.computes = "relu";
   bare.promise = {0, -1.5, 0x1p-1074, ""};
 
-  r.rows = {full, bare};
+  ReportRow grad = bare;  // a backward row computed from the forward output
+  grad.activation = "tanh_grad";
+  grad.variant = "from-output-f32";
+  grad.computes = "tanh_grad";
+  grad.first_input = "y";
+
+  r.rows = {full, bare, grad};
   return r;
 }
 
@@ -181,6 +187,7 @@ void ExpectSameReport(const Report& a, const Report& b) {
     EXPECT_EQ(x.target, y.target);
     EXPECT_EQ(x.family, y.family);
     EXPECT_EQ(x.computes, y.computes);
+    EXPECT_EQ(x.first_input, y.first_input);
     EXPECT_EQ(x.description, y.description);
     EXPECT_SAME_FP(x.promise.max_ulp, y.promise.max_ulp);
     EXPECT_SAME_FP(x.promise.domain_lo, y.promise.domain_lo);
@@ -388,6 +395,14 @@ TEST(ReportJson, ReadsVersion1AndWritesNoPromiseExplicitly) {
   EXPECT_EQ(back.rows[0].promise.note, "measured only");
 }
 
+TEST(ReportJson, FirstInputIsXOrY) {
+  json j = ToJson(MakeFullReport());
+  ASSERT_EQ(j["rows"][2]["first_input"], "y");
+  EXPECT_TRUE(j["rows"][0]["first_input"].is_null()) << "forward rows: null";
+  j["rows"][2]["first_input"] = "z";
+  EXPECT_EQ(ErrorOf([&] { ReportFromJson(j); }).rfind("rows[2].first_input: ", 0), 0u);
+}
+
 TEST(ReportJson, RejectsOtherSchemaVersions) {
   for (const json& v : {json(kReportSchemaVersion + 1), json(0), json(-1), json(1.5), json("1")}) {
     json j = ToJson(MakeFullReport());
@@ -465,7 +480,9 @@ bool Optional(const std::string& path) {
       // The peer fields (impls/peers/), absent in older reports.
       R"(|rows\[\d+\]\.(peer|bench\[\d+\]\.creation_ns))"
       // Users' variants (include/actbench/), absent in older reports.
-      R"(|rows\[\d+\]\.(plugin|safety))");
+      R"(|rows\[\d+\]\.(plugin|safety))"
+      // Backward rows' first input (impls/activation.h), absent in older reports.
+      R"(|rows\[\d+\]\.first_input)");
   return std::regex_match(path, kOptional);
 }
 
@@ -511,7 +528,7 @@ TEST(ReportJson, EveryFieldIsValidated) {
                          !EndsWith(path, ".histogram") && !EndsWith(path, ".coverage") &&
                          !EndsWith(path, ".reference_fallbacks") && !EndsWith(path, ".creation_ns") &&
                          !EndsWith(path, ".peer") && !EndsWith(path, ".plugin") &&
-                         !EndsWith(path, ".safety");  // sum_ulp is for humans, not read
+                         !EndsWith(path, ".safety") && !EndsWith(path, ".first_input");  // sum_ulp is for humans, not read
     if (free_form || skipped) {
       EXPECT_NO_THROW(ReportFromJson(bad));
     } else {
@@ -728,6 +745,7 @@ size_t CountTableRows(const std::vector<std::string>& lines, const std::string& 
 
 Report MarkdownReport() {
   Report r = MakeFullReport();
+  r.rows.resize(2);  // the two forward rows; the tests below index what follows
   r.rows[0].accuracy->promise_held = true;
   r.rows[0].accuracy->contract = {true, 0, {}};
   ReportRow sigmoid = r.rows[1];

@@ -6,6 +6,10 @@
 //   const actbench::KernelFn sigmoid = actbench::kernels::Find("sigmoid/rr2-p7-div");
 //   sigmoid(in, out, n, actbench::kernels::DefaultParams("sigmoid"));
 //
+//   // backward: dx = dy * sigmoid'(x)
+//   const actbench::GradKernelFn grad = actbench::kernels::FindGrad("sigmoid_grad/rr2-p7-f64");
+//   grad(x, dy, dx, n, actbench::kernels::DefaultParams("sigmoid_grad"));
+//
 // `actbench pick --emit-header FILE` writes functions bound this way to the
 // variants it picked (namespace actbench::picked).
 #pragma once
@@ -32,6 +36,14 @@ KernelFn Find(std::string_view id, std::string_view target);
 // variant a report pinned, dispatched at run time where the pinned target is
 // missing. nullptr only for an unknown id.
 KernelFn FindPreferring(std::string_view id, std::string_view target);
+
+// The same for backward variants ("sigmoid_grad/rr2-p7-f64": dx = dy * f'(x)).
+// FromOutput(id) says whether the kernel's first input is the forward output
+// y = f(x) rather than x. The forward lookups above return nullptr for them.
+GradKernelFn FindGrad(std::string_view id);
+GradKernelFn FindGrad(std::string_view id, std::string_view target);
+GradKernelFn FindGradPreferring(std::string_view id, std::string_view target);
+bool FromOutput(std::string_view id);
 
 // The ids of every built-in variant, and the targets one of them runs on
 // this CPU (best first).

@@ -17,6 +17,12 @@
 #define KIND_NO_ENTRY 5   /* exports no entry point */
 #define KIND_EMPTY_DOMAIN 6
 #define KIND_UNKNOWN_ACT 7
+#define KIND_GRAD 8            /* sigmoid_grad from x, in double (arity 2) */
+#define KIND_GRAD_ARITY 9      /* sigmoid_grad with arity 1 */
+#define KIND_GRAD_ABI1 10      /* ABI 1: first_input is padding there (set to 7 here), read as x */
+#define KIND_GRAD_BAD_INPUT 11 /* ABI 2, first_input 7 */
+#define KIND_GRAD_FROM_Y 12    /* sigmoid_grad from y = sigmoid(x): dy y (1 - y) */
+#define GRAD_KIND (PLUGIN_KIND >= KIND_GRAD)
 
 static int g_prepared = 0;
 
@@ -42,6 +48,49 @@ static int Prepare(void* context, size_t n, const struct actbench_params* params
   return 0;
 }
 
+/* dx = dy sigmoid'(x) = dy e/(1 + e)^2, e = e^-|x|, in double; from y:
+ * dy y (1 - y). inputs[0] is x (or y), inputs[1] dy. */
+static void SigmoidGrad(void* context, const float* const* inputs, float* out, size_t n,
+                        const struct actbench_params* params) {
+  (void)context;
+  (void)params;
+  const float* x = inputs[0];
+  const float* dy = inputs[1];
+  for (size_t i = 0; i < n; ++i) {
+#if PLUGIN_KIND == KIND_GRAD_FROM_Y
+    const double y = x[i];
+    out[i] = (float)(dy[i] * y * (1.0 - y));
+#else
+    const double e = exp(-fabs((double)x[i]));
+    out[i] = (float)(dy[i] * (e / ((1.0 + e) * (1.0 + e))));
+#endif
+  }
+}
+
+#if GRAD_KIND
+static const struct actbench_plugin_variant kVariants[] = {
+    {"sigmoid_grad", "plugin-f64", "sigmoid' in double (a C plugin)", NULL, NULL,
+#if PLUGIN_KIND == KIND_GRAD_ARITY
+     1,
+#else
+     2,
+#endif
+     SigmoidGrad, NULL, NULL, NULL, 0,
+#if PLUGIN_KIND == KIND_GRAD_FROM_Y
+     ACTBENCH_PROMISE_NONE, 0,
+#else
+     ACTBENCH_PROMISE_BOUND, 0.51,
+#endif
+     -INFINITY, INFINITY, "double evaluation, rounded once", 1,
+#if PLUGIN_KIND == KIND_GRAD_ABI1 || PLUGIN_KIND == KIND_GRAD_BAD_INPUT
+     7},
+#elif PLUGIN_KIND == KIND_GRAD_FROM_Y
+     ACTBENCH_INPUT_Y},
+#else
+     ACTBENCH_INPUT_X},
+#endif
+};
+#else
 static const struct actbench_plugin_variant kVariants[] = {
     {
 #if PLUGIN_KIND == KIND_UNKNOWN_ACT
@@ -65,10 +114,13 @@ static const struct actbench_plugin_variant kVariants[] = {
     {"sigmoid", "plugin-f64", "the same id again", NULL, NULL, 1, Sigmoid, NULL, NULL, NULL, 0, ACTBENCH_PROMISE_NONE,
      0, -INFINITY, INFINITY, NULL, 1, ACTBENCH_INPUT_X},
 };
+#endif
 
 static const struct actbench_plugin kPlugin = {
 #if PLUGIN_KIND == KIND_WRONG_ABI
     999u,
+#elif PLUGIN_KIND == KIND_GRAD_ABI1
+    1u,
 #else
     ACTBENCH_PLUGIN_ABI_VERSION,
 #endif
