@@ -39,8 +39,10 @@ def main():
         if not ex:
             sys.exit(f"{path}: not an exhaustive report")
         m = report.get("machine", {})
+        covered = " ".join(f"{c['lo']}..{c['hi']}" for c in ex.get("coverage", [ex["range"]]))
         sources.append(f"{path.rsplit('/', 1)[-1]}: {m.get('cpu', {}).get('model', '?')}, "
-                       f"commit {m.get('git', {}).get('commit', '?')[:7]}, {m.get('date', '?')[:10]}, range {ex['range']['lo']}..{ex['range']['hi']}")
+                       f"commit {m.get('git', {}).get('commit', '?')[:7]}, {m.get('date', '?')[:10]}, "
+                       f"inputs {covered}{' (interrupted)' if ex.get('interrupted') else ''}")
         for row in report["rows"]:
             acc = row.get("accuracy")
             pr = row.get("promise") or {}

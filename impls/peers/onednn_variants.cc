@@ -112,6 +112,14 @@ struct Entry {
   std::unordered_map<int, dnnl::memory> args;
 };
 
+// Backward: eltwise_backward, given src (x) or, for the *_use_dst_for_bwd
+// algorithms, dst (y), and diff_dst (dy); writes diff_src (dx).
+struct BwdEntry {
+  dnnl::eltwise_backward primitive;
+  dnnl::memory data, diff_dst, diff_src;
+  std::unordered_map<int, dnnl::memory> args;
+};
+
 // One per thread: oneDNN streams and a memory object's data handle are not
 // for concurrent use.
 class Cache {
@@ -134,6 +142,34 @@ class Cache {
     return entries_.emplace(key, std::move(e)).first->second;
   }
 
+  BwdEntry& GetBackward(algorithm alg, bool use_dst, float alpha, size_t n) {
+    const Key key{static_cast<int>(alg), alpha, n};
+    auto it = backward_.find(key);
+    if (it != backward_.end()) return it->second;
+    if (backward_.size() >= 64) backward_.clear();
+    const dnnl::memory::desc md({static_cast<dnnl::memory::dim>(n)}, dnnl::memory::data_type::f32,
+                                dnnl::memory::format_tag::a);
+    // The backward primitive takes the forward's primitive descriptor as a hint.
+    const dnnl::eltwise_forward::primitive_desc hint(
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_training, alg, md, alpha, 0.0f), engine_);
+    const dnnl::eltwise_backward::primitive_desc pd(dnnl::eltwise_backward::desc(alg, md, md, alpha, 0.0f), engine_,
+                                                    hint);
+    BwdEntry e{dnnl::eltwise_backward(pd), dnnl::memory(md, engine_, nullptr), dnnl::memory(md, engine_, nullptr),
+               dnnl::memory(md, engine_, nullptr), {}};
+    e.args = {{use_dst ? DNNL_ARG_DST : DNNL_ARG_SRC, e.data},
+              {DNNL_ARG_DIFF_DST, e.diff_dst},
+              {DNNL_ARG_DIFF_SRC, e.diff_src}};
+    return backward_.emplace(key, std::move(e)).first->second;
+  }
+
+  void ExecuteBackward(BwdEntry& e, const float* data, const float* dy, float* dx) {
+    e.data.set_data_handle(const_cast<float*>(data));
+    e.diff_dst.set_data_handle(const_cast<float*>(dy));
+    e.diff_src.set_data_handle(dx);
+    e.primitive.execute(stream_, e.args);
+    stream_.wait();
+  }
+
   void Execute(Entry& e, const float* in, float* out) {
     e.src.set_data_handle(const_cast<float*>(in));
     e.dst.set_data_handle(out);
@@ -148,6 +184,7 @@ class Cache {
   dnnl::engine engine_;
   dnnl::stream stream_;
   std::map<Key, Entry> entries_;
+  std::map<Key, BwdEntry> backward_;
   std::vector<float> scratch_;
 };
 
@@ -200,6 +237,76 @@ void Kernel(const Spec& s, const float* in, float* out, size_t n, const Params& 
   }
 }
 
+// Backward variants: oneDNN 2.6's eltwise backward, from x (src) or, for
+// the *_use_dst_for_bwd algorithms, from y (dst), as frameworks keep one or
+// the other. No promise (oneDNN documents no bound).
+struct BwdSpec {
+  Act activation;  // the backward activation
+  const char* name;
+  algorithm alg;
+  bool use_dst;
+  AlphaFrom alpha;
+  const char* description;
+};
+
+const BwdSpec kBwdSpecs[] = {
+    {Act::kReluGrad, "onednn-relu", algorithm::eltwise_relu, false, AlphaFrom::kZero, "eltwise_relu backward, alpha 0"},
+    {Act::kReluGrad, "onednn-relu-use-dst", algorithm::eltwise_relu_use_dst_for_bwd, true, AlphaFrom::kZero,
+     "eltwise_relu_use_dst_for_bwd backward, from y"},
+    {Act::kLeakyReluGrad, "onednn-relu", algorithm::eltwise_relu, false, AlphaFrom::kParamsAlpha,
+     "eltwise_relu backward, alpha = negative slope"},
+    {Act::kEluGrad, "onednn-elu", algorithm::eltwise_elu, false, AlphaFrom::kParamsAlpha, "eltwise_elu backward"},
+    {Act::kEluGrad, "onednn-elu-use-dst", algorithm::eltwise_elu_use_dst_for_bwd, true, AlphaFrom::kParamsAlpha,
+     "eltwise_elu_use_dst_for_bwd backward, from y"},
+    {Act::kTanhGrad, "onednn-tanh", algorithm::eltwise_tanh, false, AlphaFrom::kZero, "eltwise_tanh backward"},
+    {Act::kTanhGrad, "onednn-tanh-use-dst", algorithm::eltwise_tanh_use_dst_for_bwd, true, AlphaFrom::kZero,
+     "eltwise_tanh_use_dst_for_bwd backward, from y"},
+    {Act::kSigmoidGrad, "onednn-logistic", algorithm::eltwise_logistic, false, AlphaFrom::kZero,
+     "eltwise_logistic backward"},
+    {Act::kSigmoidGrad, "onednn-logistic-use-dst", algorithm::eltwise_logistic_use_dst_for_bwd, true,
+     AlphaFrom::kZero, "eltwise_logistic_use_dst_for_bwd backward, from y"},
+    {Act::kGeluGrad, "onednn-gelu-erf", algorithm::eltwise_gelu_erf, false, AlphaFrom::kZero,
+     "eltwise_gelu_erf backward"},
+    {Act::kGeluTanhGrad, "onednn-gelu-tanh", algorithm::eltwise_gelu_tanh, false, AlphaFrom::kZero,
+     "eltwise_gelu_tanh backward"},
+    {Act::kSiluGrad, "onednn-swish", algorithm::eltwise_swish, false, AlphaFrom::kOne,
+     "eltwise_swish backward, alpha 1"},
+    {Act::kGeluSigmoidGrad, "onednn-swish", algorithm::eltwise_swish, false, AlphaFrom::kQuickGelu,
+     "eltwise_swish backward, alpha 1.702"},
+    {Act::kMishGrad, "onednn-mish", algorithm::eltwise_mish, false, AlphaFrom::kZero, "eltwise_mish backward"},
+    {Act::kSoftplusGrad, "onednn-soft-relu", algorithm::eltwise_soft_relu, false, AlphaFrom::kZero,
+     "eltwise_soft_relu backward; beta and threshold applied around it"},
+    {Act::kHardSwishGrad, "onednn-hardswish", algorithm::eltwise_hardswish, false, AlphaFrom::kZero,
+     "eltwise_hardswish backward"},
+};
+
+float AlphaOf(const BwdSpec& s, const Params& p) {
+  return AlphaOf(Spec{s.activation, s.activation, s.name, s.alg, s.alpha, "", ""}, p);
+}
+
+void PrepareBackward(const BwdSpec& s, size_t n, const Params& p) {
+  if (n == 0) return;
+  ThreadCache().GetBackward(s.alg, s.use_dst, AlphaOf(s, p), n);
+}
+
+void KernelBackward(const BwdSpec& s, const float* in, const float* dy, float* dx, size_t n, const Params& p) {
+  if (n == 0) return;
+  Cache& cache = ThreadCache();
+  BwdEntry& e = cache.GetBackward(s.alg, s.use_dst, AlphaOf(s, p), n);
+  if (s.activation != Act::kSoftplusGrad || !SoftplusNeedsWrapping(p)) {
+    cache.ExecuteBackward(e, in, dy, dx);
+    return;
+  }
+  // softplus'(x) = sigmoid(beta x) = soft_relu'(z), z = beta x; dy where z > threshold.
+  std::vector<float>& z = cache.scratch();
+  z.resize(n);
+  for (size_t i = 0; i < n; ++i) z[i] = p.beta * in[i];
+  std::vector<float> g(dy, dy + n);  // dx may be dy: keep the gradients
+  cache.ExecuteBackward(e, z.data(), g.data(), dx);
+  for (size_t i = 0; i < n; ++i)
+    if (z[i] > p.threshold) dx[i] = g[i];
+}
+
 // Highway's name for the ISA oneDNN's JIT uses on this CPU.
 std::string TargetName(dnnl::cpu_isa isa) {
   switch (isa) {
@@ -233,6 +340,19 @@ void RegisterOnednn(RegistrationList& list) {
         ->Computes(GetActivation(s.computes).name)
         ->NoPromise()
         ->Note(s.measured);
+  }
+  for (const BwdSpec& s : kBwdSpecs) {
+    const BwdSpec* spec = &s;
+    Registration* r = RegisterPeer(
+        list, s.activation, s.name, "onednn", std::string("oneDNN ") + s.description,
+        [spec](const float* in, const float* dy, float* dx, size_t n, const Params& p) {
+          KernelBackward(*spec, in, dy, dx, n, p);
+        },
+        target);
+    r->Prepare([spec](size_t n, const Params& p) { PrepareBackward(*spec, n, p); })
+        ->NoPromise()
+        ->Note("no promise (oneDNN documents no bound)");
+    if (s.use_dst) r->FromOutput();
   }
 }
 

@@ -63,6 +63,9 @@ Registration* RegisterPeer(RegistrationList& list, Act activation, const char* n
                            std::string description, std::vector<TargetKernel> per_isa);
 Registration* RegisterPeer(RegistrationList& list, Act activation, const char* name, const char* library,
                            std::string description, KernelCall kernel, std::string target);
+// A backward kernel (activation "<name>_grad") with context.
+Registration* RegisterPeer(RegistrationList& list, Act activation, const char* name, const char* library,
+                           std::string description, GradKernelCall kernel, std::string target);
 
 // Registration of each library's variants (sleef_variants.cc, ...).
 void RegisterSleef(RegistrationList& list);

@@ -82,6 +82,13 @@ Registration* RegisterPeer(RegistrationList& list, Act activation, const char* n
   return r->Target(std::move(target));
 }
 
+Registration* RegisterPeer(RegistrationList& list, Act activation, const char* name, const char* library,
+                           std::string description, GradKernelCall kernel, std::string target) {
+  Registration* r = Peer(list, activation, name, library, std::move(description));
+  BuiltinSpec(r).grad_call = std::move(kernel);
+  return r->Target(std::move(target));
+}
+
 }  // namespace peers
 
 // The peers register through the same Registration as our variants and

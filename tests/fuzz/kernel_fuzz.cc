@@ -77,9 +77,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::memcpy(inplace.get(), in.get(), n * sizeof(float));
 
   const Variant& v = *vt.variant;
-  const Params p = DefaultParams(GetActivation(v.activation));
-  vt.kernel->Run(in.get(), out.get(), n, p);
-  vt.kernel->Run(inplace.get(), inplace.get(), n, p);
+  const Activation& act = GetActivation(v.activation);
+  const Params p = DefaultParams(act);
+  if (vt.kernel->backward()) {
+    // dy = 1 (the reference's f'), in place on dx == dy; a from-output row is
+    // given the correctly rounded forward values.
+    std::unique_ptr<float[]> first(new float[n]), dy(new float[n]);
+    for (size_t i = 0; i < n; ++i) {
+      first[i] = v.from_output ? Reference(act.forward, in[i], p, i).rounded : in[i];
+      dy[i] = 1.0f;
+      inplace[i] = 1.0f;
+    }
+    vt.kernel->Run(first.get(), dy.get(), out.get(), n, p);
+    vt.kernel->Run(first.get(), inplace.get(), inplace.get(), n, p);
+  } else {
+    vt.kernel->Run(in.get(), out.get(), n, p);
+    vt.kernel->Run(inplace.get(), inplace.get(), n, p);
+  }
 
   std::vector<float> xs(in.get(), in.get() + n), ys(out.get(), out.get() + n);
   std::vector<RefValue> ref(n);
