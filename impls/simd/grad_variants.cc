@@ -29,6 +29,7 @@ HWY_EXPORT(SiluGradExpF64);
 HWY_EXPORT(GeluSigmoidGradExpF64);
 HWY_EXPORT(MishGradExpF64);
 HWY_EXPORT(GeluTanhGradExpF64);
+HWY_EXPORT(GeluGradChebF64);
 
 namespace {
 
@@ -45,6 +46,9 @@ Registration* SimdGrad(const char* id, GradKernelFn (*pointer)(), const char* de
 }  // namespace
 
 void RegisterSimdGradVariants() {
+  SimdGrad("gelu_grad/cheb-f64", ACTBENCH_HWY_POINTER(GeluGradChebF64),
+           "dy (Phi(x) + x phi(x)) in double: (x - r) g(x) on [-3, 0] and f' on [0, 3] (degree-19 fits), "
+           "e^(-x^2/2) (x/sqrt(2 pi) -+ erfcx/2) beyond", 1);
   SimdGrad("relu_grad/select", ACTBENCH_HWY_POINTER(ReluGradSelect), "x > 0 ? dy : 0", 0);
   SimdGrad("leaky_relu_grad/select", ACTBENCH_HWY_POINTER(LeakyReluGradSelect), "x > 0 ? dy : alpha dy (one rounding)",
            0.5);
