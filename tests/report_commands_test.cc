@@ -136,6 +136,58 @@ int main() {
   }
 }
 
+// A backward pick binds a two-input function through FindGradPreferring; a
+// from-output row's first parameter is y. The program gives eval's bits.
+TEST_F(ReportCommands, PickEmitsABackwardHeader) {
+  Report rep = FixtureReport();
+  ReportRow grad = FixtureRow("sigmoid_grad", "rr2-p7-f64", "AVX3", 0.51, 1, 1.0);
+  grad.first_input = "x";
+  ReportRow from_y = FixtureRow("tanh_grad", "from-output-f32", "baseline", 1.5, 2, 2.0);
+  from_y.first_input = "y";
+  from_y.family = "scalar";
+  rep.rows.push_back(grad);
+  rep.rows.push_back(from_y);
+  WriteReport(Work("r.json"), rep);
+  const CliResult r = Actbench({"pick", "--max-ulp", "2", "-a", "sigmoid_grad,tanh_grad", "--report", "r.json",
+                                "--emit-header", "grad.h"});
+  ASSERT_EQ(r.status, 0) << r.Describe();
+  const std::string h = ReadAll(Work("grad.h"));
+  EXPECT_NE(h.find("FindGradPreferring(\"sigmoid_grad/rr2-p7-f64\", \"AVX3\")"), std::string::npos) << h;
+  EXPECT_NE(h.find("inline void tanh_grad(const float* y, const float* dy, float* dx, std::size_t n)"),
+            std::string::npos) << h;
+  if (std::system("command -v c++ > /dev/null 2>&1") == 0) {
+    std::ofstream(Work("use.cc")) << R"(#include "grad.h"
+#include <cstdio>
+#include <vector>
+int main() {
+  std::vector<float> x(1000), dy(1000);
+  for (size_t i = 0; i < x.size(); ++i) {
+    x[i] = -40.0f + 0.0833f * static_cast<float>(i);
+    dy[i] = 0.5f + 0.001f * static_cast<float>(i);
+  }
+  std::vector<float> dx(x.size());
+  actbench::picked::sigmoid_grad(x.data(), dy.data(), dx.data(), x.size());
+  std::FILE* in = std::fopen("in.bin", "wb");
+  std::FILE* g = std::fopen("dy.bin", "wb");
+  std::FILE* out = std::fopen("picked.bin", "wb");
+  if (!in || !g || !out) return 1;
+  std::fwrite(x.data(), sizeof(float), x.size(), in);
+  std::fwrite(dy.data(), sizeof(float), dy.size(), g);
+  std::fwrite(dx.data(), sizeof(float), dx.size(), out);
+  return std::fclose(in) != 0 || std::fclose(g) != 0 || std::fclose(out) != 0;
+}
+)";
+    const std::string cmd = "cd " + Quote(Work("").string()) +
+                            " && c++ -std=c++17 -O1 " ACTBENCH_BUILD_CXX_FLAGS " -Wall -Wextra -Werror -I " ACTBENCH_INCLUDE_DIR
+                            " use.cc " ACTBENCH_KERNELS_LIB " -lhwy -o use && ./use";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << h;
+    const CliResult e =
+        Actbench({"eval", "-v", "sigmoid_grad/rr2-p7-f64", "--in", "in.bin", "--dy", "dy.bin", "--out", "eval.bin"});
+    ASSERT_EQ(e.status, 0) << e.Describe();
+    EXPECT_EQ(ReadAll(Work("picked.bin")), ReadAll(Work("eval.bin")));
+  }
+}
+
 TEST_F(ReportCommands, PickBadInput) {
   WriteReport(Work("r.json"), FixtureReport());
   std::ofstream(Work("broken.json")) << "{\"schema\": ";
