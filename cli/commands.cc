@@ -364,8 +364,10 @@ int List(bool json, const Selection& sel) {
     for (const Activation& a : Activations()) {
       nlohmann::json params = nlohmann::json::object();
       for (const ParamSpec& p : a.params) params[p.name] = p.default_value;
-      j["activations"].push_back({{"name", a.name}, {"formula", a.formula}, {"params", params},
-                                  {"approximates", a.approximates}});
+      nlohmann::json act = {{"name", a.name}, {"formula", a.formula}, {"params", params},
+                            {"approximates", a.approximates}, {"arity", a.arity()}};
+      if (a.backward) act["forward"] = GetActivation(a.forward).name;
+      j["activations"].push_back(std::move(act));
     }
     j["variants"] = nlohmann::json::array();
     for (const VariantTarget& vt : rows) {
@@ -376,6 +378,7 @@ int List(bool json, const Selection& sel) {
                             {"promised", vt.promised()},
                             {"estimate", vt.kernel->estimate}};
       if (vt.promised()) row["promise_max_ulp"] = vt.promised_ulp();
+      if (GetActivation(v.activation).backward) row["first_input"] = v.from_output ? "y" : "x";
       j["variants"].push_back(std::move(row));
     }
     j["targets"] = SupportedTargetNames();

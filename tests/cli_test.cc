@@ -379,6 +379,11 @@ TEST(CliList, JsonIsValidAndComplete) {
   std::vector<std::string> expected_acts;
   for (const Activation& a : Activations()) expected_acts.push_back(a.name);
   EXPECT_EQ(act_names, expected_acts);
+  for (const json& a : j["activations"]) {
+    const Activation& t = *FindActivation(a.at("name").get<std::string>());
+    EXPECT_EQ(a.at("arity").get<size_t>(), t.arity()) << t.name;
+    if (t.backward) EXPECT_EQ(a.at("forward"), GetActivation(t.forward).name) << t.name;
+  }
 
   ASSERT_TRUE(j.contains("targets") && j["targets"].is_array());
   std::set<std::string> targets;
@@ -390,6 +395,11 @@ TEST(CliList, JsonIsValidAndComplete) {
   for (const json& v : j["variants"]) {
     const std::string id = v.at("id").get<std::string>(), target = v.at("target").get<std::string>();
     ids.insert(id);
+    // Backward rows say what their kernel is given first: x, or y = f(x).
+    if (const Variant* reg = FindVariant(id); reg && GetActivation(reg->activation).backward)
+      EXPECT_EQ(v.at("first_input"), reg->from_output ? "y" : "x") << id;
+    else
+      EXPECT_FALSE(v.contains("first_input")) << id;
     EXPECT_TRUE(labels.insert(id + "@" + target).second) << "listed twice: " << id << "@" << target;
     EXPECT_TRUE(targets.count(target)) << id << "@" << target << " is not a supported target";
     // Some registered variant has this id and a kernel for this target.
