@@ -208,6 +208,30 @@ TEST(Prelu, BackwardUsesTheSlopeOfEachChannel) {
   }
 }
 
+// No channels (Params{} as a user might pass it): slope 0, as relu, in every
+// prelu and prelu_grad kernel (a loop over rows of 0 channels never ends).
+TEST(Prelu, NoChannelsMeansSlopeZero) {
+  const std::vector<float> x = {-2.0f, -0.0f, 0.0f, 3.0f, -1e-30f, 5.0f, -7.0f};
+  const std::vector<float> dy = {1.5f, 2.0f, -1.0f, 4.0f, 1.0f, -2.0f, 3.0f};
+  Params p;  // slopes = nullptr, channels = 0
+  int checked = 0;
+  for (const VariantTarget& vt : AllRunnable()) {
+    const Act a = vt.variant->activation;
+    if ((a != Act::kPrelu && a != Act::kPreluGrad) || vt.variant->family == "peer") continue;
+    std::vector<float> out(x.size());
+    if (vt.kernel->backward())
+      vt.kernel->Run(x.data(), dy.data(), out.data(), x.size(), p);
+    else
+      vt.kernel->Run(x.data(), out.data(), x.size(), p);
+    for (size_t i = 0; i < x.size(); ++i) {
+      const float want = vt.kernel->backward() ? (x[i] > 0 ? dy[i] : 0.0f) : (x[i] > 0 ? x[i] : 0.0f);
+      EXPECT_EQ(out[i], want) << vt.label() << " x = " << x[i];
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 3);
+}
+
 // +-inf and NaN at every position of a row, so for prelu each lands on every
 // channel, a zero slope included (kernel_fuzz found 0 * -inf = NaN there).
 // Returns the first failure, or "" when every limit holds.

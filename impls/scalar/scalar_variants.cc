@@ -23,6 +23,7 @@ void Elementwise(const float* in, float* out, size_t n, const Params& p) {
 // has no index arithmetic and vectorises.
 void PreluSelect(const float* in, float* out, size_t n, const Params& p) {
   const size_t channels = p.channels;
+  if (channels == 0) return Elementwise<float, scalar::Relu<float>>(in, out, n, p);  // no slopes: 0 x for x < 0
   const float* slopes = p.slopes;
   for (size_t row = 0; row < n; row += channels) {
     const size_t m = std::min(channels, n - row);
@@ -44,6 +45,7 @@ void Elementwise2(const float* in, const float* dy, float* out, size_t n, const 
 template <typename T>
 void PreluGrad(const float* in, const float* dy, float* out, size_t n, const Params& p) {
   const size_t channels = p.channels;
+  if (channels == 0) return Elementwise2<T, scalar::ReluGrad<T>>(in, dy, out, n, p);  // no slopes: slope 0
   const float* slopes = p.slopes;
   for (size_t row = 0; row < n; row += channels) {
     const size_t m = std::min(channels, n - row);

@@ -83,6 +83,7 @@ HWY_NOINLINE void LeakyReluGradSelect(const float* x, const float* dy, float* dx
 HWY_NOINLINE void PreluGradSelect(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
   const DF d;
   const size_t N = hn::Lanes(d), channels = p.channels;
+  if (channels == 0) return ReluGradSelect(x, dy, dx, n, p);  // no slopes: slope 0, as the forward kernel
   auto one = [&](VF v, VF g, VF s) { return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, hn::Mul(s, g))); };
   for (size_t row = 0; row < n; row += channels) {
     const size_t m = std::min(channels, n - row);
