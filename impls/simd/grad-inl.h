@@ -187,6 +187,134 @@ HWY_NOINLINE void SoftplusGradExpF64(const float* x, const float* dy, float* dx,
   });
 }
 
+// ---------------------------------------------------------------- exp family, compensated float
+//
+// The same functions in float lanes on FMA targets (twice the lanes of
+// double, no double division): e = e^-|z| as hi + lo (ExpNegAbsHiLo: the
+// polynomial's 2.1e-9 and 2^-48 beyond), the products and sums that matter
+// carried as hi + lo with FMA (TwoProd), dy folded into the numerator, and
+// one compensated division (DivCompensated2: a reciprocal estimate and a
+// residual step, no divider). Without FMA those steps would round: the
+// targets without it run the double kernels above (the same bits).
+
+#if HWY_NATIVE_FMA
+// e^-|z| = (m + m_lo) 2^n, m = 1 + q rounded and m_lo what that rounding lost
+// (as ExpNegAbsHiLo, before the scaling: callers scale their result once, so
+// results down to the subnormals round once). |z| > 150: m = m_lo = 0 (e^-150
+// times a large dy would not be).
+struct ExpHiLoParts {
+  VF m, m_lo, n;
+};
+HWY_INLINE ExpHiLoParts ExpNegAbsParts(VF z) {
+  const DF d;
+  const VF a = NegAbsAtLeast(z, -150.0f);
+  const VF n = RoundLog2e(a);
+  const VF r = ReduceLn2(a, n);
+  VF p = hn::Set(d, kExpP7[7]);
+  for (size_t k = 6; k >= 1; --k) p = hn::MulAdd(p, r, hn::Set(d, kExpP7[k]));
+  const VF q = hn::Mul(r, p);
+  const VF one = hn::Set(d, 1.0f);
+  const VF m = hn::Add(one, q);
+  const auto beyond = hn::Gt(hn::Abs(z), hn::Set(d, 150.0f));
+  return {hn::IfThenZeroElse(beyond, m), hn::IfThenZeroElse(beyond, hn::Sub(q, hn::Sub(m, one))), n};
+}
+
+// (n_hi + n_lo) / (1 + e)^k for e = e_hi + e_lo (e_hi <= 1), k = 1 or 2.
+template <int kPower>
+HWY_INLINE VF OverOnePlusE(VF n_hi, VF n_lo, VF e_hi, VF e_lo) {
+  const DF d;
+  const VF one = hn::Set(d, 1.0f);
+  const VF s = hn::Add(one, e_hi);
+  const VF s_lo = hn::Add(hn::Sub(e_hi, hn::Sub(s, one)), e_lo);  // exact: 1 >= e_hi
+  if (kPower == 1) return DivCompensated2(n_hi, n_lo, s, s_lo);
+  const VF p = hn::Mul(s, s);
+  const VF p_lo = hn::MulAdd(hn::Add(s, s), s_lo, hn::MulSub(s, s, p));
+  return DivCompensated2(n_hi, n_lo, p, p_lo);
+}
+
+// dy c (m + m_lo) as hi + lo (c = 1 or 4: exact).
+HWY_INLINE void ScaledProduct(VF dy, const ExpHiLoParts& e, float c, VF& hi, VF& lo) {
+  const DF d;
+  const VF g = hn::Mul(dy, hn::Set(d, c));
+  hi = hn::Mul(g, e.m);
+  lo = hn::MulAdd(g, e.m_lo, hn::MulSub(g, e.m, hi));
+}
+
+// dy c e/(1 + e)^2 for e = e^-|z|: sigmoid' (c = 1, z = x) and tanh' (c = 4,
+// z = 2x), the quotient formed unscaled and scaled by 2^n last.
+HWY_INLINE VF LogisticDerivative(VF z, VF dy, float c) {
+  const ExpHiLoParts e = ExpNegAbsParts(z);
+  VF num, num_lo;
+  ScaledProduct(dy, e, c, num, num_lo);
+  return Ldexp(OverOnePlusE<2>(num, num_lo, Ldexp(e.m, e.n), Ldexp(e.m_lo, e.n)), e.n);
+}
+#endif
+
+// sigmoid_grad/rr2-p7-comp: dy e/(1 + e)^2, e = e^-|x|.
+HWY_NOINLINE void SigmoidGradComp(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+#if HWY_NATIVE_FMA
+  (void)p;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) { return LogisticDerivative(v, g, 1.0f); });
+#else
+  SigmoidGradExpF64(x, dy, dx, n, p);
+#endif
+}
+
+// tanh_grad/rr2-p7-comp: dy 4e/(1 + e)^2, e = e^-2|x|.
+HWY_NOINLINE void TanhGradComp(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+#if HWY_NATIVE_FMA
+  (void)p;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) { return LogisticDerivative(hn::Add(v, v), g, 4.0f); });
+#else
+  TanhGradExpF64(x, dy, dx, n, p);
+#endif
+}
+
+// elu_grad/rr2-p7-comp: x > 0 ? dy : (dy alpha) e^x, dy alpha as hi + lo,
+// scaled by 2^n last.
+HWY_NOINLINE void EluGradComp(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+#if HWY_NATIVE_FMA
+  const DF d;
+  const VF alpha = hn::Set(d, p.alpha);
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    const ExpHiLoParts e = ExpNegAbsParts(hn::Min(v, hn::Zero(d)));  // e^x for x <= 0
+    const VF a = hn::Mul(g, alpha), a_lo = hn::MulSub(g, alpha, a);
+    const VF neg = Ldexp(hn::MulAdd(a, e.m, hn::MulAdd(a, e.m_lo, hn::Mul(a_lo, e.m))), e.n);
+    return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, neg));
+  });
+#else
+  EluGradExpF64(x, dy, dx, n, p);
+#endif
+}
+
+// softplus_grad/rr2-p7-comp: beta x > threshold ? dy : dy sigmoid(z), z =
+// beta x as hi + lo (e^-|z| corrected by z_lo to first order): dy/(1 + e)
+// for z >= 0, dy e/(1 + e) (scaled last) for z < 0.
+HWY_NOINLINE void SoftplusGradComp(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+#if HWY_NATIVE_FMA
+  const DF d;
+  const VF beta = hn::Set(d, p.beta), threshold = hn::Set(d, p.threshold);
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+    const VF z = hn::Mul(beta, v);
+    const VF z_lo = hn::IfThenElseZero(hn::IsFinite(z), hn::MulSub(beta, v, z));
+    ExpHiLoParts e = ExpNegAbsParts(z);
+    const auto pos = hn::Ge(z, hn::Zero(d));
+    // e^-|z + z_lo| = e (1 - sign(z) z_lo): the correction joins m_lo.
+    e.m_lo = hn::NegMulAdd(e.m, hn::IfThenElse(pos, z_lo, hn::Neg(z_lo)), e.m_lo);
+    VF num, num_lo;
+    ScaledProduct(g, e, 1.0f, num, num_lo);
+    const VF q = OverOnePlusE<1>(hn::IfThenElse(pos, g, num), hn::IfThenElseZero(hn::Not(pos), num_lo),
+                                 Ldexp(e.m, e.n), Ldexp(e.m_lo, e.n));
+    const VF s = hn::IfThenElse(pos, q, Ldexp(q, e.n));
+    // beta x > threshold compared exactly: z > t, or z == t with a positive z_lo.
+    const auto linear = hn::Or(hn::Gt(z, threshold), hn::And(hn::Eq(z, threshold), hn::Gt(z_lo, hn::Zero(d))));
+    return hn::IfThenElse(linear, g, s);
+  });
+#else
+  SoftplusGradExpF64(x, dy, dx, n, p);
+#endif
+}
+
 // ---------------------------------------------------------------- derivatives with a root, in double
 
 // From tools/root_taylor.py (mpmath at 80 digits):

@@ -30,6 +30,10 @@ HWY_EXPORT(GeluSigmoidGradExpF64);
 HWY_EXPORT(MishGradExpF64);
 HWY_EXPORT(GeluTanhGradExpF64);
 HWY_EXPORT(GeluGradChebF64);
+HWY_EXPORT(SigmoidGradComp);
+HWY_EXPORT(TanhGradComp);
+HWY_EXPORT(EluGradComp);
+HWY_EXPORT(SoftplusGradComp);
 
 namespace {
 
@@ -65,6 +69,21 @@ void RegisterSimdGradVariants() {
   SimdGrad("tanh_grad/rr2-p7-f64", ACTBENCH_HWY_POINTER(TanhGradExpF64), "dy 4e/(1 + e)^2 in double, e = e^-2|x|", 1);
   SimdGrad("softplus_grad/rr2-p7-f64", ACTBENCH_HWY_POINTER(SoftplusGradExpF64),
            "dy sigmoid(beta x) in double, beta x exact", 1);
+  // The same functions in float lanes with compensated steps on FMA targets
+  // (the double kernels, the same bits, without FMA). The reduced argument r
+  // of e^r is a float (0.35 ULP of e^r): about 1 ULP in all, against 0.52.
+  SimdGrad("elu_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(EluGradComp),
+           "(dy alpha) e^x with e^x and dy alpha as hi + lo, FMA (rr2-p7-f64 without FMA)", 1.5);
+  SimdGrad("sigmoid_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(SigmoidGradComp),
+           "dy e/(1 + e)^2 in float: e and (1 + e)^2 as hi + lo, compensated division, FMA (rr2-p7-f64 without "
+           "FMA)",
+           1.5);
+  SimdGrad("tanh_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(TanhGradComp),
+           "dy 4e/(1 + e)^2 in float, e = e^-2|x|: compensated as sigmoid_grad/rr2-p7-comp", 1.5);
+  SimdGrad("softplus_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(SoftplusGradComp),
+           "dy sigmoid(beta x) in float: beta x and e as hi + lo, compensated division, FMA (rr2-p7-f64 without "
+           "FMA)",
+           1.5);
   SimdGrad("silu_grad/rr2-p7-f64-taylor", ACTBENCH_HWY_POINTER(SiluGradExpF64),
            "dy s (1 + x (1 - s)) in double; within 0.1 of the root x = -1.278, its Taylor expansion", 1);
   SimdGrad("gelu_sigmoid_grad/rr2-p7-f64-taylor", ACTBENCH_HWY_POINTER(GeluSigmoidGradExpF64),
