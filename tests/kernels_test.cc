@@ -87,6 +87,34 @@ TEST_P(VariantTest, HoldsItsPromiseOnTheSampledSet) {
   }
 }
 
+// Backward rows with gradients far from 1 (the sweeps use dy = 1 and dy in
+// [2^-20, 2^4]): dy * f'(x) for dy up to the largest float and down to
+// 1e-30 over the range, the tails included (e^-150 * 1e30 is not 0;
+// e^-200 * 1e30 rounds to 0), within the promise. The compensated float
+// kernels say their exp stops at e^-150: they are held to it for |dy| < 2^66.
+TEST_P(VariantTest, BackwardRowsHoldWithLargeAndTinyGradients) {
+  const VariantTarget& vt = GetParam();
+  if (!vt.kernel->backward() || !vt.promised() || vt.variant->from_output) GTEST_SKIP();
+  const Params p = DefaultParams(GetActivation(vt.variant->activation));
+  const bool stops_at_150 = vt.variant->name.find("-comp") != std::string::npos;
+  std::vector<float> gradients = {1e18f, -1e18f, 1e-30f, -1e-30f, 1.0f};
+  if (!stops_at_150) gradients.insert(gradients.end(), {1e30f, -1e30f, 3.0e38f});
+  std::vector<float> x, dy;
+  for (float g : gradients)
+    for (float v = -240.0f; v <= 240.0f; v += 1.7f) {
+      x.push_back(v);
+      dy.push_back(g);
+    }
+  std::vector<float> out(x.size());
+  vt.kernel->Run(x.data(), dy.data(), out.data(), x.size(), p);
+  for (size_t i = 0; i < x.size(); ++i) {
+    const RefValue r = GradientReference(vt.variant->computes, x[i], dy[i], p, i);
+    EXPECT_LE(UlpError(out[i], r.exact, r.rounded), vt.promised_ulp())
+        << vt.label() << ": x = " << x[i] << ", dy = " << dy[i] << " gave " << out[i] << ", correctly rounded "
+        << r.rounded;
+  }
+}
+
 TEST_P(VariantTest, KeepsTheSpecialValueContract) {
   const VariantTarget& vt = GetParam();
   if (!vt.promised()) GTEST_SKIP() << vt.label() << " promises nothing";

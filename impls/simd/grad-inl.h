@@ -134,6 +134,16 @@ HWY_NOINLINE void HardSwishGradSelectF64(const float* x, const float* dy, float*
 
 // ---------------------------------------------------------------- exp family, in double
 
+// e^-|z| in double lanes down to e^-210, 0 beyond: dy f'(x) matters as long
+// as |dy| e^-|z| reaches 2^-150, so with |dy| up to the largest float (2^128)
+// down to e^-193.
+constexpr double kGradExpLimit = 210.0;
+template <class VD>
+HWY_INLINE VD ExpNegAbsDZero(VD z) {
+  const DD dd;
+  return hn::IfThenZeroElse(hn::Gt(hn::Abs(z), hn::Set(dd, kGradExpLimit)), ExpNegAbsD(z, kGradExpLimit));
+}
+
 // elu_grad/rr2-p7-f64: x > 0 ? dy : dy alpha e^x (alpha at 0, as PyTorch).
 HWY_NOINLINE void EluGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
   const DF d;
@@ -141,7 +151,7 @@ HWY_NOINLINE void EluGradExpF64(const float* x, const float* dy, float* dx, size
   const double alpha = p.alpha;
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
     const VF neg = InDouble([&](auto xd, auto gd) {
-      return hn::Mul(gd, hn::Mul(hn::Set(dd, alpha), ExpNegAbsD(xd)));
+      return hn::Mul(gd, hn::Mul(hn::Set(dd, alpha), ExpNegAbsDZero(xd)));
     }, hn::Min(v, hn::Zero(d)), g);
     return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, neg));
   });
@@ -152,7 +162,7 @@ HWY_NOINLINE void SigmoidGradExpF64(const float* x, const float* dy, float* dx, 
   const DD dd;
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
     return InDouble([&](auto xd, auto gd) {
-      const auto e = ExpNegAbsD(xd);
+      const auto e = ExpNegAbsDZero(xd);
       const auto den = hn::Add(hn::Set(dd, 1.0), e);
       return hn::Mul(gd, hn::Div(e, hn::Mul(den, den)));
     }, v, g);
@@ -164,7 +174,7 @@ HWY_NOINLINE void TanhGradExpF64(const float* x, const float* dy, float* dx, siz
   const DD dd;
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
     return InDouble([&](auto xd, auto gd) {
-      const auto e = ExpNegAbsD(hn::Add(xd, xd));
+      const auto e = ExpNegAbsDZero(hn::Add(xd, xd));
       const auto den = hn::Add(hn::Set(dd, 1.0), e);
       return hn::Mul(gd, hn::Div(hn::Mul(hn::Set(dd, 4.0), e), hn::Mul(den, den)));
     }, v, g);
@@ -179,7 +189,7 @@ HWY_NOINLINE void SoftplusGradExpF64(const float* x, const float* dy, float* dx,
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
     return InDouble([&](auto xd, auto gd) {
       const auto z = hn::Mul(hn::Set(dd, beta), xd);
-      const auto e = ExpNegAbsD(z);
+      const auto e = ExpNegAbsDZero(z);
       const auto one = hn::Set(dd, 1.0);
       const auto s = hn::Div(hn::IfThenElse(hn::Ge(z, hn::Zero(dd)), one, e), hn::Add(one, e));
       return hn::IfThenElse(hn::Gt(z, hn::Set(dd, threshold)), gd, hn::Mul(gd, s));
@@ -341,14 +351,15 @@ HWY_INLINE VD NearRoot(VD v, const double (&root)[2], const double (&c)[8], VD& 
 constexpr double kRootWindow = 0.1;
 
 // s + k s (1 - s) for s = sigmoid(k) in double: silu'(k), and gelu_sigmoid'
-// at k = 1.702f x (exact in double). k is clamped to [-200, 200] (beyond, f'
-// rounds to 1 or -0; inf * 0 avoided); within 0.1 of the root, the Taylor form.
+// at k = 1.702f x (exact in double). k is clamped to [-250, 250] (beyond, dy
+// f' rounds to dy or -0 for every float dy; inf * 0 avoided); within 0.1 of
+// the root, the Taylor form.
 template <class VD>
 HWY_INLINE VD XSigmoidGradD(VD k) {
   const DD dd;
   const VD one = hn::Set(dd, 1.0);
-  const VD kc = hn::Min(hn::Max(k, hn::Set(dd, -200.0)), hn::Set(dd, 200.0));
-  const VD e = ExpNegAbsD(kc);
+  const VD kc = hn::Min(hn::Max(k, hn::Set(dd, -250.0)), hn::Set(dd, 250.0));
+  const VD e = ExpNegAbsDZero(kc);
   const VD den = hn::Add(one, e);
   const auto pos = hn::Ge(kc, hn::Zero(dd));
   const VD s = hn::Div(hn::IfThenElse(pos, one, e), den), sm = hn::Div(hn::IfThenElse(pos, e, one), den);
@@ -378,15 +389,15 @@ HWY_NOINLINE void GeluSigmoidGradExpF64(const float* x, const float* dy, float* 
 // mish_grad/rr2-p7-f64-taylor: dy (t + x s (1 - t^2)), t = tanh(softplus(x)):
 // x > 0 in e = e^-x, t = (1 + 2e)/q, x s (1 - t^2) = 4x (1 + e) e^2/q^2,
 // q = 1 + 2e + 2e^2; x <= 0 in e = e^x, n = e (e + 2), m = n + 2, t = n/m,
-// x s (1 - t^2) = x e/(1 + e) 4(n + 1)/m^2. x clamped to [-200, 200].
+// x s (1 - t^2) = x e/(1 + e) 4(n + 1)/m^2. x clamped to [-250, 250].
 HWY_NOINLINE void MishGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
   const DD dd;
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
     return InDouble([&](auto xd, auto gd) {
       using VD = decltype(xd);
       const VD one = hn::Set(dd, 1.0), two = hn::Set(dd, 2.0), four = hn::Set(dd, 4.0);
-      const VD xc = hn::Min(hn::Max(xd, hn::Set(dd, -200.0)), hn::Set(dd, 200.0));
-      const VD e = ExpNegAbsD(xc);
+      const VD xc = hn::Min(hn::Max(xd, hn::Set(dd, -250.0)), hn::Set(dd, 250.0));
+      const VD e = ExpNegAbsDZero(xc);
       const VD e2 = hn::Mul(e, e);
       const VD q = hn::MulAdd(two, e2, hn::MulAdd(two, e, one));
       const VD pos = hn::Add(hn::Div(hn::MulAdd(two, e, one), q),
@@ -406,7 +417,7 @@ HWY_NOINLINE void MishGradExpF64(const float* x, const float* dy, float* dx, siz
 
 // gelu_tanh_grad/rr2-p7-f64-taylor: dy (s + x s (1 - s) (a + 3b x^2)), s =
 // sigmoid(z), z = 2u = x (a + b x^2), a = 2 sqrt(2/pi), b = 0.044715 a; x
-// clamped to [-20, 10] (beyond, f' rounds to -0 or 1).
+// clamped to [-20, 10] (beyond, dy f' rounds to -0 or dy: z < -600).
 HWY_NOINLINE void GeluTanhGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
   const DD dd;
   constexpr double kA = 1.5957691216057307117597842397375;  // 2 sqrt(2/pi)
@@ -418,7 +429,7 @@ HWY_NOINLINE void GeluTanhGradExpF64(const float* x, const float* dy, float* dx,
       const VD xc = hn::Min(hn::Max(xd, hn::Set(dd, -20.0)), hn::Set(dd, 10.0));
       const VD x2 = hn::Mul(xc, xc);
       const VD z = hn::Mul(xc, hn::MulAdd(hn::Set(dd, kB), x2, hn::Set(dd, kA)));
-      const VD e = ExpNegAbsD(z);
+      const VD e = ExpNegAbsDZero(z);
       const VD den = hn::Add(one, e);
       const auto pos = hn::Ge(z, hn::Zero(dd));
       const VD s = hn::Div(hn::IfThenElse(pos, one, e), den), sm = hn::Div(hn::IfThenElse(pos, e, one), den);
@@ -456,7 +467,7 @@ HWY_INLINE VD PolyD(VD w, const double (&c)[kN]) {
 // - beyond: e^(-x^2/2) (x/sqrt(2 pi) -+ erfcx(t)/2), t = |x|/sqrt2, with the
 //   float erfcx of the forward kernel (2e-8 relative), whose share of f' is
 //   below 1/x^2 there; e^(-x^2/2) from ExpNegAbsD on the exact x^2/2.
-// x clamped to [-20, 20]: beyond, f' rounds to -0 or 1.
+// x clamped to [-22, 22]: beyond, dy f' rounds to -0 or dy (e^-242 x).
 HWY_NOINLINE void GeluGradChebF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
   const DF d;
   const DD dd;
@@ -466,16 +477,25 @@ HWY_NOINLINE void GeluGradChebF64(const float* x, const float* dy, float* dx, si
     const VF ecx = Erfcx(t, tb);
     return InDouble([&](auto xd, auto gd, auto ed) {
       using VD = decltype(xd);
-      const VD xc = hn::Min(hn::Max(xd, hn::Set(dd, -20.0)), hn::Set(dd, 20.0));
+      const VD xc = hn::Min(hn::Max(xd, hn::Set(dd, -22.0)), hn::Set(dd, 22.0));
       const VD neg_w = hn::Mul(hn::Add(xc, hn::Set(dd, 1.5)), hn::Set(dd, 1.0 / 1.5));
       const VD pos_w = hn::Mul(hn::Sub(xc, hn::Set(dd, 1.5)), hn::Set(dd, 1.0 / 1.5));
       const VD u = hn::Sub(hn::Sub(xc, hn::Set(dd, kGeluRoot[0])), hn::Set(dd, kGeluRoot[1]));
       const VD neg = hn::Mul(u, PolyD(neg_w, kGeluGradNeg));
       const VD pos = PolyD(pos_w, kGeluGradPos);
-      const VD gauss = ExpNegAbsD(hn::Mul(hn::Mul(xc, xc), hn::Set(dd, 0.5)));  // e^(-x^2/2)
+      const VD gauss = ExpNegAbsDZero(hn::Mul(hn::Mul(xc, xc), hn::Set(dd, 0.5)));  // e^(-x^2/2)
       const VD xphi = hn::Mul(xc, hn::Set(dd, 0.39894228040143267794));        // x/sqrt(2 pi)
       const VD half_ecx = hn::Mul(ed, hn::Set(dd, 0.5));
-      const VD left = hn::Mul(gauss, hn::Add(xphi, half_ecx));
+      // Past x = -14 (t > 9.9) the asymptotic series of the Mills ratio
+      // instead: erfcx(t)/2 = S/(|x| sqrt(2 pi)), S = 1 - w + 3w^2 - 15w^3 +
+      // 105w^4 - 945w^5 + 10395w^6, w = 1/x^2 <= 1/196 (next term 2e-10):
+      // the float erfcx stops at t = 10.5.
+      const VD w = hn::Div(hn::Set(dd, 1.0), hn::Mul(xc, xc));
+      VD series = hn::Set(dd, 10395.0);
+      for (double c : {-945.0, 105.0, -15.0, 3.0, -1.0, 1.0}) series = hn::MulAdd(series, w, hn::Set(dd, c));
+      const VD half_ecx_far = hn::Div(hn::Mul(series, hn::Set(dd, 0.39894228040143267794)), hn::Abs(xc));
+      const VD left =
+          hn::Mul(gauss, hn::Add(xphi, hn::IfThenElse(hn::Lt(xc, hn::Set(dd, -14.0)), half_ecx_far, half_ecx)));
       const VD right = hn::MulAdd(gauss, hn::Sub(xphi, half_ecx), hn::Set(dd, 1.0));
       const VD f = hn::IfThenElse(hn::Lt(xc, hn::Set(dd, -3.0)), left,
                    hn::IfThenElse(hn::Lt(xc, hn::Zero(dd)), neg,

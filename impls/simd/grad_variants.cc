@@ -72,6 +72,8 @@ void RegisterSimdGradVariants() {
   // The same functions in float lanes with compensated steps on FMA targets
   // (the double kernels, the same bits, without FMA). The reduced argument r
   // of e^r is a float (0.35 ULP of e^r): about 1 ULP in all, against 0.52.
+  // Their exp stops at e^-150 (2^-216): with |dy| >= 2^66 the tail beyond
+  // |z| = 150 flushes to 0 (the double kernels go to e^-210).
   SimdGrad("elu_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(EluGradComp),
            "(dy alpha) e^x with e^x and dy alpha as hi + lo, FMA (rr2-p7-f64 without FMA)", 1.5);
   SimdGrad("sigmoid_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(SigmoidGradComp),

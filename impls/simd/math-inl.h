@@ -459,12 +459,13 @@ HWY_INLINE VD Pow2D(VD n) {
 constexpr double kLn2HiD = 6.93147180369123816490e-01;  // 32 significant bits
 constexpr double kLn2LoD = 1.90821492927058770002e-10;
 
-// e^-|z| for z in double lanes: |z| clamped at 150 (e^-150 is below every
-// float), rr2 reduction, kExpP7, 2^n from the exponent field. NaN kept.
+// e^-|z| for z in double lanes: |z| clamped at `limit` (e^-150 is below
+// every float; backward kernels, whose result is dy times it, go further),
+// rr2 reduction, kExpP7, 2^n from the exponent field. NaN kept.
 template <class VD>
-HWY_INLINE VD ExpNegAbsD(VD z) {
+HWY_INLINE VD ExpNegAbsD(VD z, double limit = 150.0) {
   const DD dd;
-  const VD a = hn::Neg(hn::Min(hn::Abs(z), hn::Set(dd, 150.0)));
+  const VD a = hn::Neg(hn::Min(hn::Abs(z), hn::Set(dd, limit)));
   const VD magic = hn::Set(dd, 6755399441055744.0);  // 1.5 * 2^52
   const VD n = hn::Sub(hn::MulAdd(a, hn::Set(dd, 1.4426950408889634), magic), magic);
   const VD r = hn::Sub(hn::Sub(a, hn::Mul(n, hn::Set(dd, kLn2HiD))), hn::Mul(n, hn::Set(dd, kLn2LoD)));
