@@ -237,7 +237,9 @@ void RegisterScalarGradVariants() {
   MakeGrad(Act::kGeluGrad, "erfc-f32", "dy * (erfcf(-x/sqrt2)/2 + x expf(-x^2/2)/sqrt(2 pi))",
            Elementwise2<float, GeluGrad<float>>)
       ->Note(kNearRoot);
-  MakeGrad(Act::kGeluGrad, "erfc-f64", "the same in double", Elementwise2<double, GeluGrad<double>>);
+  MakeGrad(Act::kGeluGrad, "erfc-f64", "the same in double", Elementwise2<double, GeluGrad<double>>)
+      ->MaxUlp(0.6)
+      ->Note("in double the terms still cancel at the root x = -0.7518 (0.577 ULP over all 2^32 inputs)");
   MakeGrad(Act::kGeluTanhGrad, "sigmoid-form-f32", "dy * (s + 2x s (1 - s) c (1 + 3k x^2)), s = sigmoid(2u)",
            Elementwise2<float, GeluTanhGrad<float>>)
       ->Note(kNearRoot);
