@@ -165,7 +165,7 @@ bool Decide(double a, double b, double err, RefValue* out) {
   double rep;
   if (power_of_two) {
     const double below = NextDown(ah);
-    // Reference() works at 200 bits: a value within 2^-200 (relative) of a
+    // Reference() works at 201 bits: a value within 2^-200 (relative) of a
     // power of two is rounded to it there, and its exact double is then the
     // power of two itself. Match that; between 2^-206 and 2^-196 leave it to
     // the fallback. Signs of o -+ e are exact (a rounded sum is zero or of
@@ -201,7 +201,7 @@ bool Decide(double a, double b, double err, RefValue* out) {
 }
 
 // f = A + dir * delta with 0 < delta < 2^-1000 |A|, A a float: rounds to A.
-// Reference() works at 200 bits, where f rounds to A itself, so A is also the
+// Reference() works at 201 bits, where f rounds to A itself, so A is also the
 // exact double it gives (and the binade, when A is a power of two).
 RefValue Toward(double A, int dir) {
   if (A == 0) return {dir < 0 ? -0.0 : 0.0, dir < 0 ? -0.0f : 0.0f};
@@ -427,8 +427,9 @@ bool GeluGrad(double x, RefValue* out) {
     return NearOne(t - tail, t + tail, kRelErfc, out);
   }
   // Phi(x) from the x87's erfcl (64-bit significand, its argument's rounding
-  // 2^-64): the rounding to double dominates, and the sum that cancels near
-  // the root x = -0.75 gets the 2^-48 bound, not erfc's 2^-46.
+  // 2^-64): the rounding to double dominates, and the sum, which cancels as
+  // x nears -1 from below (the root -0.75 is in the branch above), gets the
+  // 2^-48 bound, not erfc's 2^-46.
   const double cdf = static_cast<double>(0.5L * erfcl(-x * 0.707106781186547524400844362104849039L));
   const double t = x * phi;
   if (cdf == 0 && t == 0) return *out = ExactValue(-0.0), true;  // x phi(x) < 0 dominates
@@ -472,8 +473,8 @@ bool Grad(Act fwd, double x, const Params& p, size_t index, RefValue* out) {
       return *out = ExactValue(x > 0 ? 1.0 : 0.0), true;
     case Act::kLeakyRelu:
     case Act::kPrelu: {
-      if (fwd == Act::kPrelu && p.channels == 0) return false;
-      const double slope = fwd == Act::kPrelu ? p.slopes[index % p.channels] : p.alpha;
+      const double slope =
+          fwd == Act::kPrelu ? (p.channels == 0 ? 0.0 : p.slopes[index % p.channels]) : p.alpha;  // no channels: 0
       return *out = ExactValue(x > 0 ? 1.0 : slope), true;
     }
     case Act::kElu: {
@@ -587,8 +588,8 @@ bool FastReference(Act act, float xf, const Params& p, size_t index, RefValue* o
       return true;
     case Act::kLeakyRelu:
     case Act::kPrelu: {
-      if (act == Act::kPrelu && p.channels == 0) return false;
-      const double slope = act == Act::kPrelu ? p.slopes[index % p.channels] : p.alpha;
+      const double slope =
+          act == Act::kPrelu ? (p.channels == 0 ? 0.0 : p.slopes[index % p.channels]) : p.alpha;  // no channels: 0
       *out = ExactValue(xf < 0 ? slope * x : x);  // 24 x 24 bits: exact in double
       return true;
     }

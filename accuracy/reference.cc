@@ -11,14 +11,14 @@ namespace actbench {
 namespace {
 
 namespace mp = boost::multiprecision;
-// 60 decimal digits = 200 bits. Expression templates off: every operation
-// rounds to 200 bits, as written.
+// 60 decimal digits: 201 bits. Expression templates off: every operation
+// rounds to 201 bits, as written.
 using Big = mp::number<mp::mpfr_float_backend<60>, mp::et_off>;
 
 Big FromFloat(float f) { return Big(static_cast<double>(f)); }  // exact
 
 RefValue Round(const Big& v) {
-  // Straight from 200 bits to each format, never float via double. The double
+  // Straight from 201 bits to each format, never float via double. The double
   // is truncated (toward zero) so it stays in the binade of the exact value:
   // rounding to nearest could carry 2 - 2^-60 up to 2 and halve its ulp.
   return {mpfr_get_d(v.backend().data(), MPFR_RNDZ), mpfr_get_flt(v.backend().data(), MPFR_RNDN)};
@@ -77,10 +77,10 @@ RefValue AtInfinity(Act act, bool positive, float slope, const Params& p) {
 
 Big Relu6(const Big& v) { return v < 0 ? Big(0) : (v > 6 ? Big(6) : v); }
 
-// f'(x) at 200 bits for the forward activation `fwd`, in forms that do not
+// f'(x) at 201 bits for the forward activation `fwd`, in forms that do not
 // cancel where f' is small (sigmoid'(x) ~ e^-|x| for large |x| from e^-|x|,
 // never from 1 - sigmoid); x finite. Near the roots of silu', gelu', mish'...
-// the sum cancels, losing only as many of the 200 bits as the distance of a
+// the sum cancels, losing only as many of the 201 bits as the distance of a
 // float to the root allows (~30), far above float's 24.
 Big Derivative(Act fwd, const Big& x, float slope, const Params& p) {
   static const Big kHalf("0.5");
@@ -101,7 +101,7 @@ Big Derivative(Act fwd, const Big& x, float slope, const Params& p) {
     case Act::kSigmoid:
     case Act::kTanh: {
       // Tiny x: 1/4 - x^2/16 and 1 - x^2 (the next terms are below 2^-240),
-      // each rounded once to 200 bits, so the fast reference can tell exactly
+      // each rounded once to 201 bits, so the fast reference can tell exactly
       // when the result is the power of two itself.
       if (mp::abs(x) < Big(0x1p-60))
         return fwd == Act::kSigmoid ? Big(0.25) - x * x / 16 : Big(1) - x * x;
@@ -185,7 +185,8 @@ Big DerivativeAtInfinity(Act fwd, bool positive, float slope, const Params& p) {
 }
 
 float SlopeOf(Act act, const Params& p, size_t index) {
-  if (act == Act::kPrelu || act == Act::kPreluGrad) return p.slopes[index % p.channels];
+  if (act == Act::kPrelu || act == Act::kPreluGrad)  // no channels: slope 0, as the kernels
+    return p.channels == 0 ? 0.0f : p.slopes[index % p.channels];
   if (act == Act::kLeakyRelu || act == Act::kLeakyReluGrad) return p.alpha;
   return 0.0f;
 }

@@ -1,7 +1,7 @@
 // Reference values: every activation computed with Boost.Multiprecision (MPFR
-// backend, 200 bits) and rounded correctly to float, subnormals included.
+// backend, 201 bits: 60 decimal digits) and rounded correctly to float, subnormals included.
 //
-// 200 bits hold every intermediate of the piecewise-rational activations
+// 201 bits hold every intermediate of the piecewise-rational activations
 // exactly (e.g. x * (x + 3) for any float x), and leave the transcendental ones
 // about 170 bits of margin over float's 24, so the single rounding to float
 // (mpfr_get_flt, round to nearest even) is the correct rounding.

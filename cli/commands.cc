@@ -536,7 +536,8 @@ int Eval(const std::string& given_id, const std::string& given_target, const std
         x[i] = ZivReference(act.forward, x[i], DefaultParams(GetActivation(act.forward)), i, &fell_back).rounded;
       }
     }
-    k->Run(x.data(), dy.data(), x.data(), x.size(), p);
+    k->Run(x.data(), dy.data(), dy.data(), x.size(), p);  // in place on dx == dy, as the contract allows
+    x.swap(dy);  // the output
   } else {
     StopCleanlyOnSignals();
     k->Run(x.data(), x.data(), x.size(), p);

@@ -70,7 +70,7 @@ std::vector<Activation> BuildTable() {
   const Activation grads[] = {
       // The derivatives, with PyTorch 1.13.1's values where f is not
       // differentiable (relu at 0, leaky_relu, prelu and elu at 0, the hard_*
-      // knees; docs/activations.md).
+      // knees; README.md, "What is inside").
       Grad(Act::kReluGrad, Act::kRelu, "relu_grad", "dy * (x > 0 ? 1 : 0)", ""),
       Grad(Act::kLeakyReluGrad, Act::kLeakyRelu, "leaky_relu_grad", "dy * (x > 0 ? 1 : alpha)", ""),
       Grad(Act::kPreluGrad, Act::kPrelu, "prelu_grad", "dy * (x > 0 ? 1 : slope[c]), c = i mod C", ""),

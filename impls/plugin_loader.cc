@@ -30,7 +30,8 @@ struct VariantV1Layout {
   const char* note;
   int keeps_contract;
 };
-static_assert(sizeof(VariantV1Layout) == sizeof(actbench_plugin_variant), "ABI 2 must keep ABI 1's variant size");
+static_assert(sizeof(void*) != 8 || sizeof(VariantV1Layout) == sizeof(actbench_plugin_variant),
+              "on LP64, ABI 2 must keep ABI 1's variant size (first_input is in its tail padding)");
 
 [[noreturn]] void Refuse(const std::string& path, const std::string& why) {
   throw RegistryError("plugin " + path + ": " + why);

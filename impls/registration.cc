@@ -259,6 +259,7 @@ Variant MakeVariant(const Registration::Spec& spec) {
   if (!spec.compiled_targets.empty()) {
     for (TargetKernel k : spec.compiled_targets) {
       if (!ValidName(k.target) || !k.runnable()) Refuse(spec, "a compiled target needs a valid name and a kernel");
+      if (k.backward() != act->backward) Refuse(spec, "its compiled targets mix forward and backward kernels");
       if (!HighwayTargetHasFma(k.hwy_target) && spec.max_ulp_no_fma >= 0) k.max_ulp = spec.max_ulp_no_fma;
       if (!k.prepare) k.prepare = spec.prepare;
       v.kernels.push_back(std::move(k));

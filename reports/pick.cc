@@ -184,8 +184,11 @@ std::string RenderPickHeader(const Report& r, const std::vector<Pick>& picks, co
     const std::string target = Printable(row.target, true);
     const bool backward = !row.first_input.empty();
     if (backward) {
-      // The first input is what the row was measured with: x, or the forward output y.
+      // The first input is what the row was measured with: x, or the forward
+      // output y; a from-output pick is named <activation>_from_output, so a
+      // regenerated header cannot silently change what a call passes.
       const std::string first = row.first_input == "y" ? "y" : "x";
+      const std::string fn = first == "y" ? act + "_from_output" : act;
       functions += fmt::format(
           "// {}@{}: pinned to {}, dispatched at run time where this CPU lacks it; dx = dy * f'(x){}.\n"
           "inline void {}(const float* {}, const float* dy, float* dx, std::size_t n, const ::actbench::Params& p) "
@@ -193,14 +196,14 @@ std::string RenderPickHeader(const Report& r, const std::vector<Pick>& picks, co
           "  static const ::actbench::GradKernelFn fn = ::actbench::kernels::FindGradPreferring(\"{}\", \"{}\");\n"
           "  fn({}, dy, dx, n, p);\n"
           "}}\n",
-          id, target, target, first == "y" ? ", from the forward output y = f(x)" : "", act, first, id, target, first);
+          id, target, target, first == "y" ? ", from the forward output y = f(x)" : "", fn, first, id, target, first);
       if (row.activation != "prelu_grad")
         functions += fmt::format(
             "inline void {}(const float* {}, const float* dy, float* dx, std::size_t n) {{\n"
             "  static const ::actbench::Params p = ::actbench::kernels::DefaultParams(\"{}\");\n"
             "  {}({}, dy, dx, n, p);\n"
             "}}\n",
-            act, first, act, act, first);
+            fn, first, act, fn, first);
       continue;
     }
     functions += fmt::format(

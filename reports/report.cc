@@ -480,6 +480,8 @@ ReportRow RowFromJson(const Node& n, int version) {
     r.first_input = n.Field("first_input").String();
     if (r.first_input != "x" && r.first_input != "y")
       Fail(n.Field("first_input").path(), "must be \"x\" or \"y\", not \"" + r.first_input + "\"");
+    if (const Activation* a = FindActivation(r.activation); a != nullptr && !a->backward)
+      Fail(n.Field("first_input").path(), r.activation + " is a forward activation: its rows have no first input");
   }
   r.description = n.Field("description").String();
   r.promise = PromiseFromJson(n.Field("promise"), version);

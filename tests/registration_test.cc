@@ -85,6 +85,22 @@ TEST(Registration, RefusesBadDescriptionsNamingThem) {
   EXPECT_EQ(with([](auto& s) { s.has_promise = false; s.promise.max_ulp = -1; }), "");
 }
 
+// Kernels compiled apart per ISA must all be of the activation's kind.
+TEST(Registration, RefusesCompiledTargetsMixingForwardAndBackward) {
+  Registration::Spec s;
+  s.id = "sigmoid_grad/mixed";
+  s.has_promise = false;
+  TargetKernel forward{"SSE4", 0, [](const float*, float*, size_t, const Params&) {}};
+  TargetKernel backward{"AVX2", 0};
+  backward.grad_fn = [](const float*, const float*, float*, size_t, const Params&) {};
+  s.compiled_targets = {backward, forward};
+  EXPECT_NE(Refusal(s).find("mix forward and backward"), std::string::npos) << Refusal(s);
+  s.compiled_targets = {backward};
+  EXPECT_EQ(Refusal(s), "");
+  s.id = "sigmoid/mixed";  // a backward kernel under a forward activation
+  EXPECT_NE(Refusal(s).find("forward activation"), std::string::npos) << Refusal(s);
+}
+
 TEST(Registration, PlainKernelsAreGatedOnTheirCpuFeatures) {
   Registration::Spec s = Good();
   s.requires_features = kCpuAvx512bw | kCpuAvx2;

@@ -137,7 +137,8 @@ int main() {
 }
 
 // A backward pick binds a two-input function through FindGradPreferring; a
-// from-output row's first parameter is y. The program gives eval's bits.
+// from-output pick is <activation>_from_output and takes y. The program gives
+// eval's bits.
 TEST_F(ReportCommands, PickEmitsABackwardHeader) {
   Report rep = FixtureReport();
   ReportRow grad = FixtureRow("sigmoid_grad", "rr2-p7-f64", "AVX3", 0.51, 1, 1.0);
@@ -153,7 +154,7 @@ TEST_F(ReportCommands, PickEmitsABackwardHeader) {
   ASSERT_EQ(r.status, 0) << r.Describe();
   const std::string h = ReadAll(Work("grad.h"));
   EXPECT_NE(h.find("FindGradPreferring(\"sigmoid_grad/rr2-p7-f64\", \"AVX3\")"), std::string::npos) << h;
-  EXPECT_NE(h.find("inline void tanh_grad(const float* y, const float* dy, float* dx, std::size_t n)"),
+  EXPECT_NE(h.find("inline void tanh_grad_from_output(const float* y, const float* dy, float* dx, std::size_t n)"),
             std::string::npos) << h;
   if (std::system("command -v c++ > /dev/null 2>&1") == 0) {
     std::ofstream(Work("use.cc")) << R"(#include "grad.h"

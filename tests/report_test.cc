@@ -401,6 +401,9 @@ TEST(ReportJson, FirstInputIsXOrY) {
   EXPECT_TRUE(j["rows"][0]["first_input"].is_null()) << "forward rows: null";
   j["rows"][2]["first_input"] = "z";
   EXPECT_EQ(ErrorOf([&] { ReportFromJson(j); }).rfind("rows[2].first_input: ", 0), 0u);
+  j["rows"][2]["first_input"] = "y";
+  j["rows"][1]["first_input"] = "x";  // relu: a forward row
+  EXPECT_EQ(ErrorOf([&] { ReportFromJson(j); }).rfind("rows[1].first_input: ", 0), 0u);
 }
 
 TEST(ReportJson, RejectsOtherSchemaVersions) {

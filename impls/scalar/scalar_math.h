@@ -218,6 +218,13 @@ T TanhGrad(T x, T dy, const Params&) {
   return dy * (T(4) * e / (d * d));
 }
 
+// f' computed as 0 for x < 0 is -0: in the far left tails of these
+// derivatives f' is negative and below every float (a sum of zeros is +0).
+template <typename T>
+T NegativeZeroLeft(T f, T x) {
+  return f == T(0) && x < T(0) ? T(-0.0) : f;
+}
+
 // Phi(x) + x phi(x); the limits directly (x phi(x) is -inf * 0 at -inf).
 template <typename T>
 T GeluGrad(T x, T dy, const Params&) {
@@ -225,7 +232,7 @@ T GeluGrad(T x, T dy, const Params&) {
   if (x < T(-40)) return T(-0.0) * dy;    // |f'| < 1e-340
   const T cdf = T(0.5) * std::erfc(x * T(-0.70710678118654752440));
   const T pdf = std::exp(T(-0.5) * x * x) * T(0.39894228040143267794);
-  return dy * (cdf + x * pdf);
+  return dy * NegativeZeroLeft(cdf + x * pdf, x);
 }
 
 // s + k x s (1 - s) for s = sigmoid(k x): silu (k = 1) and gelu_sigmoid'
@@ -237,7 +244,7 @@ T XSigmoidGrad(T kx, T dy) {
   const T e = std::exp(-std::fabs(kx));
   const T d = T(1) + e;
   const T s = kx >= T(0) ? T(1) / d : e / d, sm = kx >= T(0) ? e / d : T(1) / d;
-  return dy * (s + kx * (s * sm));
+  return dy * NegativeZeroLeft(s + kx * (s * sm), kx);
 }
 
 template <typename T>
@@ -262,7 +269,7 @@ T GeluTanhGrad(T x, T dy, const Params&) {
   const T e = std::exp(-std::fabs(two_u));
   const T d = T(1) + e;
   const T s = two_u >= T(0) ? T(1) / d : e / d, sm = two_u >= T(0) ? e / d : T(1) / d;
-  return dy * (s + T(2) * x * (s * sm) * kC * (T(1) + T(3) * kK * x * x));
+  return dy * NegativeZeroLeft(s + T(2) * x * (s * sm) * kC * (T(1) + T(3) * kK * x * x), x);
 }
 
 // t + x s (1 - t^2), t = tanh(softplus(x)) = n/(n + 2), n = e^x (e^x + 2),
@@ -278,7 +285,7 @@ T MishGrad(T x, T dy, const Params&) {
   }
   const T ex = std::exp(x), n = ex * (ex + T(2)), m = n + T(2);
   const T s = ex / (T(1) + ex);
-  return dy * (n / m + x * s * (T(4) * (n + T(1)) / (m * m)));
+  return dy * NegativeZeroLeft(n / m + x * s * (T(4) * (n + T(1)) / (m * m)), x);
 }
 
 template <typename T>

@@ -115,8 +115,8 @@ HWY_NOINLINE void HardSigmoidGradSelectDiv(const float* x, const float* dy, floa
 }
 
 // hard_swish_grad/div-f64: 0 below -3, dy (x + 1.5)/3 in double up to 3
-// (x + 1.5 exact, one rounding in double, so within 0.5 ULP plus 2^-28 of
-// float, also near the zero at x = -1.5), dy from 3 (PyTorch's vectorised
+// (x + 1.5 exact, then two roundings in double, so within 0.5 ULP plus 2^-28
+// of float, also near the zero at x = -1.5), dy from 3 (PyTorch's vectorised
 // kernel).
 HWY_NOINLINE void HardSwishGradSelectF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
   const DF d;
@@ -210,14 +210,14 @@ HWY_NOINLINE void SoftplusGradExpF64(const float* x, const float* dy, float* dx,
 #if HWY_NATIVE_FMA
 // e^-|z| = (m + m_lo) 2^n, m = 1 + q rounded and m_lo what that rounding lost
 // (as ExpNegAbsHiLo, before the scaling: callers scale their result once, so
-// results down to the subnormals round once). |z| > 150: m = m_lo = 0 (e^-150
-// times a large dy would not be).
+// results down to the subnormals round once). |z| clamped at 200, 0 beyond
+// (with the largest float dy, dy e^-|z| rounds to 0 past |z| = 193).
 struct ExpHiLoParts {
   VF m, m_lo, n;
 };
 HWY_INLINE ExpHiLoParts ExpNegAbsParts(VF z) {
   const DF d;
-  const VF a = NegAbsAtLeast(z, -150.0f);
+  const VF a = NegAbsAtLeast(z, -200.0f);
   const VF n = RoundLog2e(a);
   const VF r = ReduceLn2(a, n);
   VF p = hn::Set(d, kExpP7[7]);
@@ -225,8 +225,26 @@ HWY_INLINE ExpHiLoParts ExpNegAbsParts(VF z) {
   const VF q = hn::Mul(r, p);
   const VF one = hn::Set(d, 1.0f);
   const VF m = hn::Add(one, q);
-  const auto beyond = hn::Gt(hn::Abs(z), hn::Set(d, 150.0f));
+  const auto beyond = hn::Gt(hn::Abs(z), hn::Set(d, 200.0f));
   return {hn::IfThenZeroElse(beyond, m), hn::IfThenZeroElse(beyond, hn::Sub(q, hn::Sub(m, one))), n};
+}
+
+// dy scaled into range: |dy| > 2^64 is multiplied by 2^-64 (exactly) and the
+// 64 returned for the final scaling, so that dy c m (c <= 4, m < 1.5) cannot
+// overflow before the division, nor 2^n underflow past what Ldexp takes.
+struct ScaledDy {
+  VF g, shift;
+};
+HWY_INLINE ScaledDy ScaleDy(VF dy) {
+  const DF d;
+  const auto big = hn::Gt(hn::Abs(dy), hn::Set(d, 0x1p64f));
+  return {hn::IfThenElse(big, hn::Mul(dy, hn::Set(d, 0x1p-64f)), dy), hn::IfThenElseZero(big, hn::Set(d, 64.0f))};
+}
+// v 2^(n + shift), the exponent kept in Ldexp's range: below -254 the result
+// is 0 whatever v is here (|v| < 2^70).
+HWY_INLINE VF ScaleBack(VF v, VF n, VF shift) {
+  const DF d;
+  return Ldexp(v, hn::Max(hn::Add(n, shift), hn::Set(d, -254.0f)));
 }
 
 // (n_hi + n_lo) / (1 + e)^k for e = e_hi + e_lo (e_hi <= 1), k = 1 or 2.
@@ -242,21 +260,33 @@ HWY_INLINE VF OverOnePlusE(VF n_hi, VF n_lo, VF e_hi, VF e_lo) {
   return DivCompensated2(n_hi, n_lo, p, p_lo);
 }
 
-// dy c (m + m_lo) as hi + lo (c = 1 or 4: exact).
-HWY_INLINE void ScaledProduct(VF dy, const ExpHiLoParts& e, float c, VF& hi, VF& lo) {
+// g c (m + m_lo) as hi + lo (c = 1 or 4: exact).
+HWY_INLINE void ScaledProduct(VF g, const ExpHiLoParts& e, float c, VF& hi, VF& lo) {
   const DF d;
-  const VF g = hn::Mul(dy, hn::Set(d, c));
-  hi = hn::Mul(g, e.m);
-  lo = hn::MulAdd(g, e.m_lo, hn::MulSub(g, e.m, hi));
+  const VF gc = hn::Mul(g, hn::Set(d, c));
+  hi = hn::Mul(gc, e.m);
+  lo = hn::MulAdd(gc, e.m_lo, hn::MulSub(gc, e.m, hi));
+}
+
+// r, or where it is 0 the zero with the sign of s (the sign dy f' has: a sum
+// of zeros from the hi + lo steps would give +0).
+HWY_INLINE VF ZeroSignedAs(VF r, VF s) {
+  const DF d;
+  return hn::IfThenElse(hn::Eq(r, hn::Zero(d)), hn::CopySign(hn::Zero(d), s), r);
 }
 
 // dy c e/(1 + e)^2 for e = e^-|z|: sigmoid' (c = 1, z = x) and tanh' (c = 4,
 // z = 2x), the quotient formed unscaled and scaled by 2^n last.
 HWY_INLINE VF LogisticDerivative(VF z, VF dy, float c) {
+  const DF d;
   const ExpHiLoParts e = ExpNegAbsParts(z);
+  const ScaledDy g = ScaleDy(dy);
   VF num, num_lo;
-  ScaledProduct(dy, e, c, num, num_lo);
-  return Ldexp(OverOnePlusE<2>(num, num_lo, Ldexp(e.m, e.n), Ldexp(e.m_lo, e.n)), e.n);
+  ScaledProduct(g.g, e, c, num, num_lo);
+  // The denominator's e: 2^n below 2^-150 only where 1 + e rounds to 1.
+  const VF en = hn::Max(e.n, hn::Set(d, -254.0f));
+  return ZeroSignedAs(ScaleBack(OverOnePlusE<2>(num, num_lo, Ldexp(e.m, en), Ldexp(e.m_lo, en)), e.n, g.shift),
+                      dy);
 }
 #endif
 
@@ -286,11 +316,13 @@ HWY_NOINLINE void EluGradComp(const float* x, const float* dy, float* dx, size_t
 #if HWY_NATIVE_FMA
   const DF d;
   const VF alpha = hn::Set(d, p.alpha);
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF dyv) {
     const ExpHiLoParts e = ExpNegAbsParts(hn::Min(v, hn::Zero(d)));  // e^x for x <= 0
-    const VF a = hn::Mul(g, alpha), a_lo = hn::MulSub(g, alpha, a);
-    const VF neg = Ldexp(hn::MulAdd(a, e.m, hn::MulAdd(a, e.m_lo, hn::Mul(a_lo, e.m))), e.n);
-    return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, neg));
+    const ScaledDy g = ScaleDy(dyv);
+    const VF a = hn::Mul(g.g, alpha), a_lo = hn::MulSub(g.g, alpha, a);
+    const VF neg =
+        ZeroSignedAs(ScaleBack(hn::MulAdd(a, e.m, hn::MulAdd(a, e.m_lo, hn::Mul(a_lo, e.m))), e.n, g.shift), a);
+    return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), dyv, neg));
   });
 #else
   EluGradExpF64(x, dy, dx, n, p);
@@ -304,21 +336,23 @@ HWY_NOINLINE void SoftplusGradComp(const float* x, const float* dy, float* dx, s
 #if HWY_NATIVE_FMA
   const DF d;
   const VF beta = hn::Set(d, p.beta), threshold = hn::Set(d, p.threshold);
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF dyv) {
     const VF z = hn::Mul(beta, v);
     const VF z_lo = hn::IfThenElseZero(hn::IsFinite(z), hn::MulSub(beta, v, z));
     ExpHiLoParts e = ExpNegAbsParts(z);
     const auto pos = hn::Ge(z, hn::Zero(d));
     // e^-|z + z_lo| = e (1 - sign(z) z_lo): the correction joins m_lo.
     e.m_lo = hn::NegMulAdd(e.m, hn::IfThenElse(pos, z_lo, hn::Neg(z_lo)), e.m_lo);
+    const ScaledDy g = ScaleDy(dyv);
     VF num, num_lo;
-    ScaledProduct(g, e, 1.0f, num, num_lo);
-    const VF q = OverOnePlusE<1>(hn::IfThenElse(pos, g, num), hn::IfThenElseZero(hn::Not(pos), num_lo),
-                                 Ldexp(e.m, e.n), Ldexp(e.m_lo, e.n));
-    const VF s = hn::IfThenElse(pos, q, Ldexp(q, e.n));
+    ScaledProduct(g.g, e, 1.0f, num, num_lo);
+    const VF en = hn::Max(e.n, hn::Set(d, -254.0f));
+    const VF q = OverOnePlusE<1>(hn::IfThenElse(pos, g.g, num), hn::IfThenElseZero(hn::Not(pos), num_lo),
+                                 Ldexp(e.m, en), Ldexp(e.m_lo, en));
+    const VF s = ZeroSignedAs(ScaleBack(q, hn::IfThenElseZero(hn::Not(pos), e.n), g.shift), dyv);
     // beta x > threshold compared exactly: z > t, or z == t with a positive z_lo.
     const auto linear = hn::Or(hn::Gt(z, threshold), hn::And(hn::Eq(z, threshold), hn::Gt(z_lo, hn::Zero(d))));
-    return hn::IfThenElse(linear, g, s);
+    return hn::IfThenElse(linear, dyv, s);
   });
 #else
   SoftplusGradExpF64(x, dy, dx, n, p);
@@ -337,6 +371,15 @@ constexpr double kMishTaylor[8] = {0.2669479140495345, 0.20473126408010586, 0.04
 // gelu_tanh': root -0.7524614220710162584879544, |u| <= 0.1, degree 8 (next term 2.15e-11 of c1 u)
 constexpr double kGeluTanhRoot[2] = {-0.7524614220710163, 3.635560509207687e-17};
 constexpr double kGeluTanhTaylor[8] = {0.4304000910248585, 0.38751844613578895, -0.01578285352184803, -0.11394448308095899, -0.01661932834305256, 0.019682309459833118, 0.005261059254921912, -0.0024227318458750974};
+
+// f' of x, where it came out 0 for x < 0: -0. There (the far left tails of
+// silu', gelu_sigmoid', mish', gelu_tanh', gelu') f' is negative and below
+// every float; a sum like s + k s (1 - s) of zeros would give +0.
+template <class VD>
+HWY_INLINE VD NegativeZeroLeft(VD f, VD x) {
+  const DD dd;
+  return hn::IfThenElse(hn::And(hn::Eq(f, hn::Zero(dd)), hn::Lt(x, hn::Zero(dd))), hn::Set(dd, -0.0), f);
+}
 
 // f'(r + u) by its Taylor expansion, u = (v - r_hi) - r_lo (v - r_hi exact
 // where the window applies: Sterbenz).
@@ -366,7 +409,7 @@ HWY_INLINE VD XSigmoidGradD(VD k) {
   const VD general = hn::MulAdd(kc, hn::Mul(s, sm), s);
   VD u;
   const VD near = NearRoot(kc, kSiluRoot, kSiluTaylor, u);
-  return KeepNaN(k, hn::IfThenElse(hn::Lt(hn::Abs(u), hn::Set(dd, kRootWindow)), near, general));
+  return KeepNaN(k, NegativeZeroLeft(hn::IfThenElse(hn::Lt(hn::Abs(u), hn::Set(dd, kRootWindow)), near, general), k));
 }
 
 // silu_grad/rr2-p7-f64-taylor: dy (s + x s (1 - s)).
@@ -410,7 +453,7 @@ HWY_NOINLINE void MishGradExpF64(const float* x, const float* dy, float* dx, siz
       const VD near = NearRoot(xc, kMishRoot, kMishTaylor, u);
       const VD f = hn::IfThenElse(hn::Lt(hn::Abs(u), hn::Set(dd, kRootWindow)), near,
                                   hn::IfThenElse(hn::Gt(xc, hn::Zero(dd)), pos, neg));
-      return hn::Mul(gd, KeepNaN(xd, f));
+      return hn::Mul(gd, KeepNaN(xd, NegativeZeroLeft(f, xc)));
     }, v, g);
   });
 }
@@ -438,7 +481,7 @@ HWY_NOINLINE void GeluTanhGradExpF64(const float* x, const float* dy, float* dx,
       VD u;
       const VD near = NearRoot(xc, kGeluTanhRoot, kGeluTanhTaylor, u);
       const VD f = hn::IfThenElse(hn::Lt(hn::Abs(u), hn::Set(dd, kRootWindow)), near, general);
-      return hn::Mul(gd, KeepNaN(xd, f));
+      return hn::Mul(gd, KeepNaN(xd, NegativeZeroLeft(f, xc)));
     }, v, g);
   });
 }
@@ -500,7 +543,7 @@ HWY_NOINLINE void GeluGradChebF64(const float* x, const float* dy, float* dx, si
       const VD f = hn::IfThenElse(hn::Lt(xc, hn::Set(dd, -3.0)), left,
                    hn::IfThenElse(hn::Lt(xc, hn::Zero(dd)), neg,
                    hn::IfThenElse(hn::Le(xc, hn::Set(dd, 3.0)), pos, right)));
-      return hn::Mul(gd, KeepNaN(xd, f));
+      return hn::Mul(gd, KeepNaN(xd, NegativeZeroLeft(f, xc)));
     }, v, g, ecx);
   });
 }

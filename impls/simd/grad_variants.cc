@@ -37,6 +37,16 @@ HWY_EXPORT(SoftplusGradComp);
 
 namespace {
 
+// rcpps: see simd_variants.cc (RcppsOnFmaTargets); these kernels reach it
+// through DivCompensated2 on AVX2 only (AVX-512's estimate is exact, the
+// targets without FMA run the double kernels).
+Registration* RcppsOnAvx2(Registration* r) {
+  BuiltinSpec(r).estimate = "rcpps";
+  BuiltinSpec(r).estimate_targets = HWY_AVX2;
+  BuiltinSpec(r).description += "; on AVX2 its bits depend on rcpps, a vendor-defined estimate";
+  return r;
+}
+
 // One registration through the public API, in family "simd", with its
 // promise (the same on every target: the arithmetic that matters is in
 // double, where FMA changes nothing that reaches float).
@@ -73,20 +83,21 @@ void RegisterSimdGradVariants() {
   // (the double kernels, the same bits, without FMA). The reduced argument r
   // of e^r is a float (0.35 ULP of e^r): 1.14 ULP in all over every input on
   // AVX2 (elu; sigmoid, tanh, softplus 1.12), against 0.52.
-  // Their exp stops at e^-150 (2^-216): with |dy| >= 2^66 the tail beyond
-  // |z| = 150 flushes to 0 (the double kernels go to e^-210).
+  // Their division starts from the reciprocal estimate: on AVX2 that is rcpps,
+  // whose bits are vendor-defined (the residual step makes the result the
+  // same to within the promise on any CPU, not bit for bit).
   SimdGrad("elu_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(EluGradComp),
            "(dy alpha) e^x with e^x and dy alpha as hi + lo, FMA (rr2-p7-f64 without FMA)", 1.5);
-  SimdGrad("sigmoid_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(SigmoidGradComp),
+  RcppsOnAvx2(SimdGrad("sigmoid_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(SigmoidGradComp),
            "dy e/(1 + e)^2 in float: e and (1 + e)^2 as hi + lo, compensated division, FMA (rr2-p7-f64 without "
            "FMA)",
-           1.5);
-  SimdGrad("tanh_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(TanhGradComp),
-           "dy 4e/(1 + e)^2 in float, e = e^-2|x|: compensated as sigmoid_grad/rr2-p7-comp", 1.5);
-  SimdGrad("softplus_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(SoftplusGradComp),
+           1.5));
+  RcppsOnAvx2(SimdGrad("tanh_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(TanhGradComp),
+           "dy 4e/(1 + e)^2 in float, e = e^-2|x|: compensated as sigmoid_grad/rr2-p7-comp", 1.5));
+  RcppsOnAvx2(SimdGrad("softplus_grad/rr2-p7-comp", ACTBENCH_HWY_POINTER(SoftplusGradComp),
            "dy sigmoid(beta x) in float: beta x and e as hi + lo, compensated division, FMA (rr2-p7-f64 without "
            "FMA)",
-           1.5);
+           1.5));
   SimdGrad("silu_grad/rr2-p7-f64-taylor", ACTBENCH_HWY_POINTER(SiluGradExpF64),
            "dy s (1 + x (1 - s)) in double; within 0.1 of the root x = -1.278, its Taylor expansion", 1);
   SimdGrad("gelu_sigmoid_grad/rr2-p7-f64-taylor", ACTBENCH_HWY_POINTER(GeluSigmoidGradExpF64),

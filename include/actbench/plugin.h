@@ -11,8 +11,9 @@
  *
  * Every pointer a plugin returns must stay valid until the library is
  * unloaded (at exit). Kernels follow the rules of every actbench kernel: any
- * n (0 included), unaligned pointers, in-place use (out == inputs[0]), never
- * a read or write past n. `actbench check --load LIB.so` holds them to it.
+ * n (0 included), unaligned pointers, in-place use (out == inputs[0] for a
+ * forward kernel, out == inputs[1], dx == dy, for a backward one), never a
+ * read or write past n. `actbench check --load LIB.so` holds them to it.
  *
  * This header is C (and C++): no actbench types cross the ABI. */
 #ifndef ACTBENCH_PLUGIN_H_
@@ -26,9 +27,9 @@ extern "C" {
 #endif
 
 /* Version 2 added `first_input` (backward kernels from the forward output) in
- * what was padding at the end of struct actbench_plugin_variant: the struct's
- * size is unchanged, and plugins written for version 1 still load (their
- * first_input is read as ACTBENCH_INPUT_X). */
+ * what was padding at the end of struct actbench_plugin_variant on x86-64
+ * (LP64): the struct's size is unchanged there, and plugins written for
+ * version 1 still load (their first_input is read as ACTBENCH_INPUT_X). */
 #define ACTBENCH_PLUGIN_ABI_VERSION 2u
 #define ACTBENCH_PLUGIN_ENTRY "actbench_plugin"
 
