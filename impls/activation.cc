@@ -52,9 +52,10 @@ std::vector<Activation> BuildForwardTable() {
   };
 }
 
-// A backward row: the forward's parameters, the same piecewise-rational kind.
-Activation Grad(Act id, Act forward, const char* name, const char* formula, const char* approximates) {
-  static const std::vector<Activation> forwards = BuildForwardTable();
+// A backward row: the forward's parameters (from its row in `forwards`), the
+// same piecewise-rational kind.
+Activation Grad(const std::vector<Activation>& forwards, Act id, Act forward, const char* name, const char* formula,
+                const char* approximates) {
   for (const Activation& f : forwards) {
     if (f.id != forward) continue;
     Activation a{id, name, formula, f.params, approximates, f.piecewise_rational};
@@ -71,28 +72,28 @@ std::vector<Activation> BuildTable() {
       // The derivatives, with PyTorch 1.13.1's values where f is not
       // differentiable (relu at 0, leaky_relu, prelu and elu at 0, the hard_*
       // knees; README.md, "What is inside").
-      Grad(Act::kReluGrad, Act::kRelu, "relu_grad", "dy * (x > 0 ? 1 : 0)", ""),
-      Grad(Act::kLeakyReluGrad, Act::kLeakyRelu, "leaky_relu_grad", "dy * (x > 0 ? 1 : alpha)", ""),
-      Grad(Act::kPreluGrad, Act::kPrelu, "prelu_grad", "dy * (x > 0 ? 1 : slope[c]), c = i mod C", ""),
-      Grad(Act::kEluGrad, Act::kElu, "elu_grad", "dy * (x > 0 ? 1 : alpha * exp(x))", ""),
-      Grad(Act::kSigmoidGrad, Act::kSigmoid, "sigmoid_grad",
+      Grad(t, Act::kReluGrad, Act::kRelu, "relu_grad", "dy * (x > 0 ? 1 : 0)", ""),
+      Grad(t, Act::kLeakyReluGrad, Act::kLeakyRelu, "leaky_relu_grad", "dy * (x > 0 ? 1 : alpha)", ""),
+      Grad(t, Act::kPreluGrad, Act::kPrelu, "prelu_grad", "dy * (x > 0 ? 1 : slope[c]), c = i mod C", ""),
+      Grad(t, Act::kEluGrad, Act::kElu, "elu_grad", "dy * (x > 0 ? 1 : alpha * exp(x))", ""),
+      Grad(t, Act::kSigmoidGrad, Act::kSigmoid, "sigmoid_grad",
            "dy * sigmoid(x) (1 - sigmoid(x)) = dy * e^-x / (1 + e^-x)^2", ""),
-      Grad(Act::kTanhGrad, Act::kTanh, "tanh_grad", "dy * (1 - tanh(x)^2) = dy / cosh(x)^2", ""),
-      Grad(Act::kGeluGrad, Act::kGelu, "gelu_grad",
+      Grad(t, Act::kTanhGrad, Act::kTanh, "tanh_grad", "dy * (1 - tanh(x)^2) = dy / cosh(x)^2", ""),
+      Grad(t, Act::kGeluGrad, Act::kGelu, "gelu_grad",
            "dy * (Phi(x) + x phi(x)), Phi(x) = erfc(-x/sqrt(2))/2, phi(x) = exp(-x^2/2)/sqrt(2 pi)", ""),
-      Grad(Act::kGeluTanhGrad, Act::kGeluTanh, "gelu_tanh_grad",
+      Grad(t, Act::kGeluTanhGrad, Act::kGeluTanh, "gelu_tanh_grad",
            "dy * ((1 + t)/2 + x/2 (1 - t^2) sqrt(2/pi) (1 + 3 * 0.044715 x^2)), t = tanh(sqrt(2/pi) (x + 0.044715 x^3))",
            "gelu_grad"),
-      Grad(Act::kGeluSigmoidGrad, Act::kGeluSigmoid, "gelu_sigmoid_grad",
+      Grad(t, Act::kGeluSigmoidGrad, Act::kGeluSigmoid, "gelu_sigmoid_grad",
            "dy * s (1 + c x (1 - s)), s = sigmoid(c x), c = 1.702f", "gelu_grad"),
-      Grad(Act::kSiluGrad, Act::kSilu, "silu_grad", "dy * s (1 + x (1 - s)), s = sigmoid(x)", ""),
-      Grad(Act::kMishGrad, Act::kMish, "mish_grad",
+      Grad(t, Act::kSiluGrad, Act::kSilu, "silu_grad", "dy * s (1 + x (1 - s)), s = sigmoid(x)", ""),
+      Grad(t, Act::kMishGrad, Act::kMish, "mish_grad",
            "dy * (t + x sigmoid(x) (1 - t^2)), t = tanh(softplus(x))", ""),
-      Grad(Act::kSoftplusGrad, Act::kSoftplus, "softplus_grad",
+      Grad(t, Act::kSoftplusGrad, Act::kSoftplus, "softplus_grad",
            "dy * (beta*x > threshold ? 1 : sigmoid(beta * x))", ""),
-      Grad(Act::kHardSigmoidGrad, Act::kHardSigmoid, "hard_sigmoid_grad",
+      Grad(t, Act::kHardSigmoidGrad, Act::kHardSigmoid, "hard_sigmoid_grad",
            "dy * (-3 < x < 3 ? 1/6 : 0)", ""),
-      Grad(Act::kHardSwishGrad, Act::kHardSwish, "hard_swish_grad",
+      Grad(t, Act::kHardSwishGrad, Act::kHardSwish, "hard_swish_grad",
            "dy * (x < -3 ? 0 : x < 3 ? x/3 + 1/2 : 1)", ""),
   };
   t.insert(t.end(), std::begin(grads), std::end(grads));

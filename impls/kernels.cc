@@ -17,22 +17,23 @@ const Variant* FindBuiltIn(std::string_view id) {
   return nullptr;
 }
 
-}  // namespace
-
-KernelFn Find(std::string_view id) {
+// The kernel of a built-in variant on a target this CPU runs: `target`, or
+// the best one when it is empty; `which` picks the forward or backward kernel.
+template <typename Fn>
+Fn FindKernel(std::string_view id, std::string_view target, Fn TargetKernel::*which) {
   const Variant* v = FindBuiltIn(id);
   if (v == nullptr) return nullptr;
   for (const TargetKernel& k : v->kernels)  // best first
-    if (TargetSupported(k)) return k.fn;
+    if ((target.empty() || k.target == target) && TargetSupported(k)) return k.*which;
   return nullptr;
 }
 
+}  // namespace
+
+KernelFn Find(std::string_view id) { return FindKernel(id, {}, &TargetKernel::fn); }
+
 KernelFn Find(std::string_view id, std::string_view target) {
-  const Variant* v = FindBuiltIn(id);
-  if (v == nullptr) return nullptr;
-  for (const TargetKernel& k : v->kernels)
-    if (k.target == target && TargetSupported(k)) return k.fn;
-  return nullptr;
+  return target.empty() ? nullptr : FindKernel(id, target, &TargetKernel::fn);
 }
 
 KernelFn FindPreferring(std::string_view id, std::string_view target) {
@@ -40,20 +41,10 @@ KernelFn FindPreferring(std::string_view id, std::string_view target) {
   return pinned != nullptr ? pinned : Find(id);
 }
 
-GradKernelFn FindGrad(std::string_view id) {
-  const Variant* v = FindBuiltIn(id);
-  if (v == nullptr) return nullptr;
-  for (const TargetKernel& k : v->kernels)  // best first
-    if (TargetSupported(k)) return k.grad_fn;
-  return nullptr;
-}
+GradKernelFn FindGrad(std::string_view id) { return FindKernel(id, {}, &TargetKernel::grad_fn); }
 
 GradKernelFn FindGrad(std::string_view id, std::string_view target) {
-  const Variant* v = FindBuiltIn(id);
-  if (v == nullptr) return nullptr;
-  for (const TargetKernel& k : v->kernels)
-    if (k.target == target && TargetSupported(k)) return k.grad_fn;
-  return nullptr;
+  return target.empty() ? nullptr : FindKernel(id, target, &TargetKernel::grad_fn);
 }
 
 GradKernelFn FindGradPreferring(std::string_view id, std::string_view target) {

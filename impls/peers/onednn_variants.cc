@@ -96,8 +96,8 @@ const Spec kSpecs[] = {
      Measured(8, kLowestFloat, "hard_swish(-inf) is NaN (-inf * 0)", false)},
 };
 
-float AlphaOf(const Spec& s, const Params& p) {
-  switch (s.alpha) {
+float AlphaOf(AlphaFrom from, const Params& p) {
+  switch (from) {
     case AlphaFrom::kZero: return 0.0f;
     case AlphaFrom::kOne: return 1.0f;
     case AlphaFrom::kParamsAlpha: return p.alpha;
@@ -216,13 +216,13 @@ bool SoftplusNeedsWrapping(const Params& p) { return !(p.beta == 1.0f && p.thres
 
 void Prepare(const Spec& s, size_t n, const Params& p) {
   if (n == 0) return;
-  ThreadCache().Get(s.alg, AlphaOf(s, p), n);
+  ThreadCache().Get(s.alg, AlphaOf(s.alpha, p), n);
 }
 
 void Kernel(const Spec& s, const float* in, float* out, size_t n, const Params& p) {
   if (n == 0) return;
   Cache& cache = ThreadCache();
-  Entry& e = cache.Get(s.alg, AlphaOf(s, p), n);
+  Entry& e = cache.Get(s.alg, AlphaOf(s.alpha, p), n);
   if (s.activation != Act::kSoftplus || !SoftplusNeedsWrapping(p)) {
     cache.Execute(e, in, out);
     return;
@@ -280,19 +280,15 @@ const BwdSpec kBwdSpecs[] = {
      "eltwise_hardswish backward"},
 };
 
-float AlphaOf(const BwdSpec& s, const Params& p) {
-  return AlphaOf(Spec{s.activation, s.activation, s.name, s.alg, s.alpha, "", ""}, p);
-}
-
 void PrepareBackward(const BwdSpec& s, size_t n, const Params& p) {
   if (n == 0) return;
-  ThreadCache().GetBackward(s.alg, s.use_dst, AlphaOf(s, p), n);
+  ThreadCache().GetBackward(s.alg, s.use_dst, AlphaOf(s.alpha, p), n);
 }
 
 void KernelBackward(const BwdSpec& s, const float* in, const float* dy, float* dx, size_t n, const Params& p) {
   if (n == 0) return;
   Cache& cache = ThreadCache();
-  BwdEntry& e = cache.GetBackward(s.alg, s.use_dst, AlphaOf(s, p), n);
+  BwdEntry& e = cache.GetBackward(s.alg, s.use_dst, AlphaOf(s.alpha, p), n);
   if (s.activation != Act::kSoftplusGrad || !SoftplusNeedsWrapping(p)) {
     cache.ExecuteBackward(e, in, dy, dx);
     return;

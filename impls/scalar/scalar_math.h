@@ -235,15 +235,24 @@ T GeluGrad(T x, T dy, const Params&) {
   return dy * NegativeZeroLeft(cdf + x * pdf, x);
 }
 
+// s = sigmoid(z) and sm = 1 - s = sigmoid(-z) from e = e^-|z|, without
+// cancellation.
+template <typename T>
+void Sigmoids(T z, T& s, T& sm) {
+  const T e = std::exp(-std::fabs(z));
+  const T d = T(1) + e;
+  s = z >= T(0) ? T(1) / d : e / d;
+  sm = z >= T(0) ? e / d : T(1) / d;
+}
+
 // s + k x s (1 - s) for s = sigmoid(k x): silu (k = 1) and gelu_sigmoid'
 // (k = 1.702f); 1 - s = sigmoid(-k x) without cancellation.
 template <typename T>
 T XSigmoidGrad(T kx, T dy) {
   if (kx > T(120)) return dy;            // 1 - 1e-50
   if (kx < T(-120)) return T(-0.0) * dy;  // |f'| < 1e-50
-  const T e = std::exp(-std::fabs(kx));
-  const T d = T(1) + e;
-  const T s = kx >= T(0) ? T(1) / d : e / d, sm = kx >= T(0) ? e / d : T(1) / d;
+  T s, sm;
+  Sigmoids(kx, s, sm);
   return dy * NegativeZeroLeft(s + kx * (s * sm), kx);
 }
 
@@ -266,9 +275,8 @@ T GeluTanhGrad(T x, T dy, const Params&) {
   constexpr T kC = T(0.79788456080286535588);  // sqrt(2/pi)
   constexpr T kK = T(0.044715);
   const T two_u = T(2) * kC * (x + kK * x * x * x);
-  const T e = std::exp(-std::fabs(two_u));
-  const T d = T(1) + e;
-  const T s = two_u >= T(0) ? T(1) / d : e / d, sm = two_u >= T(0) ? e / d : T(1) / d;
+  T s, sm;
+  Sigmoids(two_u, s, sm);
   return dy * NegativeZeroLeft(s + T(2) * x * (s * sm) * kC * (T(1) + T(3) * kK * x * x), x);
 }
 
@@ -293,8 +301,7 @@ T SoftplusGrad(T x, T dy, const Params& p) {
   const T z = T(p.beta) * x;
   if (z > T(p.threshold)) return dy;
   if (z != z) return z;
-  const T e = std::exp(-std::fabs(z));
-  return dy * (z >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e));
+  return dy * Sigmoid(z);
 }
 
 template <typename T>

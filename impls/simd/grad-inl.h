@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "impls/params.h"
 #include "impls/simd/math-inl.h"
@@ -144,6 +145,19 @@ HWY_INLINE VD ExpNegAbsDZero(VD z) {
   return hn::IfThenZeroElse(hn::Gt(hn::Abs(z), hn::Set(dd, kGradExpLimit)), ExpNegAbsD(z, kGradExpLimit));
 }
 
+// s = sigmoid(z) and sm = 1 - s = sigmoid(-z) in double lanes, from
+// e = e^-|z| (0 past |z| = 210), without cancellation.
+template <class VD>
+HWY_INLINE void SigmoidsD(VD z, VD& s, VD& sm) {
+  const DD dd;
+  const VD one = hn::Set(dd, 1.0);
+  const VD e = ExpNegAbsDZero(z);
+  const VD den = hn::Add(one, e);
+  const auto pos = hn::Ge(z, hn::Zero(dd));
+  s = hn::Div(hn::IfThenElse(pos, one, e), den);
+  sm = hn::Div(hn::IfThenElse(pos, e, one), den);
+}
+
 // elu_grad/rr2-p7-f64: x > 0 ? dy : dy alpha e^x (alpha at 0, as PyTorch).
 HWY_NOINLINE void EluGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
   const DF d;
@@ -189,9 +203,8 @@ HWY_NOINLINE void SoftplusGradExpF64(const float* x, const float* dy, float* dx,
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
     return InDouble([&](auto xd, auto gd) {
       const auto z = hn::Mul(hn::Set(dd, beta), xd);
-      const auto e = ExpNegAbsDZero(z);
-      const auto one = hn::Set(dd, 1.0);
-      const auto s = hn::Div(hn::IfThenElse(hn::Ge(z, hn::Zero(dd)), one, e), hn::Add(one, e));
+      std::remove_const_t<decltype(z)> s, sm;
+      SigmoidsD(z, s, sm);
       return hn::IfThenElse(hn::Gt(z, hn::Set(dd, threshold)), gd, hn::Mul(gd, s));
     }, v, g);
   });
@@ -208,25 +221,15 @@ HWY_NOINLINE void SoftplusGradExpF64(const float* x, const float* dy, float* dx,
 // targets without it run the double kernels above (the same bits).
 
 #if HWY_NATIVE_FMA
-// e^-|z| = (m + m_lo) 2^n, m = 1 + q rounded and m_lo what that rounding lost
-// (as ExpNegAbsHiLo, before the scaling: callers scale their result once, so
-// results down to the subnormals round once). |z| clamped at 200, 0 beyond
-// (with the largest float dy, dy e^-|z| rounds to 0 past |z| = 193).
-struct ExpHiLoParts {
-  VF m, m_lo, n;
-};
+// e^-|z| = (m + m_lo) 2^n unscaled (ExpNegAbsUnscaled): callers scale their
+// result once, so results down to the subnormals round once. |z| clamped at
+// 200, 0 beyond (with the largest float dy, dy e^-|z| rounds to 0 past |z| =
+// 193).
 HWY_INLINE ExpHiLoParts ExpNegAbsParts(VF z) {
   const DF d;
-  const VF a = NegAbsAtLeast(z, -200.0f);
-  const VF n = RoundLog2e(a);
-  const VF r = ReduceLn2(a, n);
-  VF p = hn::Set(d, kExpP7[7]);
-  for (size_t k = 6; k >= 1; --k) p = hn::MulAdd(p, r, hn::Set(d, kExpP7[k]));
-  const VF q = hn::Mul(r, p);
-  const VF one = hn::Set(d, 1.0f);
-  const VF m = hn::Add(one, q);
+  const ExpHiLoParts e = ExpNegAbsUnscaled(z, 200.0f);
   const auto beyond = hn::Gt(hn::Abs(z), hn::Set(d, 200.0f));
-  return {hn::IfThenZeroElse(beyond, m), hn::IfThenZeroElse(beyond, hn::Sub(q, hn::Sub(m, one))), n};
+  return {hn::IfThenZeroElse(beyond, e.m), hn::IfThenZeroElse(beyond, e.m_lo), e.n};
 }
 
 // dy scaled into range: |dy| > 2^64 is multiplied by 2^-64 (exactly) and the
@@ -400,12 +403,9 @@ constexpr double kRootWindow = 0.1;
 template <class VD>
 HWY_INLINE VD XSigmoidGradD(VD k) {
   const DD dd;
-  const VD one = hn::Set(dd, 1.0);
   const VD kc = hn::Min(hn::Max(k, hn::Set(dd, -250.0)), hn::Set(dd, 250.0));
-  const VD e = ExpNegAbsDZero(kc);
-  const VD den = hn::Add(one, e);
-  const auto pos = hn::Ge(kc, hn::Zero(dd));
-  const VD s = hn::Div(hn::IfThenElse(pos, one, e), den), sm = hn::Div(hn::IfThenElse(pos, e, one), den);
+  VD s, sm;
+  SigmoidsD(kc, s, sm);
   const VD general = hn::MulAdd(kc, hn::Mul(s, sm), s);
   VD u;
   const VD near = NearRoot(kc, kSiluRoot, kSiluTaylor, u);
@@ -468,14 +468,11 @@ HWY_NOINLINE void GeluTanhGradExpF64(const float* x, const float* dy, float* dx,
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
     return InDouble([&](auto xd, auto gd) {
       using VD = decltype(xd);
-      const VD one = hn::Set(dd, 1.0);
       const VD xc = hn::Min(hn::Max(xd, hn::Set(dd, -20.0)), hn::Set(dd, 10.0));
       const VD x2 = hn::Mul(xc, xc);
       const VD z = hn::Mul(xc, hn::MulAdd(hn::Set(dd, kB), x2, hn::Set(dd, kA)));
-      const VD e = ExpNegAbsDZero(z);
-      const VD den = hn::Add(one, e);
-      const auto pos = hn::Ge(z, hn::Zero(dd));
-      const VD s = hn::Div(hn::IfThenElse(pos, one, e), den), sm = hn::Div(hn::IfThenElse(pos, e, one), den);
+      VD s, sm;
+      SigmoidsD(z, s, sm);
       const VD k = hn::MulAdd(hn::Set(dd, 3 * kB), x2, hn::Set(dd, kA));
       const VD general = hn::MulAdd(hn::Mul(xc, k), hn::Mul(s, sm), s);
       VD u;

@@ -282,13 +282,16 @@ HWY_INLINE VF ExpNegAbs(VF z) {
   return Ldexp(Horner(hn::NegMulAdd(n, hn::Set(d, 0.693147180559945309f), a), kExpP6), n);
 }
 
-// e^-|z| as hi + lo (lo: hi's rounding error, to about 2^-48 relative),
-// accurate reduction and degree 7, for callers that carry it (softplus):
-// e^r = 1 + q, q = r (1 + r/2 + ...) from kExpP7; m = 1 + q rounds, and
-// q - (m - 1) is exactly what that rounding lost; both are scaled by 2^n.
-HWY_INLINE void ExpNegAbsHiLo(VF z, VF& hi, VF& lo) {
+// e^-|z| = (m + m_lo) 2^n, |z| clamped at `limit` (<= 200, so n >= -289):
+// accurate reduction and degree 7, e^r = 1 + q, q = r (1 + r/2 + ...) from
+// kExpP7; m = 1 + q rounds, and m_lo = q - (m - 1) is exactly what that
+// rounding lost. Unscaled, for callers that scale their own result once.
+struct ExpHiLoParts {
+  VF m, m_lo, n;
+};
+HWY_INLINE ExpHiLoParts ExpNegAbsUnscaled(VF z, float limit) {
   const DF d;
-  const VF a = NegAbsAtLeast(z, -150.0f);
+  const VF a = NegAbsAtLeast(z, -limit);
   const VF n = RoundLog2e(a);
   const VF r = ReduceLn2(a, n);
   VF p = hn::Set(d, kExpP7[7]);
@@ -296,8 +299,16 @@ HWY_INLINE void ExpNegAbsHiLo(VF z, VF& hi, VF& lo) {
   const VF q = hn::Mul(r, p);
   const VF one = hn::Set(d, 1.0f);
   const VF m = hn::Add(one, q);
-  hi = Ldexp(m, n);
-  lo = Ldexp(hn::Sub(q, hn::Sub(m, one)), n);
+  return {m, hn::Sub(q, hn::Sub(m, one)), n};
+}
+
+// e^-|z| as hi + lo (lo: hi's rounding error, to about 2^-48 relative), for
+// callers that carry it (softplus): ExpNegAbsUnscaled, both parts scaled by
+// 2^n (|z| clamped at 150: e^-150 is below every float).
+HWY_INLINE void ExpNegAbsHiLo(VF z, VF& hi, VF& lo) {
+  const ExpHiLoParts e = ExpNegAbsUnscaled(z, 150.0f);
+  hi = Ldexp(e.m, e.n);
+  lo = Ldexp(e.m_lo, e.n);
 }
 
 // alpha expm1(x) for x <= 88 (callers clamp above; larger x give inf or NaN
