@@ -249,6 +249,22 @@ std::vector<VariantTarget> SelectRows(const Selection& s) {
   return rows;
 }
 
+// Whether a selection can include rows of a peer plugin's library, known
+// before loading it: the peers family is selected (or every family), and
+// either no variant is named or one is named "<library>-..." (a peer plugin's
+// variant names all start so; impls/plugin_loader.h).
+bool MayInclude(const Selection& s, const std::string& library) {
+  if (!s.families.empty() && std::find(s.families.begin(), s.families.end(), "peer") == s.families.end())
+    return false;
+  if (s.variants.empty()) return true;
+  for (const std::string& given : s.variants) {
+    const size_t slash = given.find('/');
+    const std::string name = slash == std::string::npos ? "" : given.substr(slash + 1, given.find('@') - slash - 1);
+    if (name.rfind(library + "-", 0) == 0) return true;
+  }
+  return false;
+}
+
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
@@ -378,6 +394,7 @@ int List(bool json, const Selection& sel) {
                             {"promised", vt.promised()},
                             {"estimate", vt.kernel->estimate}};
       if (vt.promised()) row["promise_max_ulp"] = vt.promised_ulp();
+      if (!v.library.empty()) row["library"] = v.library;
       if (GetActivation(v.activation).backward) row["first_input"] = v.from_output ? "y" : "x";
       j["variants"].push_back(std::move(row));
     }
@@ -816,7 +833,17 @@ int Main(int argc, char** argv) {
     if (!benchmark_args.empty() && !takes_benchmark_args)
       throw UsageError(fmt::format("{} is only for the bench and run subcommands", benchmark_args[0]));
     // Plugins join the registry, and every registration (the program's own
-    // and the plugins') is validated, before any command runs.
+    // and the plugins') is validated, before any command runs. Peer plugins
+    // (PyTorch) load only for a selection that can include their rows.
+    Selection eval_sel;
+    eval_sel.variants = {eval_id};
+    const Selection* sel = list->parsed() ? &list_sel : check->parsed() ? &check_sel : nullptr;
+    if (eval->parsed()) sel = &eval_sel;
+    for (const auto& [name, cmd] : measure)
+      if (cmd->parsed()) sel = &c.sel;
+    if (sel != nullptr)
+      for (const PeerPlugin& peer : FindPeerPlugins())
+        if (MayInclude(*sel, peer.library)) LoadPeerPlugin(peer);
     LoadPlugins(loads);
     (void)Variants();
     if (list->parsed()) return List(list_json, list_sel);

@@ -22,6 +22,10 @@ endforeach()
 target_include_directories(actbench_kernels PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 
 install(TARGETS actbench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# Peer plugins, where an installed actbench looks for them (impls/plugin_loader.h).
+if(ACTBENCH_PEER_PLUGIN_TARGETS)
+  install(TARGETS ${ACTBENCH_PEER_PLUGIN_TARGETS} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/actbench/peers)
+endif()
 install(TARGETS actbench_kernels actbench_impls actbench_accuracy actbench_bench actbench_reports
                 actbench_harness actbench_cli actbench_main
         EXPORT actbenchTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}/actbench)

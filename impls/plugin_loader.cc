@@ -3,8 +3,12 @@
 #include <dlfcn.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -62,11 +66,13 @@ Destroyers& AtExit() {
 
 std::string Text(const char* s) { return s == nullptr ? "" : s; }
 
-Registration::Spec SpecOf(const std::string& path, const actbench_plugin_variant& pv, uint32_t abi) {
+Registration::Spec SpecOf(const std::string& path, const actbench_plugin_variant& pv, uint32_t abi,
+                          const std::string& peer_library) {
   Registration::Spec s;
   s.id = Text(pv.activation) + "/" + Text(pv.name);
   s.plugin = path;
-  s.family = "user";
+  s.family = peer_library.empty() ? "user" : "peer";
+  s.library = peer_library;
   const Activation* act = FindActivation(Text(pv.activation));
   const uint32_t arity = act != nullptr ? static_cast<uint32_t>(act->arity()) : 1;
   if (act != nullptr && pv.arity != arity)
@@ -121,9 +127,34 @@ Registration::Spec SpecOf(const std::string& path, const actbench_plugin_variant
   return s;
 }
 
-}  // namespace
+// The rows of one variant (same id, one per target) joined into one Variant:
+// they must agree in everything but their kernels and their bound.
+void Join(const std::string& path, Variant& into, Variant&& row) {
+  const Promise &a = into.promise, &b = row.promise;
+  const char* differs = into.computes != row.computes               ? "what it computes"
+                        : into.description != row.description       ? "description"
+                        : into.from_output != row.from_output       ? "first_input"
+                        : a.promised != b.promised                  ? "promise_kind"
+                        : a.domain_lo != b.domain_lo || a.domain_hi != b.domain_hi ? "domain"
+                        : a.note != b.note                          ? "note"
+                        : a.keeps_contract != b.keeps_contract      ? "keeps_contract"
+                                                                    : nullptr;
+  if (differs != nullptr)
+    Refuse(path, into.id() + " is described once per target, and its targets differ in " + differs);
+  for (TargetKernel& k : row.kernels) {
+    for (const TargetKernel& have : into.kernels)
+      if (have.target == k.target) Refuse(path, into.id() + "@" + k.target + " is described twice");
+    if (b.promised && b.max_ulp != a.max_ulp) k.max_ulp = b.max_ulp;  // this target's own bound
+    into.kernels.push_back(std::move(k));
+  }
+}
 
-std::vector<Variant> LoadPlugin(const std::string& path) {
+struct Loaded {
+  const actbench_plugin* plugin;
+  std::vector<Variant> variants;
+};
+
+Loaded Load(const std::string& path, const std::string& peer_library) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) Refuse(path, std::strerror(errno));
   if (!S_ISREG(st.st_mode)) Refuse(path, "not a regular file");
@@ -141,14 +172,75 @@ std::vector<Variant> LoadPlugin(const std::string& path) {
                      std::to_string(ACTBENCH_PLUGIN_ABI_VERSION));
   if (plugin->variant_count > 0 && plugin->variants == nullptr) Refuse(path, "variant_count > 0 but no variants");
   if (plugin->variant_count == 0) Refuse(path, "describes no variant");
-  std::vector<Variant> out;
+  if (!peer_library.empty()) {
+    if (Text(plugin->name) != peer_library)
+      Refuse(path, "a peer plugin names itself as its file does ('" + peer_library + "'), not '" +
+                       Text(plugin->name) + "'");
+    if (plugin->abi_version < 3 || Text(plugin->version).empty())
+      Refuse(path, "a peer plugin gives its library's version (ABI 3)");
+  }
+  Loaded loaded{plugin, {}};
+  std::map<std::string, size_t> index;  // id -> position in loaded.variants
   for (size_t i = 0; i < plugin->variant_count; ++i) {
     const actbench_plugin_variant& pv = plugin->variants[i];
-    out.push_back(MakeVariant(SpecOf(path, pv, plugin->abi_version)));
+    Variant v = MakeVariant(SpecOf(path, pv, plugin->abi_version, peer_library));
+    if (!peer_library.empty() && v.name.rfind(peer_library + "-", 0) != 0)
+      Refuse(path, v.id() + ": a peer plugin's variant names start with '" + peer_library + "-'");
+    auto [it, added] = index.emplace(v.id(), loaded.variants.size());
+    if (added)
+      loaded.variants.push_back(std::move(v));
+    else
+      Join(path, loaded.variants[it->second], std::move(v));
   }
   for (size_t i = 0; i < plugin->variant_count; ++i)
     if (plugin->variants[i].destroy != nullptr) AtExit().Add(plugin->variants[i].destroy, plugin->variants[i].context);
-  return out;
+  return loaded;
+}
+
+}  // namespace
+
+std::vector<Variant> LoadPlugin(const std::string& path) { return Load(path, "").variants; }
+
+std::vector<PeerPlugin> FindPeerPlugins() {
+  std::string dir;
+  if (const char* env = std::getenv("ACTBENCH_PEER_PLUGIN_DIR")) {
+    dir = env;
+  } else {
+    // The build tree's; the installed one beside the program (an install moved
+    // with --prefix), else where it was configured to go.
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::string beside = ec ? "" : (exe.parent_path() / ACTBENCH_PEER_PLUGIN_FROM_BINDIR).string();
+    for (const std::string& candidate : {std::string(ACTBENCH_PEER_PLUGIN_BUILD_DIR), beside,
+                                         std::string(ACTBENCH_PEER_PLUGIN_INSTALL_DIR)}) {
+      struct stat st;
+      if (!candidate.empty() && ::stat(candidate.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        dir = candidate;
+        break;
+      }
+    }
+  }
+  std::vector<PeerPlugin> found;
+  if (dir.empty()) return found;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const std::string prefix = "actbench-peer-", suffix = ".so";
+    if (name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    found.push_back({name.substr(prefix.size(), name.size() - prefix.size() - suffix.size()), entry.path().string()});
+  }
+  std::sort(found.begin(), found.end(), [](const PeerPlugin& a, const PeerPlugin& b) { return a.path < b.path; });
+  return found;
+}
+
+void LoadPeerPlugin(const PeerPlugin& peer) {
+  Loaded loaded = Load(peer.path, peer.library);
+  for (const PeerLibrary& l : PeerLibraries())
+    if (l.name == peer.library) Refuse(peer.path, "the peer library '" + peer.library + "' is already loaded");
+  AddLoadedVariants(std::move(loaded.variants));
+  AddPeerLibrary({peer.library, loaded.plugin->version});
 }
 
 void LoadPlugins(const std::vector<std::string>& paths) {

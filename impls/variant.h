@@ -148,6 +148,8 @@ struct PeerLibrary {
   std::string version;  // as the library reports it, else its Debian package version
 };
 const std::vector<PeerLibrary>& PeerLibraries();
+// A peer loaded as a plugin (impls/plugin_loader.h) joins PeerLibraries().
+void AddPeerLibrary(PeerLibrary library);
 std::string PeerVersion(std::string_view library);  // "" when not compiled in
 
 }  // namespace actbench

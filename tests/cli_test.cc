@@ -39,6 +39,7 @@
 #include "accuracy/reference.h"
 #include "accuracy/ulp.h"
 #include "impls/activation.h"
+#include "impls/plugin_loader.h"
 #include "impls/variant.h"
 #include "reports/report.h"
 #include "cli_support.h"
@@ -49,6 +50,22 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace clitest;  // NOLINT: RunCli, TempDir and the file helpers
+
+// The registry as the command line sees it for a selection that can include
+// every family: with the peer plugins (PyTorch), which it loads for such a
+// selection. The tests below read the registry only through these two.
+const std::vector<Variant>& Variants() {
+  static const bool loaded = [] {
+    for (const PeerPlugin& p : FindPeerPlugins()) LoadPeerPlugin(p);
+    return true;
+  }();
+  (void)loaded;
+  return actbench::Variants();
+}
+const Variant* FindVariant(std::string_view id) {
+  Variants();
+  return actbench::FindVariant(id);
+}
 
 constexpr float kInfF = std::numeric_limits<float>::infinity();
 constexpr float kNanF = std::numeric_limits<float>::quiet_NaN();

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <tuple>
 #include <vector>
 #include <set>
 #include <string>
@@ -276,13 +277,39 @@ TEST(Plugin, BackwardKernelsAreMeasuredLikeForwardOnes) {
   }
 }
 
+// A variant described once per target is one variant with several rows, each
+// target with its own bound; rows for a CPU feature this CPU lacks are not run.
+TEST(Plugin, ADescriptionPerTargetIsOneVariantWithThoseTargets) {
+  TempDir dir;
+  const auto list = RunCli({"list", "--load", ACTBENCH_PLUGIN_two_targets, "--family", "user", "--json"}, dir.path());
+  ASSERT_EQ(list.status, 0) << list.Describe();
+  const auto j = nlohmann::json::parse(list.out);
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  ASSERT_EQ(j["variants"].size(), avx2 ? 2u : 1u) << list.out;
+  EXPECT_EQ(j["variants"][0]["id"], "sigmoid/plugin-f64");
+  EXPECT_EQ(j["variants"][0]["target"], "baseline");
+  EXPECT_EQ(j["variants"][0]["promise_max_ulp"], 0.51);
+  if (avx2) {
+    EXPECT_EQ(j["variants"][1]["id"], "sigmoid/plugin-f64");
+    EXPECT_EQ(j["variants"][1]["target"], "AVX2");
+    EXPECT_EQ(j["variants"][1]["promise_max_ulp"], 0.75) << "the AVX2 row's own bound";
+  }
+  const float x = 1.0f;
+  clitest::WriteAll(dir.path() + "/in.bin", std::string(reinterpret_cast<const char*>(&x), sizeof x));
+  const auto eval = RunCli({"eval", "--load", ACTBENCH_PLUGIN_two_targets, "-v", "sigmoid/plugin-f64", "-t", "AVX2",
+                            "--in", dir.path() + "/in.bin", "--out", dir.path() + "/o.bin"},
+                           dir.path());
+  EXPECT_EQ(eval.status, avx2 ? 0 : 2) << eval.Describe();
+}
+
 // A broken plugin: one line, exit 2, nothing measured, no report written.
 TEST(Plugin, BrokenPluginsAreRefusedBeforeAnythingIsMeasured) {
   TempDir dir;
   const std::string json = dir.path() + "/r.json";
   const std::pair<const char*, const char*> cases[] = {
       {ACTBENCH_PLUGIN_wrong_abi, "ABI version 999"},
-      {ACTBENCH_PLUGIN_duplicate, "already registered"},
+      {ACTBENCH_PLUGIN_duplicate, "sigmoid/plugin-f64@baseline is described twice"},
+      {ACTBENCH_PLUGIN_targets_differ, "sigmoid/plugin-f64 is described once per target, and its targets differ in description"},
       {ACTBENCH_PLUGIN_bad_promise, "is not a number >= 0"},
       {ACTBENCH_PLUGIN_no_entry, "no entry point"},
       {ACTBENCH_PLUGIN_empty_domain, "empty domain"},
@@ -322,6 +349,99 @@ TEST(Safety, IsolatedCheckAgreesWithTheInProcessOne) {
   std::vector<const Variant*> vs = {FindVariant("sigmoid/rr2-p7-div"), FindVariant("relu/max")};
   const std::vector<VariantTarget> rows = RunnableTargets(vs);
   for (const SafetyVerdict& v : CheckSafetyIsolated(rows)) EXPECT_TRUE(v.safe) << v.label << ": " << v.failure;
+}
+
+
+// Peer plugins (impls/plugin_loader.h): found by file name in
+// $ACTBENCH_PEER_PLUGIN_DIR, loaded only when the selection can include their
+// rows, in family "peer" with their library's version.
+class PeerPluginDir {
+ public:
+  // `plugin` copied into a fresh folder as actbench-peer-<library>.so.
+  PeerPluginDir(const std::string& plugin, const std::string& library) {
+    std::filesystem::copy_file(plugin, dir_.path() + "/actbench-peer-" + library + ".so");
+    ::setenv("ACTBENCH_PEER_PLUGIN_DIR", dir_.path().c_str(), 1);
+  }
+  ~PeerPluginDir() { ::unsetenv("ACTBENCH_PEER_PLUGIN_DIR"); }
+
+ private:
+  TempDir dir_;
+};
+
+TEST(PeerPlugin, JoinsAsAPeerWithItsVersion) {
+  TempDir dir;
+  PeerPluginDir peers(ACTBENCH_PLUGIN_peer, "testpeer");
+  const auto list = RunCli({"list", "--family", "peer", "--json"}, dir.path());
+  ASSERT_EQ(list.status, 0) << list.Describe();
+  bool found = false;
+  const auto listed = nlohmann::json::parse(list.out);
+  for (const auto& v : listed["variants"]) {
+    if (v["id"] != "sigmoid/testpeer-f64") continue;
+    found = true;
+    EXPECT_EQ(v["family"], "peer");
+    EXPECT_EQ(v["library"], "testpeer");
+  }
+  EXPECT_TRUE(found) << list.out;
+  const std::string json = dir.path() + "/r.json";
+  const auto acc = RunCli({"accuracy", "--quick", "-v", "sigmoid/testpeer-f64", "--json", json}, dir.path());
+  ASSERT_EQ(acc.status, 0) << acc.Describe();
+  const auto r = nlohmann::json::parse(clitest::ReadAll(json));
+  EXPECT_EQ(r["machine"]["peers"]["testpeer"], "9.9");
+  EXPECT_EQ(r["rows"].at(0)["peer"]["library"], "testpeer");
+  EXPECT_EQ(r["rows"].at(0)["peer"]["version"], "9.9");
+}
+
+// Whether a command loads a peer plugin, seen through a broken one: a
+// selection that cannot include its rows never loads it (and succeeds); one
+// that can is refused in one line, before anything is measured.
+TEST(PeerPlugin, LoadsOnlyWhenTheSelectionCanIncludeItsRows) {
+  TempDir dir;
+  PeerPluginDir peers(ACTBENCH_PLUGIN_no_entry, "broken");
+  const std::string json = dir.path() + "/r.json";
+  const std::vector<std::vector<std::string>> without = {
+      {"list", "--family", "simd"},
+      {"list", "-v", "sigmoid/rr2-p7-div"},
+      {"accuracy", "--quick", "-v", "sigmoid/rr2-p7-div", "--json", json},
+      {"check", "--family", "scalar", "-a", "relu"},
+  };
+  for (const auto& args : without) {
+    const auto r = RunCli(args, dir.path());
+    EXPECT_EQ(r.status, 0) << r.Describe();
+    EXPECT_EQ(r.err.find("actbench-peer-broken.so"), std::string::npos) << args[0] << " " << args[1] << ": " << r.err;
+  }
+  ASSERT_TRUE(std::filesystem::remove(json));
+  const std::vector<std::vector<std::string>> with = {
+      {"list"},
+      {"list", "--family", "peer"},
+      {"list", "-v", "sigmoid/broken-thing"},
+      {"accuracy", "--quick", "-a", "sigmoid", "--json", json},
+      {"eval", "-v", "sigmoid/broken-x", "--in", json, "--out", json},
+  };
+  for (const auto& args : with) {
+    const auto r = RunCli(args, dir.path());
+    EXPECT_EQ(r.status, 2) << args[0] << ": " << r.Describe();
+    EXPECT_EQ(clitest::SplitLines(r.err).size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("actbench-peer-broken.so: no entry point"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(json)) << "nothing measured, nothing written";
+}
+
+// A peer plugin must name itself as its file does, give a version, and name
+// its variants "<library>-...": the command line relies on that prefix.
+TEST(PeerPlugin, ABadPeerPluginIsRefused) {
+  TempDir dir;
+  const std::tuple<const char*, std::string, std::string> cases[] = {
+      {ACTBENCH_PLUGIN_peer, "testpeer2", "names itself as its file does ('testpeer2'), not 'testpeer'"},
+      {ACTBENCH_PLUGIN_peer_no_version, "testpeer", "gives its library's version"},
+      {ACTBENCH_PLUGIN_peer_bad_prefix, "testpeer", "sigmoid/plugin-f64: a peer plugin's variant names start with 'testpeer-'"},
+  };
+  for (const auto& [plugin, library, why] : cases) {
+    PeerPluginDir peers(plugin, library);
+    const auto r = RunCli({"list"}, dir.path());
+    EXPECT_EQ(r.status, 2) << r.Describe();
+    EXPECT_EQ(clitest::SplitLines(r.err).size(), 1u) << r.err;
+    EXPECT_NE(r.err.find(why), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

@@ -54,6 +54,6 @@ static const struct actbench_plugin_variant kVariants[] = {
      "x/3, + 1/2 and dy times it round in double; the final rounding", 1, ACTBENCH_INPUT_X},
 };
 
-static const struct actbench_plugin kPlugin = {ACTBENCH_PLUGIN_ABI_VERSION, "example plugin", 2, kVariants};
+static const struct actbench_plugin kPlugin = {ACTBENCH_PLUGIN_ABI_VERSION, "example plugin", 2, kVariants, "1.0"};
 
 __attribute__((visibility("default"))) const struct actbench_plugin* actbench_plugin(void) { return &kPlugin; }

@@ -17,8 +17,10 @@
 
 namespace actbench {
 
-const std::vector<PeerLibrary>& PeerLibraries() {
-  static const std::vector<PeerLibrary> libraries = [] {
+namespace {
+
+std::vector<PeerLibrary>& Libraries() {
+  static std::vector<PeerLibrary> libraries = [] {
     std::vector<PeerLibrary> v;
 #if ACTBENCH_HAVE_SLEEF
     v.push_back({"sleef", std::to_string(SLEEF_VERSION_MAJOR) + "." + std::to_string(SLEEF_VERSION_MINOR) + "." +
@@ -39,6 +41,12 @@ const std::vector<PeerLibrary>& PeerLibraries() {
   }();
   return libraries;
 }
+
+}  // namespace
+
+const std::vector<PeerLibrary>& PeerLibraries() { return Libraries(); }
+
+void AddPeerLibrary(PeerLibrary library) { Libraries().push_back(std::move(library)); }
 
 std::string PeerVersion(std::string_view library) {
   for (const PeerLibrary& l : PeerLibraries())

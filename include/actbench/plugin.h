@@ -29,8 +29,10 @@ extern "C" {
 /* Version 2 added `first_input` (backward kernels from the forward output) in
  * what was padding at the end of struct actbench_plugin_variant on x86-64
  * (LP64): the struct's size is unchanged there, and plugins written for
- * version 1 still load (their first_input is read as ACTBENCH_INPUT_X). */
-#define ACTBENCH_PLUGIN_ABI_VERSION 2u
+ * version 1 still load (their first_input is read as ACTBENCH_INPUT_X).
+ * Version 3 added `version` at the end of struct actbench_plugin (read only
+ * from plugins that say they speak version 3). Versions 1 and 2 still load. */
+#define ACTBENCH_PLUGIN_ABI_VERSION 3u
 #define ACTBENCH_PLUGIN_ENTRY "actbench_plugin"
 
 /* The activation's parameters (actbench::Params): PyTorch's names. */
@@ -80,6 +82,13 @@ typedef void (*actbench_destroy_fn)(void* context);
 #define ACTBENCH_INPUT_X 0
 #define ACTBENCH_INPUT_Y 1
 
+/* One row: a variant's kernel for one target. A variant with kernels for
+ * several targets (say baseline, AVX2 and AVX3) is described once per target,
+ * with the same activation and name and a different `target`: actbench joins
+ * them into one variant, and refuses the plugin when they differ in anything
+ * but target, kernel, context, prepare, destroy, cpu_features and max_ulp
+ * (a target may promise a looser bound, as targets without FMA do), or when
+ * one target appears twice. */
 struct actbench_plugin_variant {
   const char* activation;  /* "sigmoid", as `actbench list` names it */
   const char* name;        /* the variant's name; its id is activation/name */
@@ -105,6 +114,9 @@ struct actbench_plugin {
   const char* name;     /* the plugin's name, for messages; may be NULL */
   size_t variant_count;
   const struct actbench_plugin_variant* variants;
+  /* ABI 3: the plugin's version, or that of the library it calls ("1.13.1"),
+   * shown in reports beside its name; may be NULL. */
+  const char* version;
 };
 
 /* The entry point each plugin exports (ACTBENCH_PLUGIN_ENTRY). */

@@ -22,7 +22,14 @@
 #define KIND_GRAD_ABI1 10      /* ABI 1: first_input is padding there (set to 7 here), read as x */
 #define KIND_GRAD_BAD_INPUT 11 /* ABI 2, first_input 7 */
 #define KIND_GRAD_FROM_Y 12    /* sigmoid_grad from y = sigmoid(x): dy y (1 - y) */
-#define GRAD_KIND (PLUGIN_KIND >= KIND_GRAD)
+#define KIND_TWO_TARGETS 13    /* sigmoid/plugin-f64 on baseline and on AVX2 (a bound of its own) */
+#define KIND_TARGETS_DIFFER 14 /* the same on two targets, but their descriptions differ */
+#define KIND_PEER 15           /* a peer plugin: library "testpeer" 9.9, sigmoid/testpeer-f64 */
+#define KIND_PEER_BAD_PREFIX 16 /* the same, but its variant is sigmoid/plugin-f64 */
+#define KIND_PEER_NO_VERSION 17 /* the same as KIND_PEER, without a version */
+#define PEER_KIND (PLUGIN_KIND >= KIND_PEER && PLUGIN_KIND <= KIND_PEER_NO_VERSION)
+#define GRAD_KIND (PLUGIN_KIND >= KIND_GRAD && PLUGIN_KIND <= KIND_GRAD_FROM_Y)
+#define TWO_ROWS (PLUGIN_KIND == KIND_DUPLICATE || PLUGIN_KIND == KIND_TWO_TARGETS || PLUGIN_KIND == KIND_TARGETS_DIFFER)
 
 static int g_prepared = 0;
 
@@ -98,7 +105,12 @@ static const struct actbench_plugin_variant kVariants[] = {
 #else
         "sigmoid",
 #endif
-        "plugin-f64", "sigmoid in double, rounded once (a C plugin)", NULL, NULL, 1, Sigmoid, &g_prepared, Prepare,
+#if PLUGIN_KIND == KIND_PEER || PLUGIN_KIND == KIND_PEER_NO_VERSION
+        "testpeer-f64",
+#else
+        "plugin-f64",
+#endif
+        "sigmoid in double, rounded once (a C plugin)", NULL, NULL, 1, Sigmoid, &g_prepared, Prepare,
         NULL, 0, ACTBENCH_PROMISE_BOUND,
 #if PLUGIN_KIND == KIND_BAD_PROMISE
         -1.0,
@@ -111,8 +123,21 @@ static const struct actbench_plugin_variant kVariants[] = {
         -INFINITY, INFINITY,
 #endif
         "double evaluation, rounded once", 1, ACTBENCH_INPUT_X},
-    {"sigmoid", "plugin-f64", "the same id again", NULL, NULL, 1, Sigmoid, NULL, NULL, NULL, 0, ACTBENCH_PROMISE_NONE,
-     0, -INFINITY, INFINITY, NULL, 1, ACTBENCH_INPUT_X},
+    /* The second row of TWO_ROWS kinds: the first again (KIND_DUPLICATE), or
+     * the same variant on AVX2. */
+    {"sigmoid", "plugin-f64",
+#if PLUGIN_KIND == KIND_TARGETS_DIFFER
+     "the same id again",
+#else
+     "sigmoid in double, rounded once (a C plugin)",
+#endif
+     NULL,
+#if PLUGIN_KIND == KIND_DUPLICATE
+     NULL, 1, Sigmoid, NULL, NULL, NULL, 0, ACTBENCH_PROMISE_BOUND, 0.51,
+#else
+     "AVX2", 1, Sigmoid, NULL, NULL, NULL, ACTBENCH_CPU_AVX2 | ACTBENCH_CPU_FMA, ACTBENCH_PROMISE_BOUND, 0.75,
+#endif
+     -INFINITY, INFINITY, "double evaluation, rounded once", 1, ACTBENCH_INPUT_X},
 };
 #endif
 
@@ -124,13 +149,21 @@ static const struct actbench_plugin kPlugin = {
 #else
     ACTBENCH_PLUGIN_ABI_VERSION,
 #endif
+#if PEER_KIND
+    "testpeer",
+#else
     "test plugin",
-#if PLUGIN_KIND == KIND_DUPLICATE
+#endif
+#if TWO_ROWS
     2,
 #else
     1,
 #endif
-    kVariants};
+#if PLUGIN_KIND == KIND_PEER || PLUGIN_KIND == KIND_PEER_BAD_PREFIX
+    kVariants, "9.9"};
+#else
+    kVariants, NULL};
+#endif
 
 #if PLUGIN_KIND != KIND_NO_ENTRY
 __attribute__((visibility("default"))) const struct actbench_plugin* actbench_plugin(void) { return &kPlugin; }
