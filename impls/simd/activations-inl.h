@@ -24,7 +24,7 @@ namespace HWY_NAMESPACE {
 // relu/select: x < 0 ? 0 : x. Exact; NaN and -0 pass through.
 HWY_NOINLINE void ReluSelect(const float* in, float* out, size_t n, const Params&) {
   const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) { return hn::IfThenZeroElse(hn::Lt(x, hn::Zero(d)), x); });
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP { return hn::IfThenZeroElse(hn::Lt(x, hn::Zero(d)), x); });
 }
 
 // slope x for x < 0, x otherwise. A zero slope gives 0, also at x = -inf
@@ -44,7 +44,7 @@ HWY_NOINLINE void LeakyReluSelect(const float* in, float* out, size_t n, const P
   const DF d;
   if (p.alpha == 0.0f) return ReluSelect(in, out, n, p);
   const VF alpha = hn::Set(d, p.alpha);
-  ForEachVector(in, out, n, [&](VF x, size_t) { return NegativeSlope<false>(x, alpha); });
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP { return NegativeSlope<false>(x, alpha); });
 }
 
 // prelu/select: element i uses slopes[i % channels] (N x C, C innermost).
@@ -123,14 +123,14 @@ HWY_INLINE VF Relu6Of3Plus(VF x) {
 // correctly rounded division): at most 1 ULP.
 HWY_NOINLINE void HardSigmoidClampDiv(const float* in, float* out, size_t n, const Params&) {
   const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) { return hn::Div(Relu6Of3Plus(x), hn::Set(d, 6.0f)); });
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP { return hn::Div(Relu6Of3Plus(x), hn::Set(d, 6.0f)); });
 }
 
 // hard_sigmoid/clamp-mul: relu6(x + 3) * (1/6): the rounded 1/6 adds up to
 // half an ULP more.
 HWY_NOINLINE void HardSigmoidClampMul(const float* in, float* out, size_t n, const Params&) {
   const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) { return hn::Mul(Relu6Of3Plus(x), hn::Set(d, 1.0f / 6)); });
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP { return hn::Mul(Relu6Of3Plus(x), hn::Set(d, 1.0f / 6)); });
 }
 
 // hard_sigmoid/clamp-mul-residual: t = relu6(x + 3), q = t * (1/6), then
@@ -139,7 +139,7 @@ HWY_NOINLINE void HardSigmoidClampMul(const float* in, float* out, size_t n, con
 // without the divider). Without FMA the residual would round: a division.
 HWY_NOINLINE void HardSigmoidClampMulResidual(const float* in, float* out, size_t n, const Params&) {
   const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF t = Relu6Of3Plus(x);
 #if HWY_NATIVE_FMA
     const VF c = hn::Set(d, 1.0f / 6);
@@ -181,7 +181,7 @@ template <bool kAccurate>
 HWY_NOINLINE void Elu(const float* in, float* out, size_t n, const Params& p) {
   const DF d;
   const VF alpha = hn::Set(d, p.alpha);
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     return hn::IfThenElse(hn::Ge(x, hn::Zero(d)), x, Expm1Scaled<kAccurate>(x, alpha));
   });
 }
@@ -193,8 +193,8 @@ HWY_NOINLINE void Elu(const float* in, float* out, size_t n, const Params& p) {
 HWY_NOINLINE void HardSwishClampF64(const float* in, float* out, size_t n, const Params&) {
   const DF d;
   const DD dd;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
-    const VF y = InDouble([&](auto xd) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
+    const VF y = InDouble([&](auto xd) ACTBENCH_VECTOR_OP {
       const auto r = AtMost(hn::Add(xd, hn::Set(dd, 3.0)), hn::Set(dd, 6.0));
       return hn::Mul(hn::Mul(xd, r), hn::Set(dd, 1.0 / 6));
     }, AtLeast(x, hn::Set(d, -3.0f)));
@@ -210,7 +210,7 @@ HWY_NOINLINE void HardSwishClampF64(const float* in, float* out, size_t n, const
 // x >= 3 gives x itself; x is clamped below at -3 (-inf gives -0).
 HWY_NOINLINE void HardSwishClampMul(const float* in, float* out, size_t n, const Params&) {
   const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF xc = AtLeast(x, hn::Set(d, -3.0f));
     const VF y = hn::Mul(hn::Mul(xc, AtMost(hn::Add(xc, hn::Set(d, 3.0f)), hn::Set(d, 6.0f))), hn::Set(d, 1.0f / 6));
     return hn::IfThenElse(hn::Ge(x, hn::Set(d, 3.0f)), x, y);
@@ -317,7 +317,7 @@ HWY_INLINE VF XSigmoidAccurate(VF x, VF z, VF z_lo) {
   const DD dd;
   const VF num_x = hn::IfThenElse(neg, xc, x);
   const VF is_neg = hn::IfThenElseZero(neg, one);
-  const VF y = InDouble([&](VD xd, VD td, VD nd, VD negd) {
+  const VF y = InDouble([&](VD xd, VD td, VD nd, VD negd) ACTBENCH_VECTOR_OP {
     const VD e = hn::Mul(hn::Add(hn::Set(dd, 1.0), td), Pow2D(nd));
     const VD num = hn::IfThenElse(hn::Gt(negd, hn::Zero(dd)), hn::Mul(xd, e), xd);
     return hn::Div(num, hn::Add(hn::Set(dd, 1.0), e));
@@ -345,7 +345,7 @@ HWY_INLINE VF SigmoidRr2P6(VF x) {
   // Without FMA: e and the quotient in double (see ExpNegAbsD), rounded once.
   using VD = hn::Vec<DD>;
   const DD dd;
-  return InDouble([&](VD xd) {
+  return InDouble([&](VD xd) ACTBENCH_VECTOR_OP {
     const VD e = ExpNegAbsD(xd);
     return hn::Div(hn::IfThenElse(hn::Gt(xd, hn::Zero(dd)), hn::Set(dd, 1.0), e), hn::Add(hn::Set(dd, 1.0), e));
   }, x);
@@ -370,18 +370,18 @@ HWY_INLINE VF SigmoidFast(VF z) {
 }
 
 HWY_NOINLINE void SigmoidAccurate(const float* in, float* out, size_t n, const Params&) {
-  ForEachVector(in, out, n, [&](VF x, size_t) { return SigmoidRr2P6(x); });
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP { return SigmoidRr2P6(x); });
 }
 
 HWY_NOINLINE void SigmoidFastKernel(const float* in, float* out, size_t n, const Params&) {
-  ForEachVector(in, out, n, [&](VF x, size_t) { return SigmoidFast(x); });
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP { return SigmoidFast(x); });
 }
 
 // Above 20, x sigmoid(x) rounds to x (also for +inf, where the compensated
 // division would form inf - inf).
 HWY_NOINLINE void SiluAccurate(const float* in, float* out, size_t n, const Params&) {
   const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF y = XSigmoidAccurate<false>(x, x, hn::Zero(d));
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, y));
   });
@@ -390,7 +390,7 @@ HWY_NOINLINE void SiluAccurate(const float* in, float* out, size_t n, const Para
 // Flushes where the fast sigmoid does (x < -87.3), which also maps -inf to -0.
 HWY_NOINLINE void SiluFast(const float* in, float* out, size_t n, const Params&) {
   const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF y = hn::Mul(x, SigmoidFast(x));
     return KeepNaN(x, hn::IfThenElse(hn::Lt(x, hn::Set(d, -87.3f)), hn::CopySign(hn::Zero(d), x), y));
   });
@@ -405,13 +405,13 @@ template <bool kAccurate>
 HWY_NOINLINE void TanhExpm1(const float* in, float* out, size_t n, const Params&) {
   const DF d;
   const VF two = hn::Set(d, 2.0f);
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF a = hn::Abs(x);
     if constexpr (kAccurate && !HWY_NATIVE_FMA) {
       // Without FMA: E and the quotient in double, rounded once.
       using VD = hn::Vec<DD>;
       const DD dd;
-      const VF q = InDouble([&](VD ad) {
+      const VF q = InDouble([&](VD ad) ACTBENCH_VECTOR_OP {
         const VD E = Expm1NonNegD(hn::Min(hn::Add(ad, ad), hn::Set(dd, 20.0)));
         return hn::Div(E, hn::Add(E, hn::Set(dd, 2.0)));
       }, a);
@@ -459,7 +459,7 @@ HWY_INLINE VF TanhRationalAbs(VF x) {
 }
 
 HWY_NOINLINE void TanhRational(const float* in, float* out, size_t n, const Params&) {
-  ForEachVector(in, out, n, [&](VF x, size_t) { return hn::CopySign(TanhRationalAbs(x), x); });
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP { return hn::CopySign(TanhRationalAbs(x), x); });
 }
 
 // The "polynomial sigmoid" of ML code: 1/2 + tanh(x/2)/2 with the rational
@@ -470,7 +470,7 @@ HWY_NOINLINE void TanhRational(const float* in, float* out, size_t n, const Para
 HWY_NOINLINE void SigmoidTanhRational(const float* in, float* out, size_t n, const Params&) {
   const DF d;
   const VF half = hn::Set(d, 0.5f);
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF t = hn::CopySign(TanhRationalAbs(hn::Mul(x, half)), x);
     return hn::MulAdd(t, half, half);
   });
@@ -486,13 +486,13 @@ HWY_NOINLINE void SoftplusLog1pExp(const float* in, float* out, size_t n, const 
   const DF d;
   const VF beta = hn::Set(d, p.beta), threshold = hn::Set(d, p.threshold);
   const bool unit_beta = p.beta == 1.0f;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF z = unit_beta ? x : hn::Mul(beta, x);
     if constexpr (kAccurate && !HWY_NATIVE_FMA) {
       // Without FMA: the whole formula in double, rounded once.
       using VD = hn::Vec<DD>;
       const DD dd;
-      const VF sp = InDouble([&](VD zd) {
+      const VF sp = InDouble([&](VD zd) ACTBENCH_VECTOR_OP {
         const VD v = hn::Add(hn::Max(zd, hn::Zero(dd)), Log1pUnitD(ExpNegAbsD(zd)));
         return unit_beta ? v : hn::Div(v, hn::Set(dd, double(p.beta)));
       }, z);
@@ -527,11 +527,11 @@ HWY_NOINLINE void MishAccurate(const float* in, float* out, size_t n, const Para
   const DF d;
   const DD dd;
   using VD = hn::Vec<DD>;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF xc = AtMost(AtLeast(x, hn::Set(d, -150.0f)), hn::Set(d, 20.0f));
     const VF nf = RoundLog2e(xc);
     const VF t = Expm1Reduced7(ReduceLn2(xc, nf));
-    VF y = InDouble([&](VD xd, VD td, VD nd) {
+    VF y = InDouble([&](VD xd, VD td, VD nd) ACTBENCH_VECTOR_OP {
       const VD e = hn::Mul(hn::Add(hn::Set(dd, 1.0), td), Pow2D(nd));
       const VD N = hn::Mul(e, hn::Add(e, hn::Set(dd, 2.0)));
       const VD den = hn::Add(N, hn::Set(dd, 2.0));
@@ -550,7 +550,7 @@ HWY_NOINLINE void MishAccurate(const float* in, float* out, size_t n, const Para
 
 HWY_NOINLINE void MishFast(const float* in, float* out, size_t n, const Params&) {
   const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF e = ExpFast(hn::Min(x, hn::Set(d, 20.0f)));
     const VF N = hn::Mul(e, hn::Add(e, hn::Set(d, 2.0f)));
     const VF y = hn::Mul(hn::Mul(x, N), ReciprocalNR1(hn::Add(N, hn::Set(d, 2.0f))));
@@ -570,9 +570,9 @@ constexpr double kGeluB = 0.044715 * kGeluA;
 HWY_NOINLINE void GeluTanhAccurate(const float* in, float* out, size_t n, const Params&) {
   const DF d;
   const DD dd;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     VF hi, lo;
-    InDoubleHiLo(x, [&](auto xd) {
+    InDoubleHiLo(x, [&](auto xd) ACTBENCH_VECTOR_OP {
       return hn::Mul(xd, hn::MulAdd(hn::Set(dd, kGeluB), hn::Mul(xd, xd), hn::Set(dd, kGeluA)));
     }, hi, lo);
     const VF y = XSigmoidAccurate<true>(x, hi, lo);
@@ -582,7 +582,7 @@ HWY_NOINLINE void GeluTanhAccurate(const float* in, float* out, size_t n, const 
 
 HWY_NOINLINE void GeluTanhFast(const float* in, float* out, size_t n, const Params&) {
   const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF z = hn::Mul(x, hn::MulAdd(hn::Set(d, float(kGeluB)), hn::Mul(x, x), hn::Set(d, float(kGeluA))));
     const VF y = hn::Mul(x, SigmoidFast(z));
     // Large |x|: z overflows to +-inf; the limits are x and -0.
@@ -599,14 +599,14 @@ constexpr float kQuickGeluC = 1.702f;
 HWY_NOINLINE void GeluSigmoidAccurate(const float* in, float* out, size_t n, const Params&) {
   const DF d;
   const DD dd;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     VF hi, lo;
 #if HWY_NATIVE_FMA
     (void)dd;
     hi = hn::Mul(x, hn::Set(d, kQuickGeluC));
     lo = hn::MulSub(x, hn::Set(d, kQuickGeluC), hi);  // the product's rounding error, exactly
 #else
-    InDoubleHiLo(x, [&](auto xd) { return hn::Mul(xd, hn::Set(dd, double(kQuickGeluC))); }, hi, lo);
+    InDoubleHiLo(x, [&](auto xd) ACTBENCH_VECTOR_OP { return hn::Mul(xd, hn::Set(dd, double(kQuickGeluC))); }, hi, lo);
 #endif
     const VF y = XSigmoidAccurate<true>(x, hi, lo);
     return KeepNaN(x, hn::IfThenElse(hn::Gt(x, hn::Set(d, 20.0f)), x, y));
@@ -615,7 +615,7 @@ HWY_NOINLINE void GeluSigmoidAccurate(const float* in, float* out, size_t n, con
 
 HWY_NOINLINE void GeluSigmoidFast(const float* in, float* out, size_t n, const Params&) {
   const DF d;
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF y = hn::Mul(x, SigmoidFast(hn::Mul(x, hn::Set(d, kQuickGeluC))));
     return KeepNaN(x, hn::IfThenElse(hn::Lt(x, hn::Set(d, -51.0f)), hn::CopySign(hn::Zero(d), x), y));
   });
@@ -637,7 +637,7 @@ HWY_NOINLINE void GeluErfcAccurate(const float* in, float* out, size_t n, const 
   const DF d;
   const DD dd;
   const ErfcxTables tables = LoadErfcxTables();
-  ForEachVector(in, out, n, [&](VF x, size_t) {
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP {
     const VF half_x = hn::Mul(x, hn::Set(d, 0.5f));
     const VF t = hn::Mul(hn::Abs(x), hn::Set(d, 0.70710678118654752f));
     // Small |x|.
@@ -657,7 +657,7 @@ HWY_NOINLINE void GeluErfcAccurate(const float* in, float* out, size_t n, const 
     t2 = hn::Mul(sq, hn::Set(d, 0.5f));
     t2_lo = hn::Mul(hn::MulSub(x, x, sq), hn::Set(d, 0.5f));
 #else
-    InDoubleHiLo(x, [&](auto xd) { return hn::Mul(hn::Mul(xd, xd), hn::Set(dd, 0.5)); }, t2, t2_lo);
+    InDoubleHiLo(x, [&](auto xd) ACTBENCH_VECTOR_OP { return hn::Mul(hn::Mul(xd, xd), hn::Set(dd, 0.5)); }, t2, t2_lo);
 #endif
     const ExpParts e = ExpReduce7(hn::Neg(hn::Min(t2, hn::Set(d, 110.25f))));
     // e^-(t2 + t2_lo) = (1 + et)(1 - t2_lo) = 1 + u.

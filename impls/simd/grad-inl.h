@@ -65,7 +65,7 @@ HWY_INLINE void ForEachVector2(const float* x, const float* dy, float* out, size
 // relu_grad/select: x > 0 ? dy : 0 dy (PyTorch: 0 at x = 0); NaN x gives NaN.
 HWY_NOINLINE void ReluGradSelect(const float* x, const float* dy, float* dx, size_t n, const Params&) {
   const DF d;
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
     return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, hn::Mul(hn::Zero(d), g)));
   });
 }
@@ -74,7 +74,7 @@ HWY_NOINLINE void ReluGradSelect(const float* x, const float* dy, float* dx, siz
 HWY_NOINLINE void LeakyReluGradSelect(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
   const DF d;
   const VF alpha = hn::Set(d, p.alpha);
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
     return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, hn::Mul(alpha, g)));
   });
 }
@@ -109,7 +109,7 @@ HWY_NOINLINE void PreluGradSelect(const float* x, const float* dy, float* dx, si
 HWY_NOINLINE void HardSigmoidGradSelectDiv(const float* x, const float* dy, float* dx, size_t n, const Params&) {
   const DF d;
   const VF three = hn::Set(d, 3.0f);
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
     const auto inside = hn::And(hn::Gt(v, hn::Neg(three)), hn::Lt(v, three));
     return KeepNaN(v, hn::IfThenElse(inside, hn::Div(g, hn::Set(d, 6.0f)), hn::Mul(hn::Zero(d), g)));
   });
@@ -123,8 +123,8 @@ HWY_NOINLINE void HardSwishGradSelectF64(const float* x, const float* dy, float*
   const DF d;
   const DD dd;
   const VF three = hn::Set(d, 3.0f);
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
-    const VF mid = InDouble([&](auto xd, auto gd) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    const VF mid = InDouble([&](auto xd, auto gd) ACTBENCH_VECTOR_OP {
       return hn::Mul(gd, hn::Div(hn::Add(xd, hn::Set(dd, 1.5)), hn::Set(dd, 3.0)));
     }, hn::Min(hn::Max(v, hn::Neg(three)), three), g);
     const VF r = hn::IfThenElse(hn::Lt(v, hn::Neg(three)), hn::Mul(hn::Zero(d), g),
@@ -163,8 +163,8 @@ HWY_NOINLINE void EluGradExpF64(const float* x, const float* dy, float* dx, size
   const DF d;
   const DD dd;
   const double alpha = p.alpha;
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
-    const VF neg = InDouble([&](auto xd, auto gd) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    const VF neg = InDouble([&](auto xd, auto gd) ACTBENCH_VECTOR_OP {
       return hn::Mul(gd, hn::Mul(hn::Set(dd, alpha), ExpNegAbsDZero(xd)));
     }, hn::Min(v, hn::Zero(d)), g);
     return KeepNaN(v, hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, neg));
@@ -174,8 +174,8 @@ HWY_NOINLINE void EluGradExpF64(const float* x, const float* dy, float* dx, size
 // sigmoid_grad/rr2-p7-f64: dy e/(1 + e)^2, e = e^-|x| (no 1 - s anywhere).
 HWY_NOINLINE void SigmoidGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
   const DD dd;
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
-    return InDouble([&](auto xd, auto gd) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    return InDouble([&](auto xd, auto gd) ACTBENCH_VECTOR_OP {
       const auto e = ExpNegAbsDZero(xd);
       const auto den = hn::Add(hn::Set(dd, 1.0), e);
       return hn::Mul(gd, hn::Div(e, hn::Mul(den, den)));
@@ -186,8 +186,8 @@ HWY_NOINLINE void SigmoidGradExpF64(const float* x, const float* dy, float* dx, 
 // tanh_grad/rr2-p7-f64: dy 4e/(1 + e)^2, e = e^-2|x|.
 HWY_NOINLINE void TanhGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
   const DD dd;
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
-    return InDouble([&](auto xd, auto gd) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    return InDouble([&](auto xd, auto gd) ACTBENCH_VECTOR_OP {
       const auto e = ExpNegAbsDZero(hn::Add(xd, xd));
       const auto den = hn::Add(hn::Set(dd, 1.0), e);
       return hn::Mul(gd, hn::Div(hn::Mul(hn::Set(dd, 4.0), e), hn::Mul(den, den)));
@@ -200,8 +200,8 @@ HWY_NOINLINE void TanhGradExpF64(const float* x, const float* dy, float* dx, siz
 HWY_NOINLINE void SoftplusGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
   const DD dd;
   const double beta = p.beta, threshold = p.threshold;
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
-    return InDouble([&](auto xd, auto gd) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    return InDouble([&](auto xd, auto gd) ACTBENCH_VECTOR_OP {
       const auto z = hn::Mul(hn::Set(dd, beta), xd);
       std::remove_const_t<decltype(z)> s, sm;
       SigmoidsD(z, s, sm);
@@ -297,7 +297,7 @@ HWY_INLINE VF LogisticDerivative(VF z, VF dy, float c) {
 HWY_NOINLINE void SigmoidGradComp(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
 #if HWY_NATIVE_FMA
   (void)p;
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) { return LogisticDerivative(v, g, 1.0f); });
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP { return LogisticDerivative(v, g, 1.0f); });
 #else
   SigmoidGradExpF64(x, dy, dx, n, p);
 #endif
@@ -307,7 +307,7 @@ HWY_NOINLINE void SigmoidGradComp(const float* x, const float* dy, float* dx, si
 HWY_NOINLINE void TanhGradComp(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
 #if HWY_NATIVE_FMA
   (void)p;
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) { return LogisticDerivative(hn::Add(v, v), g, 4.0f); });
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP { return LogisticDerivative(hn::Add(v, v), g, 4.0f); });
 #else
   TanhGradExpF64(x, dy, dx, n, p);
 #endif
@@ -319,7 +319,7 @@ HWY_NOINLINE void EluGradComp(const float* x, const float* dy, float* dx, size_t
 #if HWY_NATIVE_FMA
   const DF d;
   const VF alpha = hn::Set(d, p.alpha);
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF dyv) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF dyv) ACTBENCH_VECTOR_OP {
     const ExpHiLoParts e = ExpNegAbsParts(hn::Min(v, hn::Zero(d)));  // e^x for x <= 0
     const ScaledDy g = ScaleDy(dyv);
     const VF a = hn::Mul(g.g, alpha), a_lo = hn::MulSub(g.g, alpha, a);
@@ -339,7 +339,7 @@ HWY_NOINLINE void SoftplusGradComp(const float* x, const float* dy, float* dx, s
 #if HWY_NATIVE_FMA
   const DF d;
   const VF beta = hn::Set(d, p.beta), threshold = hn::Set(d, p.threshold);
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF dyv) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF dyv) ACTBENCH_VECTOR_OP {
     const VF z = hn::Mul(beta, v);
     const VF z_lo = hn::IfThenElseZero(hn::IsFinite(z), hn::MulSub(beta, v, z));
     ExpHiLoParts e = ExpNegAbsParts(z);
@@ -359,6 +359,170 @@ HWY_NOINLINE void SoftplusGradComp(const float* x, const float* dy, float* dx, s
   });
 #else
   SoftplusGradExpF64(x, dy, dx, n, p);
+#endif
+}
+
+// ---------------------------------------------------------------- exp family, one division (FMA targets)
+//
+// The compensated kernels above handle every input (e^-200, dy up to the
+// largest float) in every lane, and pay for it in every lane. These run a
+// short core on vectors whose every lane is in the range that matters
+// (|x| <= 87 or so: e^|x| a normal float; |dy| <= 2^120) and hand any other
+// vector (a far tail, an infinity, a NaN, a huge dy) to the compensated
+// kernel: typical data never takes that path. Without FMA they are the
+// double kernels (the same bits).
+//
+// sigmoid'(x) = 1/(e^a + 2 + e^-a), tanh'(x) = 4/(e^2a + 2 + e^-2a) with
+// a = |x|: dx = c dy / (E + 2 + 1/E), one division whose numerator c dy is
+// exact, E = e^z >= 1 as hi + lo (ExpCore); 1/E <= 1 enters a denominator >= 4
+// and needs no more than a division's accuracy.
+// softplus'(x) = sigmoid(x) = 1/(1 + e^-x): dx = dy / (1 + E), E = e^-x as
+// hi + lo, for the default beta 1 and threshold 20 (other parameters: the
+// compensated kernel).
+// elu'(x) = alpha e^x (x <= 0): dx = (dy alpha) e^x, dy alpha and e^x as
+// hi + lo, one rounding at the end.
+
+#if HWY_NATIVE_FMA
+constexpr size_t kLanesMax = HWY_MAX_BYTES / sizeof(float);
+
+// e^z for z in [-87, 87] as hi + lo, hi = m 2^n exact (2^n normal: n in
+// [-126, 126], and m >= 1.4 where n = -126), lo the rounding error of m = 1 + q
+// and of q = r p(r), scaled alike: hi + lo is e^z to the polynomial's 2.1e-9
+// and r's rounding (0.35 ULP of e^z at most).
+struct ExpCoreParts {
+  VF hi, lo;
+};
+HWY_INLINE ExpCoreParts ExpCore(VF z) {
+  const DF d;
+  const VF n = RoundLog2e(z);
+  const VF r = ReduceLn2(z, n);
+  VF p = hn::Set(d, kExpP7[7]);
+  for (size_t k = 6; k >= 1; --k) p = hn::MulAdd(p, r, hn::Set(d, kExpP7[k]));
+  const VF q = hn::Mul(r, p);
+  const VF q_lo = hn::MulSub(r, p, q);
+  const VF one = hn::Set(d, 1.0f);
+  const VF m = hn::Add(one, q);
+  const VF m_lo = hn::Add(hn::Sub(q, hn::Sub(m, one)), q_lo);
+  const VF s = Pow2I(ToInt(n));
+  return {hn::Mul(m, s), hn::Mul(m_lo, s)};
+}
+
+// Whether every lane of a vector is in the cores' range: z in [lo, hi]
+// (false for NaN) and |dy| <= 2^120.
+HWY_INLINE bool AllInCore(VF z, float lo, float hi, VF dy) {
+  const DF d;
+  const auto in = hn::And(hn::And(hn::Ge(z, hn::Set(d, lo)), hn::Le(z, hn::Set(d, hi))),
+                          hn::Le(hn::Abs(dy), hn::Set(d, 0x1p120f)));
+  return hn::AllTrue(d, in);
+}
+
+// c dy / (E + 2 + 1/E), E = e^z, z = a or 2a in [0, 87]. The denominator
+// as hi + lo (2 + 1/E and its sum with E each rounds by up to 2^-24 of it,
+// and just above 4 that is a whole ULP of the result), then the quotient
+// corrected by its residual: q + (P - q (hi + lo)) / hi, the last division
+// needing only the reciprocal estimate's accuracy.
+HWY_INLINE VF CoshDerivativeCore(VF z, VF dy, float c) {
+  const DF d;
+  const VF one = hn::Set(d, 1.0f), two = hn::Set(d, 2.0f);
+  const ExpCoreParts e = ExpCore(z);
+  const VF inv = hn::Div(one, e.hi);
+  // 1/(E_hi + E_lo) - inv = (1 - inv E_hi) inv - E_lo inv^2, to first order.
+  const VF inv_lo = hn::Mul(inv, hn::NegMulAdd(e.lo, inv, hn::NegMulAdd(inv, e.hi, one)));
+  const VF c2 = hn::Add(two, inv);                          // inv <= 1: exact error below
+  const VF c2_lo = hn::Add(hn::Sub(inv, hn::Sub(c2, two)), inv_lo);
+  const VF hi = hn::Add(e.hi, c2);
+  const VF b = hn::Sub(hi, e.hi);                           // TwoSum: any order
+  const VF sum_lo = hn::Add(hn::Sub(e.hi, hn::Sub(hi, b)), hn::Sub(c2, b));
+  const VF lo = hn::Add(sum_lo, hn::Add(c2_lo, e.lo));
+  const VF num = hn::Mul(dy, hn::Set(d, c));                // exact: c = 1 or 4, |dy| <= 2^120
+  const VF q = hn::Div(num, hi);
+  const VF res = hn::NegMulAdd(q, lo, hn::NegMulAdd(q, hi, num));
+  return hn::MulAdd(res, hn::ApproximateReciprocal(hi), q);
+}
+#endif
+
+// sigmoid_grad/rr2-p7-cosh-div: dy / (e^|x| + 2 + e^-|x|).
+HWY_NOINLINE void SigmoidGradCoshDiv(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+#if HWY_NATIVE_FMA
+  (void)p;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    const VF a = hn::Abs(v);
+    if (HWY_LIKELY(AllInCore(a, 0.0f, 87.0f, g))) return CoshDerivativeCore(a, g, 1.0f);
+    return LogisticDerivative(v, g, 1.0f);
+  });
+#else
+  SigmoidGradExpF64(x, dy, dx, n, p);
+#endif
+}
+
+// tanh_grad/rr2-p7-cosh-div: 4 dy / (e^2|x| + 2 + e^-2|x|).
+HWY_NOINLINE void TanhGradCoshDiv(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+#if HWY_NATIVE_FMA
+  (void)p;
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    const VF a2 = hn::Add(hn::Abs(v), hn::Abs(v));
+    if (HWY_LIKELY(AllInCore(a2, 0.0f, 87.0f, g))) return CoshDerivativeCore(a2, g, 4.0f);
+    return LogisticDerivative(hn::Add(v, v), g, 4.0f);
+  });
+#else
+  TanhGradExpF64(x, dy, dx, n, p);
+#endif
+}
+
+// softplus_grad/rr2-p7-div: x > 20 ? dy : dy / (1 + e^-x) (beta 1, threshold
+// 20; the compensated kernel for other parameters).
+HWY_NOINLINE void SoftplusGradDiv(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+#if HWY_NATIVE_FMA
+  if (p.beta != 1.0f || p.threshold != 20.0f) return SoftplusGradComp(x, dy, dx, n, p);
+  const DF d;
+  const VF one = hn::Set(d, 1.0f), threshold = hn::Set(d, 20.0f);
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    // x NaN, below -87 or dy huge: the compensated kernel; x > 20 (+inf
+    // included) gives dy, e^-20 computed and not used.
+    if (HWY_LIKELY(AllInCore(v, -87.0f, HUGE_VALF, g))) {
+      const VF z = hn::Min(v, threshold);
+      const ExpCoreParts e = ExpCore(hn::Neg(z));
+      // 1 + E as hi + lo (TwoSum), the quotient corrected by its residual.
+      const VF hi = hn::Add(one, e.hi);
+      const VF b = hn::Sub(hi, one);
+      const VF lo = hn::Add(hn::Add(hn::Sub(one, hn::Sub(hi, b)), hn::Sub(e.hi, b)), e.lo);
+      const VF q0 = hn::Div(g, hi);
+      const VF q = hn::MulAdd(hn::NegMulAdd(q0, lo, hn::NegMulAdd(q0, hi, g)), hn::ApproximateReciprocal(hi), q0);
+      return hn::IfThenElse(hn::Gt(v, threshold), g, q);
+    }
+    HWY_ALIGN float bx[kLanesMax], bg[kLanesMax], bo[kLanesMax];
+    hn::Store(v, d, bx);
+    hn::Store(g, d, bg);
+    SoftplusGradComp(bx, bg, bo, hn::Lanes(d), p);
+    return hn::Load(d, bo);
+  });
+#else
+  SoftplusGradExpF64(x, dy, dx, n, p);
+#endif
+}
+
+// elu_grad/rr2-p7-fma: x > 0 ? dy : (dy alpha) e^x, dy alpha and e^x as
+// hi + lo, one rounding; x < -87 through the compensated kernel.
+HWY_NOINLINE void EluGradFma(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+#if HWY_NATIVE_FMA
+  const DF d;
+  const VF alpha = hn::Set(d, p.alpha);
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    if (HWY_LIKELY(AllInCore(v, -87.0f, HUGE_VALF, g))) {  // NaN x, x < -87, huge dy: below
+      const VF z = hn::Min(v, hn::Zero(d));
+      const ExpCoreParts e = ExpCore(z);
+      const VF a = hn::Mul(g, alpha), a_lo = hn::MulSub(g, alpha, a);
+      const VF neg = hn::MulAdd(a, e.hi, hn::MulAdd(a, e.lo, hn::Mul(a_lo, e.hi)));
+      return hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, neg);
+    }
+    HWY_ALIGN float bx[kLanesMax], bg[kLanesMax], bo[kLanesMax];
+    hn::Store(v, d, bx);
+    hn::Store(g, d, bg);
+    EluGradComp(bx, bg, bo, hn::Lanes(d), p);
+    return hn::Load(d, bo);
+  });
+#else
+  EluGradExpF64(x, dy, dx, n, p);
 #endif
 }
 
@@ -414,16 +578,16 @@ HWY_INLINE VD XSigmoidGradD(VD k) {
 
 // silu_grad/rr2-p7-f64-taylor: dy (s + x s (1 - s)).
 HWY_NOINLINE void SiluGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
-    return InDouble([&](auto xd, auto gd) { return hn::Mul(gd, XSigmoidGradD(xd)); }, v, g);
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    return InDouble([&](auto xd, auto gd) ACTBENCH_VECTOR_OP { return hn::Mul(gd, XSigmoidGradD(xd)); }, v, g);
   });
 }
 
 // gelu_sigmoid_grad/rr2-p7-f64-taylor: dy silu'(1.702f x).
 HWY_NOINLINE void GeluSigmoidGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
   const DD dd;
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
-    return InDouble([&](auto xd, auto gd) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    return InDouble([&](auto xd, auto gd) ACTBENCH_VECTOR_OP {
       return hn::Mul(gd, XSigmoidGradD(hn::Mul(hn::Set(dd, double(1.702f)), xd)));
     }, v, g);
   });
@@ -435,8 +599,8 @@ HWY_NOINLINE void GeluSigmoidGradExpF64(const float* x, const float* dy, float* 
 // x s (1 - t^2) = x e/(1 + e) 4(n + 1)/m^2. x clamped to [-250, 250].
 HWY_NOINLINE void MishGradExpF64(const float* x, const float* dy, float* dx, size_t n, const Params&) {
   const DD dd;
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
-    return InDouble([&](auto xd, auto gd) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    return InDouble([&](auto xd, auto gd) ACTBENCH_VECTOR_OP {
       using VD = decltype(xd);
       const VD one = hn::Set(dd, 1.0), two = hn::Set(dd, 2.0), four = hn::Set(dd, 4.0);
       const VD xc = hn::Min(hn::Max(xd, hn::Set(dd, -250.0)), hn::Set(dd, 250.0));
@@ -465,8 +629,8 @@ HWY_NOINLINE void GeluTanhGradExpF64(const float* x, const float* dy, float* dx,
   const DD dd;
   constexpr double kA = 1.5957691216057307117597842397375;  // 2 sqrt(2/pi)
   constexpr double kB = 0.044715 * kA;
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
-    return InDouble([&](auto xd, auto gd) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    return InDouble([&](auto xd, auto gd) ACTBENCH_VECTOR_OP {
       using VD = decltype(xd);
       const VD xc = hn::Min(hn::Max(xd, hn::Set(dd, -20.0)), hn::Set(dd, 10.0));
       const VD x2 = hn::Mul(xc, xc);
@@ -512,10 +676,10 @@ HWY_NOINLINE void GeluGradChebF64(const float* x, const float* dy, float* dx, si
   const DF d;
   const DD dd;
   const ErfcxTables tb = LoadErfcxTables();
-  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) {
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
     const VF t = hn::Min(hn::Max(hn::Mul(hn::Abs(v), hn::Set(d, 0.707106781f)), hn::Set(d, 0.5f)), hn::Set(d, 10.5f));
     const VF ecx = Erfcx(t, tb);
-    return InDouble([&](auto xd, auto gd, auto ed) {
+    return InDouble([&](auto xd, auto gd, auto ed) ACTBENCH_VECTOR_OP {
       using VD = decltype(xd);
       const VD xc = hn::Min(hn::Max(xd, hn::Set(dd, -22.0)), hn::Set(dd, 22.0));
       const VD neg_w = hn::Mul(hn::Add(xc, hn::Set(dd, 1.5)), hn::Set(dd, 1.0 / 1.5));

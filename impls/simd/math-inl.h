@@ -19,6 +19,14 @@
 
 #include <hwy/highway.h>
 
+// On the per-vector lambdas handed to ForEachVector, ForEachVector2 and
+// InDouble: GCC otherwise keeps the larger ones out of line, and then every
+// vector pays a call and reloads each constant of the kernel (measured on
+// sigmoid_grad/rr2-p7-cosh-div, AVX2: 0.66 G/s out of line).
+#ifndef ACTBENCH_VECTOR_OP
+#define ACTBENCH_VECTOR_OP __attribute__((always_inline))
+#endif
+
 HWY_BEFORE_NAMESPACE();
 namespace actbench {
 namespace HWY_NAMESPACE {
