@@ -184,8 +184,11 @@ Loaded Load(const std::string& path, const std::string& peer_library) {
   for (size_t i = 0; i < plugin->variant_count; ++i) {
     const actbench_plugin_variant& pv = plugin->variants[i];
     Variant v = MakeVariant(SpecOf(path, pv, plugin->abi_version, peer_library));
-    if (!peer_library.empty() && v.name.rfind(peer_library + "-", 0) != 0)
-      Refuse(path, v.id() + ": a peer plugin's variant names start with '" + peer_library + "-'");
+    if (!peer_library.empty()) {
+      if (v.name.rfind(peer_library + "-", 0) != 0)
+        Refuse(path, v.id() + ": a peer plugin's variant names start with '" + peer_library + "-'");
+      v.plugin.clear();  // a peer row is known by its library and version, as the compiled-in ones
+    }
     auto [it, added] = index.emplace(v.id(), loaded.variants.size());
     if (added)
       loaded.variants.push_back(std::move(v));
@@ -205,6 +208,9 @@ std::vector<PeerPlugin> FindPeerPlugins() {
   std::string dir;
   if (const char* env = std::getenv("ACTBENCH_PEER_PLUGIN_DIR")) {
     dir = env;
+    struct stat st;
+    if (!dir.empty() && (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
+      throw RegistryError("ACTBENCH_PEER_PLUGIN_DIR=" + dir + " is not a directory (empty for no peer plugins)");
   } else {
     // The build tree's; the installed one beside the program (an install moved
     // with --prefix), else where it was configured to go.

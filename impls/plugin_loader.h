@@ -26,6 +26,7 @@ struct PeerPlugin {
   std::string library;  // "torch"
   std::string path;
 };
+// Throws RegistryError when $ACTBENCH_PEER_PLUGIN_DIR names no directory.
 std::vector<PeerPlugin> FindPeerPlugins();
 
 // Loads a peer plugin before the registry is first read: its variants join in

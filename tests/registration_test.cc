@@ -389,6 +389,18 @@ TEST(PeerPlugin, JoinsAsAPeerWithItsVersion) {
   EXPECT_EQ(r["machine"]["peers"]["testpeer"], "9.9");
   EXPECT_EQ(r["rows"].at(0)["peer"]["library"], "testpeer");
   EXPECT_EQ(r["rows"].at(0)["peer"]["version"], "9.9");
+  EXPECT_FALSE(r["rows"].at(0).contains("plugin") && r["rows"].at(0)["plugin"].is_string())
+      << "a peer row is known by its library, not by a path";
+}
+
+TEST(PeerPlugin, AFolderThatIsNotOneIsRefused) {
+  TempDir dir;
+  ::setenv("ACTBENCH_PEER_PLUGIN_DIR", "/nonexistent/peers", 1);
+  const auto r = RunCli({"list"}, dir.path());
+  ::unsetenv("ACTBENCH_PEER_PLUGIN_DIR");
+  EXPECT_EQ(r.status, 2) << r.Describe();
+  EXPECT_EQ(clitest::SplitLines(r.err).size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("ACTBENCH_PEER_PLUGIN_DIR=/nonexistent/peers is not a directory"), std::string::npos) << r.err;
 }
 
 // Whether a command loads a peer plugin, seen through a broken one: a

@@ -407,37 +407,54 @@ HWY_INLINE ExpCoreParts ExpCore(VF z) {
   return {hn::Mul(m, s), hn::Mul(m_lo, s)};
 }
 
-// Whether every lane of a vector is in the cores' range: z in [lo, hi]
-// (false for NaN) and |dy| <= 2^120.
-HWY_INLINE bool AllInCore(VF z, float lo, float hi, VF dy) {
+// Whether every lane of a vector is in a core's range: `z_in` (false for a
+// NaN) and |dy| <= 2^120.
+template <class M>
+HWY_INLINE bool AllInCore(M z_in, VF dy) {
   const DF d;
-  const auto in = hn::And(hn::And(hn::Ge(z, hn::Set(d, lo)), hn::Le(z, hn::Set(d, hi))),
-                          hn::Le(hn::Abs(dy), hn::Set(d, 0x1p120f)));
-  return hn::AllTrue(d, in);
+  return hn::AllTrue(d, hn::And(z_in, hn::Le(hn::Abs(dy), hn::Set(d, 0x1p120f))));
 }
 
-// c dy / (E + 2 + 1/E), E = e^z, z = a or 2a in [0, 87]. The denominator
-// as hi + lo (2 + 1/E and its sum with E each rounds by up to 2^-24 of it,
-// and just above 4 that is a whole ULP of the result), then the quotient
-// corrected by its residual: q + (P - q (hi + lo)) / hi, the last division
-// needing only the reciprocal estimate's accuracy.
+// c dy / (E + 2 + 1/E), E = e^z, z = a or 2a in [0, 87]. E = m 2^n and
+// 1/E = m' 2^-n from the same reduced r (m' = e^-r, the polynomial at -r),
+// each by Estrin's scheme: no division and no long chain before the one
+// division that counts (a chain too long for the out-of-order window to
+// overlap two vectors bounded the first version). The denominator as hi + lo
+// (2 + 1/E and its sum with E each round by up to 2^-24 of it, and just above
+// 4 that is a whole ULP of the result), then the quotient corrected by its
+// residual: q + (P - q (hi + lo)) / hi, the last division needing only the
+// reciprocal estimate's accuracy.
 HWY_INLINE VF CoshDerivativeCore(VF z, VF dy, float c) {
   const DF d;
   const VF one = hn::Set(d, 1.0f), two = hn::Set(d, 2.0f);
-  const ExpCoreParts e = ExpCore(z);
-  const VF inv = hn::Div(one, e.hi);
-  // 1/(E_hi + E_lo) - inv = (1 - inv E_hi) inv - E_lo inv^2, to first order.
-  const VF inv_lo = hn::Mul(inv, hn::NegMulAdd(e.lo, inv, hn::NegMulAdd(inv, e.hi, one)));
+  const VF n = RoundLog2e(z);
+  const VF r = ReduceLn2(z, n);
+  const VF r2 = hn::Mul(r, r), r4 = hn::Mul(r2, r2);
+  auto k = [&](int i) { return hn::Set(d, kExpP7[i]); };
+  // e^r = 1 + r (c1 + c2 r + ... + c7 r^6); e^-r the same at -r.
+  const VF p01 = hn::MulAdd(k(2), r, k(1)), m01 = hn::NegMulAdd(k(2), r, k(1));
+  const VF p23 = hn::MulAdd(k(4), r, k(3)), m23 = hn::NegMulAdd(k(4), r, k(3));
+  const VF p45 = hn::MulAdd(k(6), r, k(5)), m45 = hn::NegMulAdd(k(6), r, k(5));
+  const VF p = hn::MulAdd(hn::MulAdd(k(7), r2, p45), r4, hn::MulAdd(p23, r2, p01));
+  const VF pm = hn::MulAdd(hn::MulAdd(k(7), r2, m45), r4, hn::MulAdd(m23, r2, m01));
+  const VF q = hn::Mul(r, p);
+  const VF q_lo = hn::MulSub(r, p, q);
+  const VF m = hn::Add(one, q);
+  const VF m_lo = hn::Add(hn::Sub(q, hn::Sub(m, one)), q_lo);
+  const VF mi = hn::NegMulAdd(r, pm, one);  // e^-r
+  const VI ni = ToInt(n);
+  const VF s = Pow2I(ni), si = Pow2I(hn::Neg(ni));
+  const VF e_hi = hn::Mul(m, s), e_lo = hn::Mul(m_lo, s), inv = hn::Mul(mi, si);
   const VF c2 = hn::Add(two, inv);                          // inv <= 1: exact error below
-  const VF c2_lo = hn::Add(hn::Sub(inv, hn::Sub(c2, two)), inv_lo);
-  const VF hi = hn::Add(e.hi, c2);
-  const VF b = hn::Sub(hi, e.hi);                           // TwoSum: any order
-  const VF sum_lo = hn::Add(hn::Sub(e.hi, hn::Sub(hi, b)), hn::Sub(c2, b));
-  const VF lo = hn::Add(sum_lo, hn::Add(c2_lo, e.lo));
+  const VF c2_lo = hn::Sub(inv, hn::Sub(c2, two));
+  const VF hi = hn::Add(e_hi, c2);
+  const VF b = hn::Sub(hi, e_hi);                           // TwoSum: any order
+  const VF sum_lo = hn::Add(hn::Sub(e_hi, hn::Sub(hi, b)), hn::Sub(c2, b));
+  const VF lo = hn::Add(sum_lo, hn::Add(c2_lo, e_lo));
   const VF num = hn::Mul(dy, hn::Set(d, c));                // exact: c = 1 or 4, |dy| <= 2^120
-  const VF q = hn::Div(num, hi);
-  const VF res = hn::NegMulAdd(q, lo, hn::NegMulAdd(q, hi, num));
-  return hn::MulAdd(res, hn::ApproximateReciprocal(hi), q);
+  const VF q0 = hn::Div(num, hi);
+  const VF res = hn::NegMulAdd(q0, lo, hn::NegMulAdd(q0, hi, num));
+  return hn::MulAdd(res, hn::ApproximateReciprocal(hi), q0);
 }
 #endif
 
@@ -445,9 +462,10 @@ HWY_INLINE VF CoshDerivativeCore(VF z, VF dy, float c) {
 HWY_NOINLINE void SigmoidGradCoshDiv(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
 #if HWY_NATIVE_FMA
   (void)p;
+  const DF d;
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
     const VF a = hn::Abs(v);
-    if (HWY_LIKELY(AllInCore(a, 0.0f, 87.0f, g))) return CoshDerivativeCore(a, g, 1.0f);
+    if (HWY_LIKELY(AllInCore(hn::Le(a, hn::Set(d, 87.0f)), g))) return CoshDerivativeCore(a, g, 1.0f);
     return LogisticDerivative(v, g, 1.0f);
   });
 #else
@@ -459,9 +477,10 @@ HWY_NOINLINE void SigmoidGradCoshDiv(const float* x, const float* dy, float* dx,
 HWY_NOINLINE void TanhGradCoshDiv(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
 #if HWY_NATIVE_FMA
   (void)p;
+  const DF d;
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
     const VF a2 = hn::Add(hn::Abs(v), hn::Abs(v));
-    if (HWY_LIKELY(AllInCore(a2, 0.0f, 87.0f, g))) return CoshDerivativeCore(a2, g, 4.0f);
+    if (HWY_LIKELY(AllInCore(hn::Le(a2, hn::Set(d, 87.0f)), g))) return CoshDerivativeCore(a2, g, 4.0f);
     return LogisticDerivative(hn::Add(v, v), g, 4.0f);
   });
 #else
@@ -479,7 +498,7 @@ HWY_NOINLINE void SoftplusGradDiv(const float* x, const float* dy, float* dx, si
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
     // x NaN, below -87 or dy huge: the compensated kernel; x > 20 (+inf
     // included) gives dy, e^-20 computed and not used.
-    if (HWY_LIKELY(AllInCore(v, -87.0f, HUGE_VALF, g))) {
+    if (HWY_LIKELY(AllInCore(hn::Ge(v, hn::Set(d, -87.0f)), g))) {
       const VF z = hn::Min(v, threshold);
       const ExpCoreParts e = ExpCore(hn::Neg(z));
       // 1 + E as hi + lo (TwoSum), the quotient corrected by its residual.
@@ -508,7 +527,7 @@ HWY_NOINLINE void EluGradFma(const float* x, const float* dy, float* dx, size_t 
   const DF d;
   const VF alpha = hn::Set(d, p.alpha);
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
-    if (HWY_LIKELY(AllInCore(v, -87.0f, HUGE_VALF, g))) {  // NaN x, x < -87, huge dy: below
+    if (HWY_LIKELY(AllInCore(hn::Ge(v, hn::Set(d, -87.0f)), g))) {  // NaN x, x < -87, huge dy: below
       const VF z = hn::Min(v, hn::Zero(d));
       const ExpCoreParts e = ExpCore(z);
       const VF a = hn::Mul(g, alpha), a_lo = hn::MulSub(g, alpha, a);

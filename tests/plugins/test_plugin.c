@@ -33,7 +33,7 @@
 
 static int g_prepared = 0;
 
-static void Sigmoid(void* context, const float* const* inputs, float* out, size_t n,
+static __attribute__((unused)) void Sigmoid(void* context, const float* const* inputs, float* out, size_t n,
                     const struct actbench_params* params) {
   (void)context;
   (void)params;
@@ -47,7 +47,7 @@ static void Sigmoid(void* context, const float* const* inputs, float* out, size_
 #endif
 }
 
-static int Prepare(void* context, size_t n, const struct actbench_params* params) {
+static __attribute__((unused)) int Prepare(void* context, size_t n, const struct actbench_params* params) {
   (void)context;
   (void)n;
   (void)params;
@@ -57,7 +57,7 @@ static int Prepare(void* context, size_t n, const struct actbench_params* params
 
 /* dx = dy sigmoid'(x) = dy e/(1 + e)^2, e = e^-|x|, in double; from y:
  * dy y (1 - y). inputs[0] is x (or y), inputs[1] dy. */
-static void SigmoidGrad(void* context, const float* const* inputs, float* out, size_t n,
+static __attribute__((unused)) void SigmoidGrad(void* context, const float* const* inputs, float* out, size_t n,
                         const struct actbench_params* params) {
   (void)context;
   (void)params;
