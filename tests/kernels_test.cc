@@ -318,6 +318,37 @@ std::string TestName(const ::testing::TestParamInfo<VariantTarget>& info) {
   return s;
 }
 
+// An input's output does not depend on where it sits or on its neighbours in
+// the same vector: each of our rows gives, for every input of the quick set
+// (specials, far tails, huge and tiny dy mixed in), the bits it gives for that
+// input alone (n = 1). A kernel that picked its path per vector would fail.
+TEST_P(VariantTest, GivesTheSameBitsAtAnyPosition) {
+  const VariantTarget& vt = GetParam();
+  if (vt.variant->family != "simd" && vt.variant->family != "scalar") GTEST_SKIP() << "ours only";
+  const Act act = vt.variant->activation;
+  if (act == Act::kPrelu || act == Act::kPreluGrad) GTEST_SKIP() << "prelu's slope is chosen by position";
+  const Params p = DefaultParams(GetActivation(vt.variant->activation));
+  std::vector<float> x = SampledInputs(SampleOptions::Quick());
+  if (x.size() > 6000) {  // every special value, then a stride through the rest
+    std::vector<float> keep(x.begin(), x.begin() + 600);
+    for (size_t i = 600; i < x.size(); i += x.size() / 5000) keep.push_back(x[i]);
+    x = keep;
+  }
+  std::vector<float> dy = RandomGradients(x.size());
+  const float big[] = {3e38f, -1e30f, 1e-40f, 0.0f, -0.0f, INFINITY, NAN};
+  for (size_t i = 0; i < x.size(); i += 13) dy[i] = big[(i / 13) % std::size(big)];
+  std::vector<float> all(x.size()), one(1);
+  RunOn(vt, x.data(), x.data(), dy.data(), all.data(), x.size(), p);
+  size_t differ = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    RunOn(vt, &x[i], &x[i], &dy[i], one.data(), 1, p);
+    if (!SameBits(one[0], all[i]) && differ++ < 3)
+      ADD_FAILURE() << vt.label() << ": x = " << x[i] << ", dy = " << dy[i] << " gives " << all[i]
+                    << " among others, " << one[0] << " alone";
+  }
+  EXPECT_EQ(differ, 0u) << vt.label();
+}
+
 INSTANTIATE_TEST_SUITE_P(AllVariants, VariantTest, ::testing::ValuesIn(AllRunnable()), TestName);
 
 TEST(Registry, EveryActivationHasAVariantAndIdsAreUnique) {

@@ -133,6 +133,41 @@ HWY_NOINLINE void HardSwishGradSelectF64(const float* x, const float* dy, float*
   });
 }
 
+// hard_swish_grad/fma: 0 below -3, dy (2x + 3)/6 on [-3, 3), dy from 3, in
+// float (FMA targets; the double kernel without FMA). t = 2x + 3 rounds only
+// where |t| >= 1.5 (near the zero at x = -1.5 it is exact, Sterbenz) and its
+// error is kept (TwoSum); p = dy t as hi + lo (FMA), divided by 6 without a
+// divider: q0 = p c with c the float nearest 1/6, the residual p - 6 q0 (exact
+// by FMA, the low parts joining it), q0 + r c: one rounding in all, to about
+// 2^-46 before it. |dy| >= 2^125 is scaled by 1/8 and back (dy t must
+// not overflow where dy t / 6 does not).
+HWY_NOINLINE void HardSwishGradFma(const float* x, const float* dy, float* dx, size_t n, const Params& p) {
+#if HWY_NATIVE_FMA
+  (void)p;
+  const DF d;
+  const VF three = hn::Set(d, 3.0f), c = hn::Set(d, 1.0f / 6.0f), six = hn::Set(d, 6.0f);
+  ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
+    const VF xc = hn::Min(hn::Max(v, hn::Neg(three)), three);
+    const VF x2 = hn::Add(xc, xc);
+    const VF t = hn::Add(x2, three);
+    const VF b = hn::Sub(t, x2);
+    const VF t_lo = hn::Add(hn::Sub(x2, hn::Sub(t, b)), hn::Sub(three, b));
+    const auto big = hn::Ge(hn::Abs(g), hn::Set(d, 0x1p125f));
+    const VF gs = hn::IfThenElse(big, hn::Mul(g, hn::Set(d, 0.125f)), g);
+    const VF ph = hn::Mul(gs, t);
+    const VF pl = hn::MulAdd(gs, t_lo, hn::MulSub(gs, t, ph));
+    const VF q0 = hn::Mul(ph, c);
+    const VF q = hn::MulAdd(hn::Add(hn::NegMulAdd(q0, six, ph), pl), c, q0);
+    const VF mid = hn::IfThenElse(big, hn::Mul(q, hn::Set(d, 8.0f)), q);
+    const VF r = hn::IfThenElse(hn::Lt(v, hn::Neg(three)), hn::Mul(hn::Zero(d), g),
+                                hn::IfThenElse(hn::Ge(v, three), g, mid));
+    return KeepNaN(v, r);
+  });
+#else
+  HardSwishGradSelectF64(x, dy, dx, n, p);
+#endif
+}
+
 // ---------------------------------------------------------------- exp family, in double
 
 // e^-|z| in double lanes down to e^-210, 0 beyond: dy f'(x) matters as long
@@ -407,12 +442,34 @@ HWY_INLINE ExpCoreParts ExpCore(VF z) {
   return {hn::Mul(m, s), hn::Mul(m_lo, s)};
 }
 
-// Whether every lane of a vector is in a core's range: `z_in` (false for a
-// NaN) and |dy| <= 2^120.
+// A lane in a core's range: `z_in` (false for a NaN) and |dy| <= 2^120.
 template <class M>
-HWY_INLINE bool AllInCore(M z_in, VF dy) {
+HWY_INLINE M InCore(M z_in, VF dy) {
   const DF d;
-  return hn::AllTrue(d, hn::And(z_in, hn::Le(hn::Abs(dy), hn::Set(d, 0x1p120f))));
+  return hn::And(z_in, hn::Le(hn::Abs(dy), hn::Set(d, 0x1p120f)));
+}
+
+// core() where `in` holds, else comp(): the path is chosen per lane, so a
+// lane's bits never depend on its neighbours (an input gives the same output
+// at any position), and comp() runs only for a vector with a lane outside
+// the core. core() must be harmless (any values, no traps) on those lanes.
+template <class M, class Core, class Comp>
+HWY_INLINE VF CoreElseComp(M in, const Core& core, const Comp& comp) {
+  const DF d;
+  const VF c = core();
+  if (HWY_LIKELY(hn::AllTrue(d, in))) return c;
+  return hn::IfThenElse(in, c, comp());
+}
+
+// A whole-array kernel applied to one vector.
+template <class Kernel>
+HWY_INLINE VF OnOneVector(const Kernel& kernel, VF v, VF g, const Params& p) {
+  const DF d;
+  HWY_ALIGN float bx[kLanesMax], bg[kLanesMax], bo[kLanesMax];
+  hn::Store(v, d, bx);
+  hn::Store(g, d, bg);
+  kernel(bx, bg, bo, hn::Lanes(d), p);
+  return hn::Load(d, bo);
 }
 
 // c dy / (E + 2 + 1/E), E = e^z, z = a or 2a in [0, 87]. E = m 2^n and
@@ -465,8 +522,11 @@ HWY_NOINLINE void SigmoidGradCoshDiv(const float* x, const float* dy, float* dx,
   const DF d;
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
     const VF a = hn::Abs(v);
-    if (HWY_LIKELY(AllInCore(hn::Le(a, hn::Set(d, 87.0f)), g))) return CoshDerivativeCore(a, g, 1.0f);
-    return LogisticDerivative(v, g, 1.0f);
+    const VF lim = hn::Set(d, 87.0f);
+    return CoreElseComp(
+        InCore(hn::Le(a, lim), g),
+        [&]() ACTBENCH_VECTOR_OP { return CoshDerivativeCore(hn::Min(a, lim), g, 1.0f); },
+        [&]() ACTBENCH_VECTOR_OP { return LogisticDerivative(v, g, 1.0f); });
   });
 #else
   SigmoidGradExpF64(x, dy, dx, n, p);
@@ -480,8 +540,11 @@ HWY_NOINLINE void TanhGradCoshDiv(const float* x, const float* dy, float* dx, si
   const DF d;
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
     const VF a2 = hn::Add(hn::Abs(v), hn::Abs(v));
-    if (HWY_LIKELY(AllInCore(hn::Le(a2, hn::Set(d, 87.0f)), g))) return CoshDerivativeCore(a2, g, 4.0f);
-    return LogisticDerivative(hn::Add(v, v), g, 4.0f);
+    const VF lim = hn::Set(d, 87.0f);
+    return CoreElseComp(
+        InCore(hn::Le(a2, lim), g),
+        [&]() ACTBENCH_VECTOR_OP { return CoshDerivativeCore(hn::Min(a2, lim), g, 4.0f); },
+        [&]() ACTBENCH_VECTOR_OP { return LogisticDerivative(hn::Add(v, v), g, 4.0f); });
   });
 #else
   TanhGradExpF64(x, dy, dx, n, p);
@@ -498,8 +561,8 @@ HWY_NOINLINE void SoftplusGradDiv(const float* x, const float* dy, float* dx, si
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
     // x NaN, below -87 or dy huge: the compensated kernel; x > 20 (+inf
     // included) gives dy, e^-20 computed and not used.
-    if (HWY_LIKELY(AllInCore(hn::Ge(v, hn::Set(d, -87.0f)), g))) {
-      const VF z = hn::Min(v, threshold);
+    const auto core = [&]() ACTBENCH_VECTOR_OP {
+      const VF z = hn::Min(hn::Max(v, hn::Set(d, -87.0f)), threshold);
       const ExpCoreParts e = ExpCore(hn::Neg(z));
       // 1 + E as hi + lo (TwoSum), the quotient corrected by its residual.
       const VF hi = hn::Add(one, e.hi);
@@ -508,12 +571,9 @@ HWY_NOINLINE void SoftplusGradDiv(const float* x, const float* dy, float* dx, si
       const VF q0 = hn::Div(g, hi);
       const VF q = hn::MulAdd(hn::NegMulAdd(q0, lo, hn::NegMulAdd(q0, hi, g)), hn::ApproximateReciprocal(hi), q0);
       return hn::IfThenElse(hn::Gt(v, threshold), g, q);
-    }
-    HWY_ALIGN float bx[kLanesMax], bg[kLanesMax], bo[kLanesMax];
-    hn::Store(v, d, bx);
-    hn::Store(g, d, bg);
-    SoftplusGradComp(bx, bg, bo, hn::Lanes(d), p);
-    return hn::Load(d, bo);
+    };
+    return CoreElseComp(InCore(hn::Ge(v, hn::Set(d, -87.0f)), g), core,
+                        [&]() ACTBENCH_VECTOR_OP { return OnOneVector(SoftplusGradComp, v, g, p); });
   });
 #else
   SoftplusGradExpF64(x, dy, dx, n, p);
@@ -527,18 +587,16 @@ HWY_NOINLINE void EluGradFma(const float* x, const float* dy, float* dx, size_t 
   const DF d;
   const VF alpha = hn::Set(d, p.alpha);
   ForEachVector2(x, dy, dx, n, [&](VF v, VF g) ACTBENCH_VECTOR_OP {
-    if (HWY_LIKELY(AllInCore(hn::Ge(v, hn::Set(d, -87.0f)), g))) {  // NaN x, x < -87, huge dy: below
-      const VF z = hn::Min(v, hn::Zero(d));
+    const auto core = [&]() ACTBENCH_VECTOR_OP {
+      const VF z = hn::Min(hn::Max(v, hn::Set(d, -87.0f)), hn::Zero(d));
       const ExpCoreParts e = ExpCore(z);
       const VF a = hn::Mul(g, alpha), a_lo = hn::MulSub(g, alpha, a);
       const VF neg = hn::MulAdd(a, e.hi, hn::MulAdd(a, e.lo, hn::Mul(a_lo, e.hi)));
       return hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, neg);
-    }
-    HWY_ALIGN float bx[kLanesMax], bg[kLanesMax], bo[kLanesMax];
-    hn::Store(v, d, bx);
-    hn::Store(g, d, bg);
-    EluGradComp(bx, bg, bo, hn::Lanes(d), p);
-    return hn::Load(d, bo);
+    };
+    // NaN x, x < -87, huge dy: the compensated kernel.
+    return CoreElseComp(InCore(hn::Ge(v, hn::Set(d, -87.0f)), g), core,
+                        [&]() ACTBENCH_VECTOR_OP { return OnOneVector(EluGradComp, v, g, p); });
   });
 #else
   EluGradExpF64(x, dy, dx, n, p);

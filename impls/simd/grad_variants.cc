@@ -38,6 +38,7 @@ HWY_EXPORT(SigmoidGradCoshDiv);
 HWY_EXPORT(TanhGradCoshDiv);
 HWY_EXPORT(SoftplusGradDiv);
 HWY_EXPORT(EluGradFma);
+HWY_EXPORT(HardSwishGradFma);
 
 namespace {
 
@@ -76,6 +77,10 @@ void RegisterSimdGradVariants() {
            0.5);
   SimdGrad("hard_swish_grad/div-f64", ACTBENCH_HWY_POINTER(HardSwishGradSelectF64),
            "dy (x + 1.5)/3 in double on [-3, 3), 0 below, dy above", 0.51);
+  SimdGrad("hard_swish_grad/fma", ACTBENCH_HWY_POINTER(HardSwishGradFma),
+           "dy (2x + 3)/6 in float on [-3, 3): 2x + 3 and dy (2x + 3) as hi + lo, divided by 6 with an FMA residual "
+           "(div-f64 without FMA)",
+           0.51);
   SimdGrad("elu_grad/rr2-p7-f64", ACTBENCH_HWY_POINTER(EluGradExpF64),
            "dy alpha e^x in double (e^x: rr2, degree-7 polynomial)", 1);
   SimdGrad("sigmoid_grad/rr2-p7-f64", ACTBENCH_HWY_POINTER(SigmoidGradExpF64), "dy e/(1 + e)^2 in double, e = e^-|x|",
