@@ -101,7 +101,8 @@ TEST_P(VariantTest, BackwardRowsHoldWithLargeAndTinyGradients) {
   if (!vt.kernel->backward() || !vt.promised() || vt.variant->from_output || vt.variant->family != "simd")
     GTEST_SKIP();
   const Params p = DefaultParams(GetActivation(vt.variant->activation));
-  const std::vector<float> gradients = {1e18f, -1e18f, 1e-30f, -1e-30f, 1.0f, 1e30f, -1e30f, 3.0e38f, -3.0e38f};
+  const std::vector<float> gradients = {1e18f, -1e18f, 1e-30f, -1e-30f, 1.0f, 1e30f, -1e30f, 3.0e38f, -3.0e38f,
+                                        0.0f,  -0.0f,  1e-45f, -1e-45f};
   std::vector<float> x, dy;
   for (float g : gradients)
     for (float v : {-std::numeric_limits<float>::infinity(), std::numeric_limits<float>::infinity(), -1e30f})

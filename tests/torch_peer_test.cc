@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include "accuracy/inputs.h"
+#include "accuracy/safety.h"
 #include "accuracy/sweep.h"
 #include "impls/plugin_loader.h"
 #include "impls/variant.h"
@@ -81,6 +82,17 @@ const std::map<std::string, Op>& Operators() {
   return ops;
 }
 
+// The torch peer plugin, loaded once per process (each test runs in its own
+// under CTest: the capability must be chosen before the first operator).
+void LoadTorch() {
+  static const bool loaded = [] {
+    for (const PeerPlugin& p : FindPeerPlugins())
+      if (p.library == "torch") LoadPeerPlugin(p);
+    return true;
+  }();
+  (void)loaded;
+}
+
 bool SameBits(float a, float b) {
   if (std::isnan(a) && std::isnan(b)) return true;
   uint32_t ua, ub;
@@ -97,9 +109,7 @@ void CheckCapability(const char* capability, const std::string& target) {
   // tensors run oneDNN's gelu_erf (a peer row of its own), not GeluKernel.
   at::globalContext().setUserEnabledMkldnn(false);
   at::set_num_threads(1);
-  std::vector<PeerPlugin> peers = FindPeerPlugins();
-  for (const PeerPlugin& p : peers)
-    if (p.library == "torch") LoadPeerPlugin(p);
+  LoadTorch();
   ASSERT_EQ(PeerVersion("torch").empty(), false) << "no torch peer plugin found (ACTBENCH_PEER_PLUGIN_DIR?)";
 
   // The quick sample (special values included), a multiple of every prelu
@@ -137,6 +147,22 @@ void CheckCapability(const char* capability, const std::string& target) {
     ++checked;
   }
   EXPECT_EQ(checked, Operators().size()) << "every operator has its row";
+}
+
+// Memory safety of every torch row this CPU runs (any n, every misalignment,
+// in place, guard pages): what `actbench check` runs, in this process.
+TEST(TorchPeer, EveryRowIsMemorySafe) {
+  LoadTorch();
+  std::vector<const Variant*> torch;
+  for (const Variant& v : Variants())
+    if (v.library == "torch") torch.push_back(&v);
+  ASSERT_FALSE(torch.empty()) << "no torch peer plugin found";
+  size_t checked = 0;
+  for (const VariantTarget& vt : RunnableTargets(torch)) {
+    EXPECT_EQ("", CheckSafety(vt)) << vt.label();
+    ++checked;
+  }
+  EXPECT_GE(checked, Operators().size()) << "at least the baseline row of every operator";
 }
 
 TEST(TorchPeer, DefaultRowsArePyTorchsDefaultKernels) { CheckCapability("default", "baseline"); }

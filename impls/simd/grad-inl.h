@@ -158,7 +158,9 @@ HWY_NOINLINE void HardSwishGradFma(const float* x, const float* dy, float* dx, s
     const VF pl = hn::MulAdd(gs, t_lo, hn::MulSub(gs, t, ph));
     const VF q0 = hn::Mul(ph, c);
     const VF q = hn::MulAdd(hn::Add(hn::NegMulAdd(q0, six, ph), pl), c, q0);
-    const VF mid = hn::IfThenElse(big, hn::Mul(q, hn::Set(d, 8.0f)), q);
+    // A zero (x = -1.5, dy = 0, or an underflow) takes the sign dy t has.
+    const VF m = hn::IfThenElse(big, hn::Mul(q, hn::Set(d, 8.0f)), q);
+    const VF mid = hn::IfThenElse(hn::Eq(m, hn::Zero(d)), hn::CopySign(hn::Zero(d), hn::Mul(gs, t)), m);
     const VF r = hn::IfThenElse(hn::Lt(v, hn::Neg(three)), hn::Mul(hn::Zero(d), g),
                                 hn::IfThenElse(hn::Ge(v, three), g, mid));
     return KeepNaN(v, r);
@@ -511,7 +513,8 @@ HWY_INLINE VF CoshDerivativeCore(VF z, VF dy, float c) {
   const VF num = hn::Mul(dy, hn::Set(d, c));                // exact: c = 1 or 4, |dy| <= 2^120
   const VF q0 = hn::Div(num, hi);
   const VF res = hn::NegMulAdd(q0, lo, hn::NegMulAdd(q0, hi, num));
-  return hn::MulAdd(res, hn::ApproximateReciprocal(hi), q0);
+  // A zero takes dy's sign (dy = -0: the correction's +0 would win).
+  return ZeroSignedAs(hn::MulAdd(res, hn::ApproximateReciprocal(hi), q0), dy);
 }
 #endif
 
@@ -570,7 +573,7 @@ HWY_NOINLINE void SoftplusGradDiv(const float* x, const float* dy, float* dx, si
       const VF lo = hn::Add(hn::Add(hn::Sub(one, hn::Sub(hi, b)), hn::Sub(e.hi, b)), e.lo);
       const VF q0 = hn::Div(g, hi);
       const VF q = hn::MulAdd(hn::NegMulAdd(q0, lo, hn::NegMulAdd(q0, hi, g)), hn::ApproximateReciprocal(hi), q0);
-      return hn::IfThenElse(hn::Gt(v, threshold), g, q);
+      return hn::IfThenElse(hn::Gt(v, threshold), g, ZeroSignedAs(q, g));
     };
     return CoreElseComp(InCore(hn::Ge(v, hn::Set(d, -87.0f)), g), core,
                         [&]() ACTBENCH_VECTOR_OP { return OnOneVector(SoftplusGradComp, v, g, p); });
@@ -591,7 +594,7 @@ HWY_NOINLINE void EluGradFma(const float* x, const float* dy, float* dx, size_t 
       const VF z = hn::Min(hn::Max(v, hn::Set(d, -87.0f)), hn::Zero(d));
       const ExpCoreParts e = ExpCore(z);
       const VF a = hn::Mul(g, alpha), a_lo = hn::MulSub(g, alpha, a);
-      const VF neg = hn::MulAdd(a, e.hi, hn::MulAdd(a, e.lo, hn::Mul(a_lo, e.hi)));
+      const VF neg = ZeroSignedAs(hn::MulAdd(a, e.hi, hn::MulAdd(a, e.lo, hn::Mul(a_lo, e.hi))), a);
       return hn::IfThenElse(hn::Gt(v, hn::Zero(d)), g, neg);
     };
     // NaN x, x < -87, huge dy: the compensated kernel.

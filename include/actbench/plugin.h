@@ -114,8 +114,10 @@ struct actbench_plugin {
   const char* name;     /* the plugin's name, for messages; may be NULL */
   size_t variant_count;
   const struct actbench_plugin_variant* variants;
-  /* ABI 3: the plugin's version, or that of the library it calls ("1.13.1"),
-   * shown in reports beside its name; may be NULL. */
+  /* ABI 3: the version of the library the plugin calls ("1.13.1"). A peer
+   * plugin (actbench-peer-<library>.so, docs/peers.md) must give it: the
+   * report's list of peers shows it. Other plugins may leave it NULL (their
+   * rows are named by the plugin's path). */
   const char* version;
 };
 
