@@ -204,12 +204,20 @@ Loaded Load(const std::string& path, const std::string& peer_library) {
 
 std::vector<Variant> LoadPlugin(const std::string& path) { return Load(path, "").variants; }
 
+namespace {
+
+bool IsDirectory(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+}  // namespace
+
 std::vector<PeerPlugin> FindPeerPlugins() {
   std::string dir;
   if (const char* env = std::getenv("ACTBENCH_PEER_PLUGIN_DIR")) {
     dir = env;
-    struct stat st;
-    if (!dir.empty() && (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
+    if (!dir.empty() && !IsDirectory(dir))
       throw RegistryError("ACTBENCH_PEER_PLUGIN_DIR=" + dir + " is not a directory (empty for no peer plugins)");
   } else {
     // The build tree's; the installed one beside the program (an install moved
@@ -219,8 +227,7 @@ std::vector<PeerPlugin> FindPeerPlugins() {
     const std::string beside = ec ? "" : (exe.parent_path() / ACTBENCH_PEER_PLUGIN_FROM_BINDIR).string();
     for (const std::string& candidate : {std::string(ACTBENCH_PEER_PLUGIN_BUILD_DIR), beside,
                                          std::string(ACTBENCH_PEER_PLUGIN_INSTALL_DIR)}) {
-      struct stat st;
-      if (!candidate.empty() && ::stat(candidate.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      if (!candidate.empty() && IsDirectory(candidate)) {
         dir = candidate;
         break;
       }

@@ -150,8 +150,7 @@ HWY_NOINLINE void HardSwishGradFma(const float* x, const float* dy, float* dx, s
     const VF xc = hn::Min(hn::Max(v, hn::Neg(three)), three);
     const VF x2 = hn::Add(xc, xc);
     const VF t = hn::Add(x2, three);
-    const VF b = hn::Sub(t, x2);
-    const VF t_lo = hn::Add(hn::Sub(x2, hn::Sub(t, b)), hn::Sub(three, b));
+    const VF t_lo = TwoSumError(x2, three, t);
     const auto big = hn::Ge(hn::Abs(g), hn::Set(d, 0x1p125f));
     const VF gs = hn::IfThenElse(big, hn::Mul(g, hn::Set(d, 0.125f)), g);
     const VF ph = hn::Mul(gs, t);
@@ -433,8 +432,7 @@ HWY_INLINE ExpCoreParts ExpCore(VF z) {
   const DF d;
   const VF n = RoundLog2e(z);
   const VF r = ReduceLn2(z, n);
-  VF p = hn::Set(d, kExpP7[7]);
-  for (size_t k = 6; k >= 1; --k) p = hn::MulAdd(p, r, hn::Set(d, kExpP7[k]));
+  const VF p = ExpP7Tail(r);
   const VF q = hn::Mul(r, p);
   const VF q_lo = hn::MulSub(r, p, q);
   const VF one = hn::Set(d, 1.0f);
@@ -442,6 +440,15 @@ HWY_INLINE ExpCoreParts ExpCore(VF z) {
   const VF m_lo = hn::Add(hn::Sub(q, hn::Sub(m, one)), q_lo);
   const VF s = Pow2I(ToInt(n));
   return {hn::Mul(m, s), hn::Mul(m_lo, s)};
+}
+
+// num / (hi + lo), lo much smaller than hi: the division by hi corrected by
+// its residual, num - q (hi + lo) exact to first order (FMA), times the
+// reciprocal estimate of hi (enough for a correction of 2^-24 of q).
+HWY_INLINE VF DivHiLo(VF num, VF hi, VF lo) {
+  const VF q0 = hn::Div(num, hi);
+  const VF res = hn::NegMulAdd(q0, lo, hn::NegMulAdd(q0, hi, num));
+  return hn::MulAdd(res, hn::ApproximateReciprocal(hi), q0);
 }
 
 // A lane in a core's range: `z_in` (false for a NaN) and |dy| <= 2^120.
@@ -507,14 +514,10 @@ HWY_INLINE VF CoshDerivativeCore(VF z, VF dy, float c) {
   const VF c2 = hn::Add(two, inv);                          // inv <= 1: exact error below
   const VF c2_lo = hn::Sub(inv, hn::Sub(c2, two));
   const VF hi = hn::Add(e_hi, c2);
-  const VF b = hn::Sub(hi, e_hi);                           // TwoSum: any order
-  const VF sum_lo = hn::Add(hn::Sub(e_hi, hn::Sub(hi, b)), hn::Sub(c2, b));
-  const VF lo = hn::Add(sum_lo, hn::Add(c2_lo, e_lo));
+  const VF lo = hn::Add(TwoSumError(e_hi, c2, hi), hn::Add(c2_lo, e_lo));
   const VF num = hn::Mul(dy, hn::Set(d, c));                // exact: c = 1 or 4, |dy| <= 2^120
-  const VF q0 = hn::Div(num, hi);
-  const VF res = hn::NegMulAdd(q0, lo, hn::NegMulAdd(q0, hi, num));
   // A zero takes dy's sign (dy = -0: the correction's +0 would win).
-  return ZeroSignedAs(hn::MulAdd(res, hn::ApproximateReciprocal(hi), q0), dy);
+  return ZeroSignedAs(DivHiLo(num, hi, lo), dy);
 }
 #endif
 
@@ -569,10 +572,7 @@ HWY_NOINLINE void SoftplusGradDiv(const float* x, const float* dy, float* dx, si
       const ExpCoreParts e = ExpCore(hn::Neg(z));
       // 1 + E as hi + lo (TwoSum), the quotient corrected by its residual.
       const VF hi = hn::Add(one, e.hi);
-      const VF b = hn::Sub(hi, one);
-      const VF lo = hn::Add(hn::Add(hn::Sub(one, hn::Sub(hi, b)), hn::Sub(e.hi, b)), e.lo);
-      const VF q0 = hn::Div(g, hi);
-      const VF q = hn::MulAdd(hn::NegMulAdd(q0, lo, hn::NegMulAdd(q0, hi, g)), hn::ApproximateReciprocal(hi), q0);
+      const VF q = DivHiLo(g, hi, hn::Add(TwoSumError(one, e.hi, hi), e.lo));
       return hn::IfThenElse(hn::Gt(v, threshold), g, ZeroSignedAs(q, g));
     };
     return CoreElseComp(InCore(hn::Ge(v, hn::Set(d, -87.0f)), g), core,

@@ -297,13 +297,19 @@ HWY_INLINE VF ExpNegAbs(VF z) {
 struct ExpHiLoParts {
   VF m, m_lo, n;
 };
+// (e^r - 1) / r from kExpP7 by Horner's scheme: e^r = 1 + r ExpP7Tail(r).
+HWY_INLINE VF ExpP7Tail(VF r) {
+  const DF d;
+  VF p = hn::Set(d, kExpP7[7]);
+  for (size_t k = 6; k >= 1; --k) p = hn::MulAdd(p, r, hn::Set(d, kExpP7[k]));
+  return p;
+}
 HWY_INLINE ExpHiLoParts ExpNegAbsUnscaled(VF z, float limit) {
   const DF d;
   const VF a = NegAbsAtLeast(z, -limit);
   const VF n = RoundLog2e(a);
   const VF r = ReduceLn2(a, n);
-  VF p = hn::Set(d, kExpP7[7]);
-  for (size_t k = 6; k >= 1; --k) p = hn::MulAdd(p, r, hn::Set(d, kExpP7[k]));
+  const VF p = ExpP7Tail(r);
   const VF q = hn::Mul(r, p);
   const VF one = hn::Set(d, 1.0f);
   const VF m = hn::Add(one, q);
@@ -340,6 +346,13 @@ template <bool kAccurate>
 HWY_INLINE VF Expm1(VF x) {
   const DF d;
   return Expm1Scaled<kAccurate>(x, hn::Set(d, 1.0f));
+}
+
+// The rounding error of s = a + b (TwoSum: any order of magnitude; exact
+// unless it overflows).
+HWY_INLINE VF TwoSumError(VF a, VF b, VF s) {
+  const VF bb = hn::Sub(s, a);
+  return hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb));
 }
 
 // FMA targets: the reciprocal estimate of hi for the residual step below,

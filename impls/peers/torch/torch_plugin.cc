@@ -126,40 +126,6 @@ auto For(Stub& stub, Cap cap) {
   return stub.DEFAULT;
 }
 
-bool HasKernel(Op op, Cap cap) {
-  namespace n = at::native;
-  switch (op) {
-    case Op::kRelu: return For(n::clamp_min_scalar_stub, cap) != nullptr;
-    case Op::kLeakyRelu: return For(n::leaky_relu_stub, cap) != nullptr;
-    case Op::kPrelu: return For(n::prelu_cpu_stub, cap) != nullptr;
-    case Op::kElu: return For(n::elu_stub, cap) != nullptr;
-    case Op::kSigmoid: return For(n::sigmoid_stub, cap) != nullptr;
-    case Op::kTanh: return For(n::tanh_stub, cap) != nullptr;
-    case Op::kGelu:
-    case Op::kGeluTanh: return For(n::GeluKernel, cap) != nullptr;
-    case Op::kSilu: return For(n::silu_stub, cap) != nullptr;
-    case Op::kMish: return For(n::mish_stub, cap) != nullptr;
-    case Op::kSoftplus: return For(n::softplus_stub, cap) != nullptr;
-    case Op::kHardsigmoid: return For(n::hardsigmoid_stub, cap) != nullptr;
-    case Op::kHardswish: return For(n::hardswish_stub, cap) != nullptr;
-    case Op::kThresholdBackward: return For(n::threshold_stub, cap) != nullptr;
-    case Op::kLeakyReluBackward: return For(n::leaky_relu_backward_stub, cap) != nullptr;
-    case Op::kPreluBackward: return For(n::prelu_backward_cpu_stub, cap) != nullptr;
-    case Op::kEluBackward:
-    case Op::kEluBackwardResult: return For(n::elu_backward_stub, cap) != nullptr;
-    case Op::kSigmoidBackward: return For(n::sigmoid_backward_stub, cap) != nullptr;
-    case Op::kTanhBackward: return For(n::tanh_backward_stub, cap) != nullptr;
-    case Op::kGeluBackward:
-    case Op::kGeluTanhBackward: return For(n::GeluBackwardKernel, cap) != nullptr;
-    case Op::kSiluBackward: return For(n::silu_backward_stub, cap) != nullptr;
-    case Op::kMishBackward: return For(n::mish_backward_stub, cap) != nullptr;
-    case Op::kSoftplusBackward: return For(n::softplus_backward_stub, cap) != nullptr;
-    case Op::kHardsigmoidBackward: return For(n::hardsigmoid_backward_stub, cap) != nullptr;
-    case Op::kHardswishBackward: return For(n::hardswish_backward_stub, cap) != nullptr;
-  }
-  return false;
-}
-
 // What a row calls: one operator on one capability.
 struct Context {
   const OpSpec* spec;
@@ -260,47 +226,55 @@ Entry& EntryFor(const Context* context, const float* in, const float* dy, float*
   return entries.back();
 }
 
-void Call(const Context& c, at::TensorIterator& it, const actbench_params* p) {
+// Runs `fn` (a stub's pointer) on `it` with the operator's scalars; with no
+// iterator it only says whether the capability has the kernel.
+template <typename Fn, typename... Scalars>
+bool Run(Fn fn, at::TensorIterator* it, Scalars... scalars) {
+  if (fn == nullptr) return false;
+  if (it != nullptr) fn(*it, scalars...);
+  return true;
+}
+
+// The one place each operator meets its stub and scalars: runs it on `it`,
+// or with `it` null says whether the row's capability has the kernel.
+bool Call(const Context& c, at::TensorIterator* it, const actbench_params* p) {
   namespace n = at::native;
   const Cap cap = c.cap;
   switch (c.spec->op) {
-    case Op::kRelu: For(n::clamp_min_scalar_stub, cap)(it, c10::Scalar(0.0)); return;
-    case Op::kLeakyRelu: For(n::leaky_relu_stub, cap)(it, c10::Scalar(double{p->alpha})); return;
-    case Op::kPrelu: For(n::prelu_cpu_stub, cap)(it); return;
+    case Op::kRelu: return Run(For(n::clamp_min_scalar_stub, cap), it, c10::Scalar(0.0));
+    case Op::kLeakyRelu: return Run(For(n::leaky_relu_stub, cap), it, c10::Scalar(double{p->alpha}));
+    case Op::kPrelu: return Run(For(n::prelu_cpu_stub, cap), it);
     case Op::kElu:
-      For(n::elu_stub, cap)(it, c10::Scalar(double{p->alpha}), c10::Scalar(1.0), c10::Scalar(1.0));
-      return;
-    case Op::kSigmoid: For(n::sigmoid_stub, cap)(it); return;
-    case Op::kTanh: For(n::tanh_stub, cap)(it); return;
-    case Op::kGelu: For(n::GeluKernel, cap)(it, GeluType::None); return;
-    case Op::kGeluTanh: For(n::GeluKernel, cap)(it, GeluType::Tanh); return;
-    case Op::kSilu: For(n::silu_stub, cap)(it); return;
-    case Op::kMish: For(n::mish_stub, cap)(it); return;
+      return Run(For(n::elu_stub, cap), it, c10::Scalar(double{p->alpha}), c10::Scalar(1.0), c10::Scalar(1.0));
+    case Op::kSigmoid: return Run(For(n::sigmoid_stub, cap), it);
+    case Op::kTanh: return Run(For(n::tanh_stub, cap), it);
+    case Op::kGelu: return Run(For(n::GeluKernel, cap), it, GeluType::None);
+    case Op::kGeluTanh: return Run(For(n::GeluKernel, cap), it, GeluType::Tanh);
+    case Op::kSilu: return Run(For(n::silu_stub, cap), it);
+    case Op::kMish: return Run(For(n::mish_stub, cap), it);
     case Op::kSoftplus:
-      For(n::softplus_stub, cap)(it, c10::Scalar(double{p->beta}), c10::Scalar(double{p->threshold}));
-      return;
-    case Op::kHardsigmoid: For(n::hardsigmoid_stub, cap)(it); return;
-    case Op::kHardswish: For(n::hardswish_stub, cap)(it); return;
-    case Op::kThresholdBackward: For(n::threshold_stub, cap)(it, c10::Scalar(0.0), c10::Scalar(0.0)); return;
-    case Op::kLeakyReluBackward: For(n::leaky_relu_backward_stub, cap)(it, c10::Scalar(double{p->alpha})); return;
-    case Op::kPreluBackward: For(n::prelu_backward_cpu_stub, cap)(it); return;
+      return Run(For(n::softplus_stub, cap), it, c10::Scalar(double{p->beta}), c10::Scalar(double{p->threshold}));
+    case Op::kHardsigmoid: return Run(For(n::hardsigmoid_stub, cap), it);
+    case Op::kHardswish: return Run(For(n::hardswish_stub, cap), it);
+    case Op::kThresholdBackward: return Run(For(n::threshold_stub, cap), it, c10::Scalar(0.0), c10::Scalar(0.0));
+    case Op::kLeakyReluBackward: return Run(For(n::leaky_relu_backward_stub, cap), it, c10::Scalar(double{p->alpha}));
+    case Op::kPreluBackward: return Run(For(n::prelu_backward_cpu_stub, cap), it);
     case Op::kEluBackward:
     case Op::kEluBackwardResult:
-      For(n::elu_backward_stub, cap)(it, c10::Scalar(double{p->alpha}), c10::Scalar(1.0), c10::Scalar(1.0),
-                                     c.spec->op == Op::kEluBackwardResult);
-      return;
-    case Op::kSigmoidBackward: For(n::sigmoid_backward_stub, cap)(it); return;
-    case Op::kTanhBackward: For(n::tanh_backward_stub, cap)(it); return;
-    case Op::kGeluBackward: For(n::GeluBackwardKernel, cap)(it, GeluType::None); return;
-    case Op::kGeluTanhBackward: For(n::GeluBackwardKernel, cap)(it, GeluType::Tanh); return;
-    case Op::kSiluBackward: For(n::silu_backward_stub, cap)(it); return;
-    case Op::kMishBackward: For(n::mish_backward_stub, cap)(it); return;
+      return Run(For(n::elu_backward_stub, cap), it, c10::Scalar(double{p->alpha}), c10::Scalar(1.0), c10::Scalar(1.0),
+                 c.spec->op == Op::kEluBackwardResult);
+    case Op::kSigmoidBackward: return Run(For(n::sigmoid_backward_stub, cap), it);
+    case Op::kTanhBackward: return Run(For(n::tanh_backward_stub, cap), it);
+    case Op::kGeluBackward: return Run(For(n::GeluBackwardKernel, cap), it, GeluType::None);
+    case Op::kGeluTanhBackward: return Run(For(n::GeluBackwardKernel, cap), it, GeluType::Tanh);
+    case Op::kSiluBackward: return Run(For(n::silu_backward_stub, cap), it);
+    case Op::kMishBackward: return Run(For(n::mish_backward_stub, cap), it);
     case Op::kSoftplusBackward:
-      For(n::softplus_backward_stub, cap)(it, c10::Scalar(double{p->beta}), c10::Scalar(double{p->threshold}));
-      return;
-    case Op::kHardsigmoidBackward: For(n::hardsigmoid_backward_stub, cap)(it); return;
-    case Op::kHardswishBackward: For(n::hardswish_backward_stub, cap)(it); return;
+      return Run(For(n::softplus_backward_stub, cap), it, c10::Scalar(double{p->beta}), c10::Scalar(double{p->threshold}));
+    case Op::kHardsigmoidBackward: return Run(For(n::hardsigmoid_backward_stub, cap), it);
+    case Op::kHardswishBackward: return Run(For(n::hardswish_backward_stub, cap), it);
   }
+  return false;
 }
 
 void Kernel(void* context, const float* const* inputs, float* out, size_t n, const actbench_params* p) {
@@ -308,7 +282,7 @@ void Kernel(void* context, const float* const* inputs, float* out, size_t n, con
   const Context* c = static_cast<const Context*>(context);
   try {
     Entry& e = EntryFor(c, inputs[0], Backward(c->spec->op) ? inputs[1] : nullptr, out, n, p);
-    for (at::TensorIterator& it : e.iters) Call(*c, it, p);
+    for (at::TensorIterator& it : e.iters) Call(*c, &it, p);
   } catch (const std::exception& ex) {
     // A kernel cannot fail through the ABI: this is a bug in this plugin.
     std::fprintf(stderr, "actbench-peer-torch: %s/%s: %s\n", c->spec->activation, c->spec->name, ex.what());
@@ -358,7 +332,8 @@ const Rows& BuildRows() {
     };
     for (const OpSpec& spec : kOps) {
       for (const CapRow& cap : caps) {
-        if (!HasKernel(spec.op, cap.cap)) continue;
+        static const actbench_params kNoParams{};
+        if (!Call(Context{&spec, cap.cap}, nullptr, &kNoParams)) continue;  // no kernel for this capability
         r.contexts.push_back(Context{&spec, cap.cap});
         actbench_plugin_variant v{};
         v.activation = spec.activation;
