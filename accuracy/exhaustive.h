@@ -6,47 +6,20 @@
 // scored against it. docs/exhaustive.md describes the method and the results.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "accuracy/chunks.h"
+#include "accuracy/error_stats.h"
 #include "accuracy/sweep.h"
 #include "impls/variant.h"
 
 namespace actbench {
 
-inline constexpr uint32_t kExhaustiveChunkBits = 16;  // 2^16 patterns per chunk
-
-// Shared by the exhaustive scorer, the sampled one and reports/combine.
-size_t HistogramBin(double ulp);            // ErrorStats::histogram index of an error
-unsigned __int128 QuantizeUlp(double ulp);  // a finite error in units of 2^-24, capped at 2^64 ULP
-double MeanFromSums(const ErrorStats& s);   // sum_ulp_q24 / finite (0 when finite == 0)
-std::string U128ToString(unsigned __int128 v);
-// Parses a decimal string; false when it is not one or overflows.
-bool U128FromString(const std::string& s, unsigned __int128* v);
-
-// Merges the error stats of disjoint inputs of one row into `into`: maxima,
-// sums, histogram, per-binade maxima, the worst inputs (largest first, ties by
-// the smaller bit pattern) and mean_ulp from the exact sums.
-void CombineErrorStatsInto(ErrorStats& into, const ErrorStats& from);
-
-// The `shard`-th (1-based) of `shards` contiguous, near-equal parts of
-// [lo, hi]. Empty (returns false) when the part holds no pattern.
-bool ShardRange(uint32_t lo, uint32_t hi, uint64_t shard, uint64_t shards, BitRange* out);
-
-struct ExhaustiveOptions {
-  uint32_t lo = 0, hi = 0xffffffffu;  // bit patterns, both included
-  unsigned threads = 0;               // 0: all hardware threads
-  // Set (e.g. by a SIGINT handler) to stop: chunks in flight finish, no new
-  // chunk starts, and the result covers what finished.
-  const std::atomic<bool>* stop = nullptr;
-  // Called about every 0.25 s from the calling thread with patterns done and
-  // total; and once more at the end.
-  std::function<void(uint64_t done, uint64_t total)> progress;
-};
+// The range, threads, stop request and progress callback (accuracy/chunks.h).
+using ExhaustiveOptions = ChunkRunOptions;
 
 struct ExhaustiveResult {
   std::vector<AccuracyResult> rows;  // one per row given, in order
@@ -68,8 +41,5 @@ struct ExhaustiveResult {
 };
 
 ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const ExhaustiveOptions& o);
-
-// Sorted union of ranges, adjacent ranges joined.
-std::vector<BitRange> UnionRanges(std::vector<BitRange> r);
 
 }  // namespace actbench

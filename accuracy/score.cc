@@ -18,7 +18,7 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
-#include "accuracy/exhaustive.h"
+#include "accuracy/error_stats.h"
 #include "accuracy/score.h"
 #include "accuracy/ulp.h"
 
@@ -206,11 +206,6 @@ void RefChunk::Set(size_t i, const RefValue& v) {
   inv_abs[i] = v.exact != 0 && std::isfinite(v.exact) ? 1.0 / std::fabs(v.exact) : 0.0;
 }
 
-bool RanksWorse(const WorstInput& a, const WorstInput& b) {
-  if (a.ulp != b.ulp) return a.ulp > b.ulp;
-  return FloatBits(a.x) < FloatBits(b.x);
-}
-
 namespace {
 
 double WorstCut(const ErrorStats& s) {
@@ -279,12 +274,6 @@ double Fold(ErrorStats& s, const ScoreAcc& acc, size_t n, size_t binade) {
 }
 
 }  // namespace
-
-void KeepWorst(std::vector<WorstInput>& worst, const WorstInput& w) {
-  if (worst.size() == ErrorStats::kWorstKept && !RanksWorse(w, worst.back())) return;
-  worst.insert(std::upper_bound(worst.begin(), worst.end(), w, RanksWorse), w);
-  if (worst.size() > ErrorStats::kWorstKept) worst.pop_back();
-}
 
 double ScoreChunkScalar(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t n,
                         size_t binade, const Range& range, bool* out_of_range) {

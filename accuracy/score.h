@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "accuracy/error_stats.h"
 #include "accuracy/sweep.h"
 #include "impls/activation.h"
 
@@ -36,13 +37,6 @@ struct RefChunk {
 
 // 1/UlpOf(y), exactly (a power of two), from the bits of y.
 double InvUlpOf(double y);
-
-// Keeps the ErrorStats::kWorstKept worst inputs: largest error first, equal
-// errors by the smaller bit pattern (a total order, so the list does not
-// depend on the order inputs are seen in).
-void KeepWorst(std::vector<WorstInput>& worst, const WorstInput& w);
-// That order: a ranks before (is worse than) b.
-bool RanksWorse(const WorstInput& a, const WorstInput& b);
 
 // Scores outputs y of the n inputs x against ref and folds them into s. The
 // inputs lie in one input binade (`binade`, kBinadeCount for NaN/inf inputs:

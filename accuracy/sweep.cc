@@ -7,7 +7,7 @@
 #include <cstring>
 #include <limits>
 
-#include "accuracy/exhaustive.h"
+#include "accuracy/error_stats.h"
 #include "accuracy/ulp.h"
 
 namespace actbench {
@@ -21,7 +21,9 @@ std::string Describe(float f) {
   return buf;
 }
 
-void KeepWorst(std::vector<WorstInput>& worst, const WorstInput& w) {
+// The sampled sweep's list: equal errors in the order the inputs come (the
+// exhaustive sweep breaks ties by bit pattern: error_stats.h's KeepWorst).
+void KeepWorstFirstSeen(std::vector<WorstInput>& worst, const WorstInput& w) {
   if (worst.size() == ErrorStats::kWorstKept && !(w.ulp > worst.back().ulp)) return;
   auto pos = std::upper_bound(worst.begin(), worst.end(), w,
                               [](const WorstInput& a, const WorstInput& b) { return a.ulp > b.ulp; });
@@ -89,7 +91,7 @@ ErrorStats ScoreOutputs(const std::string& against, const std::vector<float>& in
     s.above_1 += ulp > 1;
     s.above_2 += ulp > 2;
     s.above_4 += ulp > 4;
-    if (ulp > 0) KeepWorst(s.worst, {in[i], y, r.rounded, ulp});
+    if (ulp > 0) KeepWorstFirstSeen(s.worst, {in[i], y, r.rounded, ulp});
   }
   s.mean_ulp = finite ? sum / static_cast<double>(finite) : 0.0;
   s.finite = finite;

@@ -4,7 +4,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "accuracy/exhaustive.h"
+#include "accuracy/chunks.h"
+#include "accuracy/error_stats.h"
 
 namespace actbench {
 

@@ -10,7 +10,7 @@
 //   and type, and an error names the field's path in one line.
 #include "reports/report.h"
 
-#include "accuracy/exhaustive.h"
+#include "accuracy/error_stats.h"
 #include "accuracy/ulp.h"
 
 #include <fcntl.h>

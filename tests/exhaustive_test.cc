@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -221,6 +222,65 @@ TEST(ShardRange, PartitionsTheRangeExactly) {
   ASSERT_TRUE(ShardRange(0, 0xffffffffu, 4, 4, &r));
   EXPECT_EQ(r.hi, 0xffffffffu);
   EXPECT_EQ(r.lo, 0xc0000000u);
+}
+
+// The parallel-chunks driver on its own: every pattern of an unaligned
+// range handed out exactly once, in chunks aligned to the chunk size and cut
+// to the range, thread ids below ChunkThreads, at_exit once per thread, and
+// a stop request leaving a coverage of exactly the chunks that ran.
+TEST(RunChunks, HandsOutEveryPatternOnceAndStopsCleanly) {
+  ChunkRunOptions o;
+  o.lo = 0x12345u;
+  o.hi = 0x12345u + 37 * static_cast<uint32_t>(kExhaustiveChunk) + 999;
+  o.threads = 3;
+  const unsigned threads = ChunkThreads(o);
+  ASSERT_EQ(threads, 3u);
+  std::mutex mu;
+  std::vector<BitRange> seen;
+  std::vector<int> exits(threads, 0);
+  bool bad_chunk = false, bad_thread = false;
+  const ChunkRunResult r = RunChunks(
+      o,
+      [&](unsigned t, const Chunk& c) {
+        std::lock_guard<std::mutex> lock(mu);
+        bad_thread |= t >= threads;
+        bad_chunk |= c.base % kExhaustiveChunk != 0 || c.lo < c.base || c.hi > c.base + (kExhaustiveChunk - 1) ||
+                     c.lo < o.lo || c.hi > o.hi || c.offset() != c.lo - c.base || c.size() != size_t(c.hi - c.lo) + 1;
+        seen.push_back({c.lo, c.hi});
+      },
+      [&](unsigned t) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (t < threads) ++exits[t];
+      });
+  EXPECT_FALSE(bad_chunk);
+  EXPECT_FALSE(bad_thread);
+  for (int e : exits) EXPECT_EQ(e, 1);
+  EXPECT_EQ(seen.size(), 38u);  // chunks 1 to 38, the first and last cut to the range
+  uint64_t sum = 0;
+  for (const BitRange& b : seen) sum += b.size();
+  EXPECT_EQ(sum, uint64_t(o.hi) - o.lo + 1);  // no pattern twice (the union below has them all)
+  ASSERT_EQ(r.coverage.size(), 1u);
+  EXPECT_EQ(r.coverage[0].lo, o.lo);
+  EXPECT_EQ(r.coverage[0].hi, o.hi);
+  EXPECT_EQ(r.inputs, sum);
+  EXPECT_FALSE(r.interrupted);
+
+  // Stop after the fifth chunk: the chunks in flight finish, no more start.
+  std::atomic<bool> stop{false};
+  std::atomic<int> ran{0};
+  o.stop = &stop;
+  o.threads = 1;
+  seen.clear();
+  const ChunkRunResult s = RunChunks(o, [&](unsigned, const Chunk& c) {
+    seen.push_back({c.lo, c.hi});
+    if (++ran == 5) stop = true;
+  });
+  EXPECT_EQ(ran.load(), 5);
+  EXPECT_TRUE(s.interrupted);
+  ASSERT_EQ(s.coverage.size(), 1u);
+  EXPECT_EQ(s.coverage[0].lo, o.lo);
+  EXPECT_EQ(s.coverage[0].hi, seen.back().hi);
+  EXPECT_EQ(s.inputs, uint64_t(seen.back().hi) - o.lo + 1);
 }
 
 std::vector<VariantTarget> RowsOf(std::initializer_list<const char*> acts) {
