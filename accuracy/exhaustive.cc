@@ -196,13 +196,7 @@ void ChunkScorer::ComputeReferences(const ChunkView& v) {
     const auto t0 = std::chrono::steady_clock::now();
     RefChunk& rc = refs_[a];
     const Params& p = sp_.act_params.at(a);
-    uint64_t fb = 0;
-    for (size_t i = 0; i < v.n; ++i) {
-      bool fell;
-      const RefValue r = ZivReference(a, v.x[i], p, v.off + i, &fell);
-      fb += fell;
-      rc.Set(i, r);
-    }
+    const uint64_t fb = ReferenceChunk(a, v.x, v.n, v.off, p, rc);
     fallbacks[a] += fb;
     inputs[a] += v.n;
     reference_s[a] += SecondsSince(t0);

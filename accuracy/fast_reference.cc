@@ -552,6 +552,8 @@ bool Grad(Act fwd, double x, const Params& p, size_t index, RefValue* out) {
 
 }  // namespace
 
+bool DecideValue(double a, double b, double err, RefValue* out) { return Decide(a, b, err, out); }
+
 double FastRelativeBound(Act act) {
   if (GetActivation(act).backward) return GetActivation(act).forward == Act::kGelu ? kRelErfc : kRelGrad;
   return act == Act::kGelu ? kRelErfc : kRel;

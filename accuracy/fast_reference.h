@@ -8,11 +8,14 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "accuracy/reference.h"
 #include "impls/activation.h"
 
 namespace actbench {
+
+struct RefChunk;  // accuracy/score.h
 
 // The double path. Returns true and fills *out when it decided the result:
 // out->rounded is then the correctly rounded float (bit for bit what
@@ -26,6 +29,28 @@ bool FastReference(Act act, float x, const Params& p, size_t index, RefValue* ou
 
 // Ziv's strategy: FastReference(), else Reference(). *fell_back tells which.
 RefValue ZivReference(Act act, float x, const Params& p, size_t index, bool* fell_back);
+
+// The decision test itself: the exact value lies in [a + b - err, a + b + err]
+// (a + b need not be exact in double). Decides the correctly rounded float and
+// a double in the exact value's float binade, or returns false.
+bool DecideValue(double a, double b, double err, RefValue* out);
+
+// The references of n consecutive inputs x (element index0 + i of an array:
+// PReLU's channel) into out's entries [0, n), Ziv's strategy per input;
+// returns the fallbacks. sigmoid, tanh and gelu run in SIMD lanes where the
+// CPU has FMA (fast_reference_simd.cc: the same formulas with SLEEF's vector
+// functions, the decision test in lanes); every other activation, and every
+// lane the vector code leaves, takes FastReference and Reference().
+uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const Params& p, RefChunk& out);
+
+// The Highway target whose lanes ReferenceChunk uses for act on this CPU, or
+// nullptr when act takes the scalar path here.
+const char* ReferenceLanesTarget(Act act);
+
+// Tests: the decision test in lanes on the triples (a[i], b[i], err[i]);
+// false when this CPU has no vector path.
+bool VectorDecideForTest(const double* a, const double* b, const double* err, size_t n, double* exact,
+                         float* rounded, uint8_t* decided);
 
 // The relative error bound the double path assumes for act's computed value
 // (before the decision test): 2^-48 for most activations, 2^-46 for gelu.

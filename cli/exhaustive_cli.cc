@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "accuracy/exhaustive.h"
+#include "accuracy/fast_reference.h"
 
 namespace actbench::cli {
 namespace {
@@ -113,8 +114,12 @@ void RunExhaustiveAccuracy(Report& report, const std::vector<VariantTarget>& row
   for (const BitRange& b : res.coverage)
     cov.push_back({{"lo", fmt::format("0x{:08x}", b.lo)}, {"hi", fmt::format("0x{:08x}", b.hi)}});
   nlohmann::json fb = nlohmann::json::object();
-  for (const auto& [a, n] : res.reference_inputs)
-    fb[GetActivation(a).name] = {{"inputs", n}, {"fallbacks", res.reference_fallbacks[a]}};
+  for (const auto& [a, n] : res.reference_inputs) {
+    const char* lanes = ReferenceLanesTarget(a);
+    fb[GetActivation(a).name] = {{"inputs", n},
+                                 {"fallbacks", res.reference_fallbacks[a]},
+                                 {"simd", lanes ? nlohmann::json(lanes) : nlohmann::json(nullptr)}};
+  }
   // Where the CPU time went (summed over threads; wall time is "seconds").
   nlohmann::json ref_s = nlohmann::json::object();
   for (const auto& [a, v] : res.reference_seconds) ref_s[GetActivation(a).name] = v;
@@ -147,9 +152,12 @@ std::string ExhaustiveMarkdown(const Report& report) {
     if (ex.value("interrupted", false)) md += " (interrupted: only these ranges finished)";
     md += "; bit-pattern ranges:";
     for (const auto& c : ex["coverage"]) md += fmt::format(" [{}, {}]", c["lo"].get<std::string>(), c["hi"].get<std::string>());
-    md += "\n\n| reference | inputs | multiprecision fallbacks |\n|---|--:|--:|\n";
-    for (const auto& [name, v] : ex["reference"].items())
-      md += fmt::format("| {} | {} | {} |\n", name, v["inputs"].get<uint64_t>(), v["fallbacks"].get<uint64_t>());
+    md += "\n\n| reference | double path | inputs | multiprecision fallbacks |\n|---|---|--:|--:|\n";
+    for (const auto& [name, v] : ex["reference"].items()) {
+      const bool lanes = v.contains("simd") && v["simd"].is_string();
+      md += fmt::format("| {} | {} | {} | {} |\n", name, lanes ? "SIMD (" + v["simd"].get<std::string>() + ")" : "scalar",
+                        v["inputs"].get<uint64_t>(), v["fallbacks"].get<uint64_t>());
+    }
   }
   if (ex.contains("cpu_seconds") && ex["cpu_seconds"].is_object()) {
     const nlohmann::json& cpu = ex["cpu_seconds"];

@@ -1,0 +1,677 @@
+// The fast reference in SIMD lanes (fast_reference.h, ReferenceChunk): the
+// same double paths as fast_reference.cc, their libm calls replaced by
+// SLEEF's double-precision vector functions (documented bounds: exp, expm1,
+// tanh, erf 1.0 ULP, erfc 1.5 ULP, below glibc's that the scalar path's
+// bounds assume), and the decision test in lanes. Every lane's result depends
+// on its input only (the formula is chosen per lane), so a chunk's references
+// do not depend on the range or the shard it was swept in. Lanes the vector
+// code does not handle (zeros, NaN, infinities, exact ties, results too close
+// to a midpoint) take the scalar path: the scalar decision test on the lane's
+// own values, then the multiprecision Reference().
+//
+// Only targets with FMA and a SLEEF build have the vector path (AVX2 and the
+// AVX-512 ones): the double-double products need a fused multiply-add.
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "accuracy/fast_reference_simd.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "accuracy/fast_reference.h"
+#include "accuracy/score.h"
+#include "accuracy/ulp.h"
+
+
+#ifndef ACTBENCH_FAST_REF_SIMD_ONCE
+#define ACTBENCH_FAST_REF_SIMD_ONCE
+namespace actbench {
+// How a lane left the vector code.
+enum class LaneFate : uint8_t {
+  kScalar,    // no vector formula (zero, NaN, infinities): FastReference, then Reference()
+  kUndecided  // a, b, err computed; the vector test did not decide: Decide, then Reference()
+};
+struct SlowLane {
+  uint32_t i;
+  LaneFate fate;
+  double a, b, err;
+};
+}  // namespace actbench
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace actbench {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+#undef ACTBENCH_REF_VECTOR  // this file is compiled once per target
+#if ACTBENCH_REF_SLEEF && (HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL)
+#define ACTBENCH_REF_VECTOR 1
+using DD_ = hn::ScalableTag<double>;
+using VD_ = hn::Vec<DD_>;
+#if HWY_TARGET == HWY_AVX2
+}  // namespace HWY_NAMESPACE
+}  // namespace actbench
+// SLEEF's functions for this ISA (sleef.h declares them only when the file is
+// compiled for it; here only the Highway target's functions are).
+extern "C" {
+__m256d Sleef_expd4_u10avx2(__m256d);
+__m256d Sleef_tanhd4_u10avx2(__m256d);
+__m256d Sleef_erfd4_u10avx2(__m256d);
+__m256d Sleef_erfcd4_u15avx2(__m256d);
+}
+namespace actbench {
+namespace HWY_NAMESPACE {
+HWY_INLINE VD_ SleefExp(VD_ v) { return VD_{Sleef_expd4_u10avx2(v.raw)}; }
+HWY_INLINE VD_ SleefTanh(VD_ v) { return VD_{Sleef_tanhd4_u10avx2(v.raw)}; }
+HWY_INLINE VD_ SleefErf(VD_ v) { return VD_{Sleef_erfd4_u10avx2(v.raw)}; }
+HWY_INLINE VD_ SleefErfc(VD_ v) { return VD_{Sleef_erfcd4_u15avx2(v.raw)}; }
+#else
+}  // namespace HWY_NAMESPACE
+}  // namespace actbench
+extern "C" {
+__m512d Sleef_expd8_u10avx512f(__m512d);
+__m512d Sleef_tanhd8_u10avx512f(__m512d);
+__m512d Sleef_erfd8_u10avx512f(__m512d);
+__m512d Sleef_erfcd8_u15avx512f(__m512d);
+}
+namespace actbench {
+namespace HWY_NAMESPACE {
+HWY_INLINE VD_ SleefExp(VD_ v) { return VD_{Sleef_expd8_u10avx512f(v.raw)}; }
+HWY_INLINE VD_ SleefTanh(VD_ v) { return VD_{Sleef_tanhd8_u10avx512f(v.raw)}; }
+HWY_INLINE VD_ SleefErf(VD_ v) { return VD_{Sleef_erfd8_u10avx512f(v.raw)}; }
+HWY_INLINE VD_ SleefErfc(VD_ v) { return VD_{Sleef_erfcd8_u15avx512f(v.raw)}; }
+#endif
+#endif
+
+#if ACTBENCH_REF_VECTOR
+
+template <class D>
+HWY_INLINE hn::Vec<D> FromBitsV(D d, hn::Vec<hn::RebindToUnsigned<D>> b) {
+  return hn::BitCast(d, b);
+}
+
+// nextafter(x, +inf) for doubles, x not NaN (fast_reference.cc's NextUp).
+template <class D>
+HWY_INLINE hn::Vec<D> NextUpV(D d, hn::Vec<D> x) {
+  const hn::RebindToUnsigned<D> du;
+  const auto bits = hn::BitCast(du, x);
+  const auto stepped = hn::IfThenElse(hn::RebindMask(du, hn::Gt(x, hn::Zero(d))), hn::Add(bits, hn::Set(du, 1)),
+                                      hn::Sub(bits, hn::Set(du, 1)));
+  auto r = hn::BitCast(d, stepped);
+  r = hn::IfThenElse(hn::Eq(x, hn::Zero(d)), hn::Set(d, 0x1p-1074), r);
+  return hn::IfThenElse(hn::Eq(x, hn::Set(d, std::numeric_limits<double>::infinity())), x, r);
+}
+template <class D>
+HWY_INLINE hn::Vec<D> NextDownV(D d, hn::Vec<D> x) {
+  return hn::Neg(NextUpV(d, hn::Neg(x)));
+}
+// The same for floats.
+template <class DF>
+HWY_INLINE hn::Vec<DF> NextUpFV(DF df, hn::Vec<DF> x) {
+  const hn::RebindToUnsigned<DF> du;
+  const auto bits = hn::BitCast(du, x);
+  const auto stepped = hn::IfThenElse(hn::RebindMask(du, hn::Gt(x, hn::Zero(df))), hn::Add(bits, hn::Set(du, 1u)),
+                                      hn::Sub(bits, hn::Set(du, 1u)));
+  auto r = hn::BitCast(df, stepped);
+  r = hn::IfThenElse(hn::Eq(x, hn::Zero(df)), hn::Set(df, 0x1p-149f), r);
+  return hn::IfThenElse(hn::Eq(x, hn::Set(df, std::numeric_limits<float>::infinity())), x, r);
+}
+template <class DF>
+HWY_INLINE hn::Vec<DF> NextDownFV(DF df, hn::Vec<DF> x) {
+  return hn::Neg(NextUpFV(df, hn::Neg(x)));
+}
+
+// UlpKey of fast_reference.cc: the unbiased exponent of a >= 0, clamped to
+// [-126, 127].
+template <class D>
+HWY_INLINE hn::Vec<hn::RebindToSigned<D>> UlpKeyV(D d, hn::Vec<D> a) {
+  const hn::RebindToSigned<D> di;
+  auto e = hn::Sub(hn::ShiftRight<52>(hn::BitCast(di, a)), hn::Set(di, 1023));
+  e = hn::Max(e, hn::Set(di, -126));
+  return hn::Min(e, hn::Set(di, 127));
+}
+
+// The decision test of fast_reference.cc (Decide) in lanes: the exact value
+// lies in [a + b - err, a + b + err]. Returns the lanes it decided, with the
+// exact double and the correctly rounded float (as a double) that Decide
+// gives for them. Lanes with a double-subnormal |a + b| are left undecided
+// (Decide's binade test handles them in scalar code).
+//
+// Only the lanes in `need` matter: when the quick cases below decide all of
+// them, the general test is skipped.
+template <class D>
+HWY_INLINE hn::Mask<D> DecideV(D d, hn::Vec<D> a, hn::Vec<D> b, hn::Vec<D> err, hn::Mask<D> need,
+                               hn::Vec<D>* exact, hn::Vec<D>* rounded) {
+  using V = hn::Vec<D>;
+  const hn::RebindToUnsigned<D> du;
+  const hn::Rebind<float, D> df;
+  const V zero = hn::Zero(d);
+  const V inf = hn::Set(d, std::numeric_limits<double>::infinity());
+  auto ok = hn::And(hn::And(hn::IsFinite(a), hn::IsFinite(b)), hn::IsFinite(err));
+  // a + b exactly as hi + lo (TwoSum), keeping a's zero sign when b is 0.
+  const auto bz = hn::Eq(b, zero);
+  const V s = hn::Add(a, b), bb = hn::Sub(s, a);
+  const V t = hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb));
+  const V hi = hn::IfThenElse(bz, a, s), lo = hn::IfThenZeroElse(bz, t);
+  ok = hn::And(ok, hn::IsFinite(hi));  // a + b overflowing: the scalar test
+  const V e = hn::Add(hn::Mul(err, hn::Set(d, 1 + 0x1p-30)), hn::Set(d, 0x1p-1020));
+  const V e2 = hn::Add(e, hn::Mul(hn::Abs(lo), hn::Set(d, 0x1p-50)));
+
+  // The common case: well inside the rounding cell of r = (float)hi, a
+  // normal float that is not a power of two.
+  const V r = hn::PromoteTo(d, hn::DemoteTo(df, hi));
+  const V ar = hn::Abs(r);
+  const auto r_bits = hn::BitCast(du, r);
+  const auto exp_mask = hn::Set(du, uint64_t(0x7ff) << 52);
+  const auto mant_mask = hn::Set(du, (uint64_t(1) << 52) - 1);
+  const auto r_normal = hn::And(hn::Ge(ar, hn::Set(d, 0x1p-126)), hn::Lt(ar, inf));
+  const auto r_not_p2 = hn::RebindMask(d, hn::Ne(hn::And(r_bits, mant_mask), hn::Zero(du)));
+  // ulp(r)/2 = 2^(exponent(r) - 24).
+  const V half = hn::BitCast(d, hn::Sub(hn::And(r_bits, exp_mask), hn::Set(du, uint64_t(24) << 52)));
+  const V dist = hn::Add(hn::Add(hn::Abs(hn::Sub(hi, r)), hn::Abs(lo)), e2);
+  const auto common = hn::And(hn::And(r_normal, r_not_p2), hn::Lt(dist, hn::Mul(half, hn::Set(d, 1 - 0x1p-20))));
+  if (hn::AllTrue(d, hn::Or(hn::Not(need), hn::And(ok, common)))) {  // most vectors
+    *exact = hi;
+    *rounded = r;
+    return hn::And(ok, common);
+  }
+  // A power of two r, the value well inside its (narrower, lower) half
+  // cells: r is the rounding; the binade is r's or the one below, as hi
+  // lies, or at hi = r as the general test's power-of-two branch decides
+  // (saturation at 1, sigmoid near 1/2 ...: millions of inputs).
+  const V ah = hn::Abs(hi);
+  const V o = hn::IfThenElse(hn::Lt(hi, zero), hn::Neg(lo), lo);
+  const V abs_o = hn::Abs(o);
+  const V o_plus = hn::Add(o, e);
+  const auto c_near = hn::Le(hn::Add(abs_o, e), hn::Mul(hn::Set(d, 0x1p-206), ah));
+  const auto c_above = hn::Ge(hn::Sub(o, e), zero);
+  const auto c_below = hn::And(hn::Lt(o_plus, zero), hn::Gt(hn::Neg(o_plus), hn::Mul(hn::Set(d, 0x1p-196), ah)));
+  const V below = NextDownV(d, ah);
+  const V margin = hn::Add(hn::Abs(lo), e2);
+  const auto p2_cell = hn::And(hn::AndNot(r_not_p2, r_normal),
+                               hn::Lt(dist, hn::Mul(half, hn::Set(d, 0.5 * (1 - 0x1p-20)))));
+  const auto off_p2 = hn::Or(hn::And(hn::Gt(ah, ar), hn::Gt(hn::Sub(ah, ar), margin)),
+                             hn::And(hn::Lt(ah, ar), hn::Gt(hn::Sub(ar, ah), margin)));
+  const auto at_p2 = hn::And(hn::Eq(ah, ar), hn::Or(hn::Or(c_near, c_above), c_below));
+  const auto p2_quick = hn::And(p2_cell, hn::Or(off_p2, at_p2));
+  const V p2_exact = hn::IfThenElse(at_p2, hn::CopySign(hn::IfThenElse(c_below, below, ah), hi), hi);
+  const auto quick = hn::Or(common, p2_quick);
+  *exact = hn::IfThenElse(common, hi, p2_exact);
+  *rounded = r;
+  if (hn::AllTrue(d, hn::Or(hn::Not(need), hn::And(ok, quick)))) return hn::And(ok, quick);
+
+  // Rounding: the rounding of hi nudged toward lo, strictly inside the
+  // midpoints around it.
+  const V hn_ = hn::IfThenElse(hn::Gt(lo, zero), NextUpV(d, hi), hn::IfThenElse(hn::Lt(lo, zero), NextDownV(d, hi), hi));
+  const auto rf = hn::DemoteTo(df, hn_);
+  const V rd = hn::PromoteTo(d, rf);
+  const V k_overflow = hn::Set(d, static_cast<double>(std::numeric_limits<float>::max()) + 0x1p103);
+  const V up = hn::PromoteTo(d, NextUpFV(df, rf)), dn = hn::PromoteTo(d, NextDownFV(df, rf));
+  const V up_edge = hn::IfThenElse(hn::IsInf(up), k_overflow, hn::Mul(hn::Add(rd, up), hn::Set(d, 0.5)));
+  const V dn_edge = hn::IfThenElse(hn::IsInf(dn), hn::Neg(k_overflow), hn::Mul(hn::Add(rd, dn), hn::Set(d, 0.5)));
+  const auto in_cell = hn::And(hn::Lt(hn::Add(hn::Sub(hi, up_edge), hn::Add(lo, e2)), zero),
+                               hn::Gt(hn::Add(hn::Sub(hi, dn_edge), hn::Sub(lo, e2)), zero));
+  const auto pos = hn::Gt(rd, zero);
+  const V edge = hn::IfThenElse(pos, k_overflow, hn::Neg(k_overflow));
+  const auto beyond = hn::IfThenElse(pos, hn::VecFromMask(d, hn::Gt(hn::Add(hn::Sub(hi, edge), hn::Sub(lo, e2)), zero)),
+                                     hn::VecFromMask(d, hn::Lt(hn::Add(hn::Sub(hi, edge), hn::Add(lo, e2)), zero)));
+  const auto round_ok = hn::MaskFromVec(hn::IfThenElse(hn::IsInf(rd), beyond, hn::VecFromMask(d, in_cell)));
+
+  // Binade of |f| = |hi| + o.
+  const auto ah_bits = hn::BitCast(du, ah);
+  const auto ah_zero = hn::Eq(ah, zero);
+  // Double subnormals: to the scalar test.
+  ok = hn::AndNot(hn::And(hn::Gt(ah, zero), hn::Lt(ah, hn::Set(d, 0x1p-1022))), ok);
+  const auto p2 = hn::AndNot(ah_zero, hn::RebindMask(d, hn::Eq(hn::And(ah_bits, mant_mask), hn::Zero(du))));
+  // A power of two: Reference()'s 201 bits round within 2^-206 to it.
+  const auto c_same_key = hn::RebindMask(d, hn::Eq(UlpKeyV(d, below), UlpKeyV(d, ah)));
+  const auto p2_ok = hn::Or(hn::Or(c_near, c_above), hn::Or(c_below, c_same_key));
+  const V rep_p2 = hn::IfThenElse(hn::AndNot(hn::Or(c_near, c_above), c_below), below, ah);
+  // Not a power of two: inside [2^k, 2^(k+1)), or the float ulp constant
+  // across the interval.
+  const V p_dn = hn::BitCast(d, hn::And(ah_bits, exp_mask)), p_up = hn::Add(p_dn, p_dn);
+  const auto same = hn::AndNot(ah_zero, hn::And(hn::Lt(hn::Add(o, e2), hn::Sub(p_up, ah)),
+                                                hn::Gt(hn::Sub(o, e2), hn::Sub(p_dn, ah))));
+  const V t2 = hn::Add(hn::Abs(lo), e2);
+  const V ah_minus = hn::Sub(ah, t2);
+  const V m_lo = hn::IfThenZeroElse(hn::Le(ah_minus, zero), NextDownV(d, ah_minus));
+  const V m_hi = NextUpV(d, hn::Add(ah, t2));
+  const auto key_ok = hn::RebindMask(d, hn::Eq(UlpKeyV(d, m_lo), UlpKeyV(d, m_hi)));
+  const auto np2_ok = hn::Or(same, key_ok);
+  const auto binade_ok = hn::MaskFromVec(hn::IfThenElse(p2, hn::VecFromMask(d, p2_ok), hn::VecFromMask(d, np2_ok)));
+  const V rep = hn::IfThenElse(p2, rep_p2, ah);
+
+  const auto general = hn::And(round_ok, binade_ok);
+  *exact = hn::IfThenElse(quick, *exact, hn::CopySign(rep, hi));
+  *rounded = hn::IfThenElse(quick, r, rd);
+  return hn::And(ok, hn::Or(quick, general));
+}
+
+// x/sqrt(2) as a double-double, x >= 0 (fast_reference.cc's Mul(kInvSqrt2, x)).
+template <class D>
+HWY_INLINE void TimesInvSqrt2(D d, hn::Vec<D> x, hn::Vec<D>* hi, hn::Vec<D>* lo) {
+  const auto c_hi = hn::Set(d, 0x1.6a09e667f3bcdp-1), c_lo = hn::Set(d, -0x1.bdd3413b26456p-55);
+  const auto p = hn::Mul(c_hi, x);
+  const auto p_lo = hn::MulSub(c_hi, x, p);  // exact with FMA
+  const auto q = hn::Add(p_lo, hn::Mul(c_lo, x));
+  const auto s = hn::Add(p, q), bb = hn::Sub(s, p);
+  *hi = s;
+  *lo = hn::Add(hn::Sub(p, hn::Sub(s, bb)), hn::Sub(q, bb));
+}
+
+// erfc(hi + lo) = erfc(hi) - lo 2/sqrt(pi) e^(-hi^2), lo tiny.
+HWY_INLINE VD_ ErfcDDV(DD_ d, VD_ hi, VD_ lo) {
+  const VD_ g = hn::Mul(hn::Mul(lo, hn::Set(d, 0x1.20dd750429b6dp+0)), SleefExp(hn::Neg(hn::Mul(hi, hi))));
+  return hn::Sub(SleefErfc(hi), g);
+}
+
+// Per lane: either a direct value (exact, rounded), or a + b within err for
+// the decision test, or the scalar path.
+struct LaneValues {
+  VD_ a, b, err;    // for the decision test
+  VD_ exact, rnd;   // direct values
+  hn::Mask<DD_> direct, scalar;
+};
+
+constexpr double kRelV = 0x1p-48, kRelErfcV = 0x1p-46;
+
+HWY_INLINE void Blend(hn::Mask<DD_> m, VD_ a, VD_ b, VD_ rel_of, double rel, LaneValues* lv) {
+  const DD_ d;
+  lv->a = hn::IfThenElse(m, a, lv->a);
+  lv->b = hn::IfThenElse(m, b, lv->b);
+  lv->err = hn::IfThenElse(m, hn::Mul(hn::Abs(rel_of), hn::Set(d, rel)), lv->err);
+}
+HWY_INLINE void Direct(hn::Mask<DD_> m, VD_ exact, VD_ rnd, LaneValues* lv) {
+  lv->exact = hn::IfThenElse(m, exact, lv->exact);
+  lv->rnd = hn::IfThenElse(m, rnd, lv->rnd);
+  lv->direct = hn::Or(lv->direct, m);
+}
+HWY_INLINE void Direct(hn::Mask<DD_> m, VD_ value, LaneValues* lv) { Direct(m, value, value, lv); }
+
+// Saturation at s = +-1 (sigmoid, tanh): the value is s - s delta, delta > 0
+// known to 2^-48. Reference() rounds it to 201 bits, where it is s itself
+// when delta is below `threshold` (half the spacing of 201-bit numbers below
+// 1, as its arithmetic reaches it), and otherwise lies below 1 in magnitude,
+// where its truncated double is s (1 - 2^-53) as long as delta < 2^-54 (the
+// lanes with `small` set). The float is s either way. Within 2^-40 of the
+// threshold the lane is left to the decision test and the fallback.
+HWY_INLINE void Saturate(DD_ d, hn::Mask<DD_> m, hn::Mask<DD_> small, VD_ s, VD_ delta, double threshold,
+                         LaneValues* lv) {
+  const auto at = hn::And(m, hn::Lt(delta, hn::Set(d, threshold * (1 - 0x1p-40))));
+  const auto below = hn::And(hn::And(m, small), hn::Gt(delta, hn::Set(d, threshold * (1 + 0x1p-40))));
+  Direct(at, s, lv);
+  Direct(below, hn::Mul(s, hn::Set(d, 1 - 0x1p-53)), s, lv);
+}
+
+// sigmoid: the scalar Sigmoid's branches, and x/4 - x^3/48 below 2^-20
+// (tanh(x/2)/2 to within (x/2)^4 2/15 < 2^-80 relative).
+HWY_INLINE void SigmoidV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ ax = hn::Abs(x), one = hn::Set(d, 1.0), half = hn::Set(d, 0.5);
+  const auto fin = hn::IsFinite(x);
+  const auto nz = hn::Ne(x, hn::Zero(d));
+  const auto tiny = hn::And(nz, hn::Lt(ax, hn::Set(d, 0x1p-20)));
+  const auto mid = hn::And(hn::Ge(ax, hn::Set(d, 0x1p-20)), hn::Lt(ax, one));
+  const auto pos = hn::And(hn::Ge(x, one), hn::Le(x, hn::Set(d, 700.0)));
+  const auto big = hn::And(fin, hn::Gt(x, hn::Set(d, 700.0)));
+  // e^x/(1 + e^x) < 2^-1076 below -746: +0, as Decide(0, 0, 0) gives it
+  // (and Reference()'s truncated double).
+  const auto zero = hn::And(fin, hn::Lt(x, hn::Set(d, -746.0)));
+  const auto neg = hn::And(hn::Ge(x, hn::Set(d, -746.0)), hn::Le(x, hn::Neg(one)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(hn::Or(tiny, mid), hn::Or(pos, big)), hn::Or(neg, zero)));
+  if (!hn::AllFalse(d, tiny)) {
+    const VD_ b = hn::Sub(hn::Mul(x, hn::Set(d, 0.25)), hn::Mul(hn::Mul(hn::Mul(x, x), x), hn::Set(d, 1.0 / 48)));
+    Blend(tiny, half, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, mid)) {
+    const VD_ b = hn::Mul(half, SleefTanh(hn::Mul(x, half)));
+    Blend(mid, half, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, pos)) {
+    const VD_ e = SleefExp(hn::Neg(x));
+    const VD_ b = hn::Neg(hn::Div(e, hn::Add(one, e)));
+    Blend(pos, one, b, b, kRelV, lv);
+    // Reference(): 1/(1 + E), E = e^-x at 201 bits, is 1 when 1 + E rounds
+    // to 1 (E < 2^-201, x > 139.32), else at most 1 - 2^-200.
+    Saturate(d, pos, hn::Ge(x, hn::Set(d, 40.0)), one, e, 0x1p-201, lv);
+  }
+  if (!hn::AllFalse(d, big)) Direct(big, one, lv);
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Zero(d), lv);
+  if (!hn::AllFalse(d, neg)) {
+    const VD_ e = SleefExp(x);
+    const VD_ y = hn::Div(e, hn::Add(one, e));
+    Blend(neg, y, hn::Zero(d), y, kRelV, lv);
+  }
+}
+
+// tanh: the scalar Tanh's branches.
+HWY_INLINE void TanhV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ ax = hn::Abs(x), one = hn::Set(d, 1.0);
+  const auto fin = hn::IsFinite(x);
+  const auto nz = hn::Ne(x, hn::Zero(d));
+  const auto tiny = hn::And(nz, hn::Lt(ax, hn::Set(d, 0x1p-20)));
+  const auto mid = hn::And(hn::Ge(ax, hn::Set(d, 0x1p-20)), hn::Lt(ax, hn::Set(d, 0.55)));
+  const auto core = hn::And(hn::Ge(ax, hn::Set(d, 0.55)), hn::Le(ax, hn::Set(d, 350.0)));
+  const auto big = hn::And(fin, hn::Gt(ax, hn::Set(d, 350.0)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(tiny, mid), hn::Or(core, big)));
+  const VD_ s = hn::CopySign(one, x);
+  if (!hn::AllFalse(d, tiny)) {
+    // x - x^3/3, the x^5 term below 2^-38 of the cubic one.
+    const VD_ b = hn::Neg(hn::Mul(hn::Mul(hn::Mul(x, x), x), hn::Set(d, 1.0 / 3)));
+    Blend(tiny, x, b, b, 0x1p-36, lv);
+  }
+  if (!hn::AllFalse(d, mid)) {
+    const VD_ y = SleefTanh(x);
+    Blend(mid, y, hn::Zero(d), y, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, core)) {
+    const VD_ e = SleefExp(hn::Mul(hn::Set(d, -2.0), ax));
+    const VD_ delta = hn::Div(hn::Add(e, e), hn::Add(one, e));
+    const VD_ b = hn::Neg(hn::Mul(s, delta));
+    Blend(core, s, b, b, kRelV, lv);
+    // Reference(): MPFR's tanh rounded to 201 bits is s when 1 - |tanh x| is
+    // below half the spacing under 1, 2^-202 (|x| > 70.35).
+    Saturate(d, core, hn::Ge(ax, hn::Set(d, 20.0)), s, delta, 0x1p-202, lv);
+  }
+  if (!hn::AllFalse(d, big)) Direct(big, s, lv);
+}
+
+// gelu: the scalar Gelu's branches, and x/2 + x^2/sqrt(2 pi) below 2^-30
+// (x/2 erf(x/sqrt2) to within x^2/6 < 2^-62 relative).
+HWY_INLINE void GeluV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ ax = hn::Abs(x), one = hn::Set(d, 1.0), half = hn::Set(d, 0.5);
+  const auto fin = hn::IsFinite(x);
+  const auto nz = hn::Ne(x, hn::Zero(d));
+  const auto tiny = hn::And(nz, hn::Lt(ax, hn::Set(d, 0x1p-30)));
+  const auto mid = hn::And(hn::Ge(ax, hn::Set(d, 0x1p-30)), hn::Lt(ax, one));
+  const auto pos = hn::And(hn::Ge(x, one), hn::Le(x, hn::Set(d, 38.0)));
+  const auto big = hn::And(fin, hn::Gt(x, hn::Set(d, 38.0)));
+  // x/2 erfc(-x/sqrt2) above -2^-1075 below -39 (erfc(27.5) < 1e-330): -0,
+  // as Decide(-0, 0, 0) gives it.
+  const auto zero = hn::And(fin, hn::Lt(x, hn::Set(d, -39.0)));
+  const auto neg = hn::And(hn::Ge(x, hn::Set(d, -39.0)), hn::Le(x, hn::Neg(one)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(hn::Or(tiny, mid), hn::Or(pos, big)), hn::Or(neg, zero)));
+  const VD_ x2 = hn::Mul(x, half);
+  if (!hn::AllFalse(d, tiny)) {
+    const VD_ b = hn::Mul(hn::Mul(x, x), hn::Set(d, 0x1.9884533d43651p-2));  // 1/sqrt(2 pi)
+    Blend(tiny, x2, b, b, kRelErfcV, lv);
+  }
+  if (!hn::AllFalse(d, mid)) {
+    const VD_ b = hn::Mul(x2, SleefErf(hn::Mul(x, hn::Set(d, 0x1.6a09e667f3bcdp-1))));
+    Blend(mid, x2, b, b, kRelErfcV, lv);
+  }
+  if (!hn::AllFalse(d, pos)) {
+    VD_ th, tl;
+    TimesInvSqrt2(d, x, &th, &tl);
+    const VD_ b = hn::Neg(hn::Mul(x2, ErfcDDV(d, th, tl)));
+    Blend(pos, x, b, b, kRelErfcV, lv);
+  }
+  if (!hn::AllFalse(d, big)) Direct(big, x, lv);
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
+  if (!hn::AllFalse(d, neg)) {
+    VD_ th, tl;
+    TimesInvSqrt2(d, hn::Neg(x), &th, &tl);
+    const VD_ y = hn::Mul(x2, ErfcDDV(d, th, tl));
+    Blend(neg, y, hn::Zero(d), y, kRelErfcV, lv);
+  }
+}
+
+// 1/UlpOf(y) (score.cc's InvUlpOf) and 1/|y| (0 where y is 0 or not finite).
+HWY_INLINE void ScoreFactors(DD_ d, VD_ y, VD_* inv_ulp, VD_* inv_abs) {
+  const hn::RebindToSigned<DD_> di;
+  const VD_ a = hn::Abs(y);
+  const auto e = hn::Sub(hn::ShiftRight<52>(hn::BitCast(di, a)), hn::Set(di, 1023));
+  VD_ r = hn::BitCast(d, hn::ShiftLeft<52>(hn::Sub(hn::Set(di, 1023 + 23), e)));
+  r = hn::IfThenElse(hn::Lt(a, hn::Set(d, 0x1p-126)), hn::Set(d, 0x1p149), r);
+  r = hn::IfThenElse(hn::Ge(a, hn::Set(d, static_cast<double>(std::numeric_limits<float>::max()))), hn::Set(d, 0x1p-104), r);
+  *inv_ulp = r;
+  const auto usable = hn::And(hn::Ne(a, hn::Zero(d)), hn::IsFinite(a));
+  *inv_abs = hn::IfThenElseZero(usable, hn::Div(hn::Set(d, 1.0), hn::IfThenElse(usable, a, hn::Set(d, 1.0))));
+}
+
+template <void (*Formula)(DD_, VD_, LaneValues*)>
+HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* rounded, double* inv_ulp, double* inv_abs,
+                           SlowLane* slow) {
+  const DD_ d;
+  const hn::Rebind<float, DD_> df;
+  const size_t N = hn::Lanes(d);
+  size_t ns = 0;
+  HWY_ALIGN double ex[hn::MaxLanes(d)], iu[hn::MaxLanes(d)], ia[hn::MaxLanes(d)], av[hn::MaxLanes(d)],
+      bv[hn::MaxLanes(d)], ev[hn::MaxLanes(d)];
+  HWY_ALIGN float rd[hn::MaxLanes(d)], pad[hn::MaxLanes(d)];
+  // A run of consecutive bit patterns of one sign (a chunk of the sweep) whose
+  // ends are both direct values that are constant (saturation) or x itself:
+  // so is every input between them (those regimes are intervals of x), and
+  // the lanes' own values are filled in directly.
+  bool run = n >= 2 && std::signbit(x[0]) == std::signbit(x[n - 1]);
+  if (run) {  // consecutive bit patterns (so monotone in x)?
+    uint32_t b0;
+    std::memcpy(&b0, x, sizeof b0);
+    for (size_t i = 1; i < n && run; ++i) {
+      uint32_t bi;
+      std::memcpy(&bi, x + i, sizeof bi);
+      run = bi == b0 + static_cast<uint32_t>(i);
+    }
+  }
+  if (run) {
+    for (size_t j = 0; j < N; ++j) pad[j] = x[j % 2 == 0 ? 0 : n - 1];
+    LaneValues ends;
+    ends.a = ends.b = ends.err = ends.exact = ends.rnd = hn::Zero(d);
+    ends.direct = hn::FirstN(d, 0);
+    const VD_ xe = hn::PromoteTo(d, hn::LoadU(df, pad));
+    Formula(d, xe, &ends);
+    if (hn::AllTrue(d, hn::AndNot(ends.scalar, ends.direct))) {
+      hn::Store(ends.exact, d, ex);
+      hn::Store(hn::DemoteTo(df, ends.rnd), df, rd);
+      const bool constant = ex[0] == ex[1] && std::signbit(ex[0]) == std::signbit(ex[1]);
+      const bool identity = ex[0] == static_cast<double>(x[0]) && ex[1] == static_cast<double>(x[n - 1]) &&
+                            rd[0] == x[0] && rd[1] == x[n - 1];
+      if (constant || identity) {
+        for (size_t i = 0; i < n; i += N) {
+          const size_t m = n - i < N ? n - i : N;
+          const float* xi = x + i;
+          if (m < N) {
+            for (size_t j = 0; j < N; ++j) pad[j] = x[i + (j < m ? j : 0)];
+            xi = pad;
+          }
+          const VD_ xv = hn::PromoteTo(d, hn::LoadU(df, xi));
+          const VD_ e = constant ? hn::Set(d, ex[0]) : xv;
+          const VD_ r = constant ? hn::Set(d, static_cast<double>(rd[0])) : xv;
+          VD_ inv_u, inv_a;
+          ScoreFactors(d, e, &inv_u, &inv_a);
+          hn::Store(e, d, ex);
+          hn::Store(inv_u, d, iu);
+          hn::Store(inv_a, d, ia);
+          hn::Store(hn::DemoteTo(df, r), df, rd);
+          std::memcpy(exact + i, ex, m * sizeof(double));
+          std::memcpy(inv_ulp + i, iu, m * sizeof(double));
+          std::memcpy(inv_abs + i, ia, m * sizeof(double));
+          std::memcpy(rounded + i, rd, m * sizeof(float));
+        }
+        return 0;
+      }
+    }
+  }
+  for (size_t i = 0; i < n; i += N) {
+    const size_t m = n - i < N ? n - i : N;
+    const float* xi = x + i;
+    if (m < N) {  // the tail: padded with its first input, the padding discarded
+      for (size_t j = 0; j < N; ++j) pad[j] = x[i + (j < m ? j : 0)];
+      xi = pad;
+    }
+    const VD_ xv = hn::PromoteTo(d, hn::LoadU(df, xi));
+    LaneValues lv;
+    lv.a = lv.b = lv.err = lv.exact = lv.rnd = hn::Zero(d);
+    lv.direct = hn::FirstN(d, 0);
+    Formula(d, xv, &lv);
+    VD_ e = lv.exact, r = lv.rnd;
+    const auto need = hn::Not(hn::Or(lv.direct, lv.scalar));
+    auto decided = hn::FirstN(d, 0);
+    if (!hn::AllFalse(d, need)) {
+      decided = DecideV(d, lv.a, lv.b, lv.err, need, &e, &r);
+      e = hn::IfThenElse(lv.direct, lv.exact, e);
+      r = hn::IfThenElse(lv.direct, lv.rnd, r);
+    }
+    const auto done = hn::AndNot(lv.scalar, hn::Or(lv.direct, decided));
+    VD_ inv_u, inv_a;
+    ScoreFactors(d, e, &inv_u, &inv_a);
+    hn::Store(e, d, ex);
+    hn::Store(inv_u, d, iu);
+    hn::Store(inv_a, d, ia);
+    hn::Store(hn::DemoteTo(df, r), df, rd);
+    const bool all_done = hn::AllTrue(d, done);
+    if (all_done && m == N) {
+      std::memcpy(exact + i, ex, N * sizeof(double));
+      std::memcpy(inv_ulp + i, iu, N * sizeof(double));
+      std::memcpy(inv_abs + i, ia, N * sizeof(double));
+      std::memcpy(rounded + i, rd, N * sizeof(float));
+      continue;
+    }
+    hn::Store(lv.a, d, av);
+    hn::Store(lv.b, d, bv);
+    hn::Store(lv.err, d, ev);
+    HWY_ALIGN uint64_t done_bits[hn::MaxLanes(d)], scalar_bits[hn::MaxLanes(d)];
+    const hn::RebindToUnsigned<DD_> du;
+    hn::Store(hn::BitCast(du, hn::VecFromMask(d, done)), du, done_bits);
+    hn::Store(hn::BitCast(du, hn::VecFromMask(d, lv.scalar)), du, scalar_bits);
+    for (size_t j = 0; j < m; ++j) {
+      exact[i + j] = ex[j];
+      inv_ulp[i + j] = iu[j];
+      inv_abs[i + j] = ia[j];
+      rounded[i + j] = rd[j];
+      if (!done_bits[j])
+        slow[ns++] = {static_cast<uint32_t>(i + j), scalar_bits[j] ? LaneFate::kScalar : LaneFate::kUndecided, av[j],
+                      bv[j], ev[j]};
+    }
+  }
+  return ns;
+}
+
+#endif  // ACTBENCH_REF_VECTOR
+
+// Fills entries [0, n) of the arrays for act from x, but for the lanes listed
+// in slow (returned count); SIZE_MAX when this target has no vector path for
+// act.
+size_t ReferenceLanes(int act, const float* x, size_t n, double* exact, float* rounded, double* inv_ulp,
+                      double* inv_abs, SlowLane* slow) {
+#if ACTBENCH_REF_VECTOR
+  switch (static_cast<Act>(act)) {
+    case Act::kSigmoid:
+      return RunLanes<SigmoidV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kTanh:
+      return RunLanes<TanhV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kGelu:
+      return RunLanes<GeluV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+    default:
+      break;
+  }
+#else
+  (void)act, (void)x, (void)n, (void)exact, (void)rounded, (void)inv_ulp, (void)inv_abs, (void)slow;
+#endif
+  return SIZE_MAX;
+}
+
+// This target's HWY_TARGET when it has a vector path for act, else 0.
+int64_t VectorTargetFor(int act) {
+#if ACTBENCH_REF_VECTOR
+  const Act a = static_cast<Act>(act);
+  if (a == Act::kSigmoid || a == Act::kTanh || a == Act::kGelu) return HWY_TARGET;
+#else
+  (void)act;
+#endif
+  return 0;
+}
+
+// Tests: the vector decision test on given triples (exact, rounded, decided).
+void DecideLanes(const double* a, const double* b, const double* err, size_t n, double* exact, float* rounded,
+                 uint8_t* decided) {
+#if ACTBENCH_REF_VECTOR
+  const DD_ d;
+  const hn::Rebind<float, DD_> df;
+  const size_t N = hn::Lanes(d);
+  HWY_ALIGN double pa[hn::MaxLanes(d)], pb[hn::MaxLanes(d)], pe[hn::MaxLanes(d)], ex[hn::MaxLanes(d)];
+  HWY_ALIGN float rd[hn::MaxLanes(d)];
+  HWY_ALIGN uint64_t ok[hn::MaxLanes(d)];
+  const hn::RebindToUnsigned<DD_> du;
+  for (size_t i = 0; i < n; i += N) {
+    for (size_t j = 0; j < N; ++j) {
+      const size_t k = i + j < n ? i + j : i;
+      pa[j] = a[k], pb[j] = b[k], pe[j] = err[k];
+    }
+    VD_ e, r;
+    const auto m = DecideV(d, hn::Load(d, pa), hn::Load(d, pb), hn::Load(d, pe), hn::Not(hn::FirstN(d, 0)), &e, &r);
+    hn::Store(e, d, ex);
+    hn::Store(hn::DemoteTo(df, r), df, rd);
+    hn::Store(hn::BitCast(du, hn::VecFromMask(d, m)), du, ok);
+    for (size_t j = 0; j < N && i + j < n; ++j) {
+      exact[i + j] = ex[j];
+      rounded[i + j] = rd[j];
+      decided[i + j] = ok[j] != 0;
+    }
+  }
+#else
+  for (size_t i = 0; i < n; ++i) decided[i] = 2;  // no vector path on this target
+  (void)a, (void)b, (void)err, (void)exact, (void)rounded;
+#endif
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace actbench
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace actbench {
+
+HWY_EXPORT(ReferenceLanes);
+HWY_EXPORT(DecideLanes);
+HWY_EXPORT(VectorTargetFor);
+
+const char* ReferenceLanesTarget(Act act) {
+  const int64_t t = HWY_DYNAMIC_DISPATCH(VectorTargetFor)(static_cast<int>(act));
+  return t == 0 ? nullptr : hwy::TargetName(t);
+}
+
+uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const Params& p, RefChunk& out) {
+  uint64_t fallbacks = 0;
+  auto scalar = [&](size_t i) {
+    bool fell;
+    out.Set(i, ZivReference(act, x[i], p, index0 + i, &fell));
+    fallbacks += fell;
+  };
+  // The vector paths take the default parameters only (none of these three
+  // has any).
+  static thread_local std::vector<SlowLane> slow;
+  if (slow.size() < n) slow.resize(n);
+  const size_t ns = HWY_DYNAMIC_DISPATCH(ReferenceLanes)(static_cast<int>(act), x, n, out.exact.data(),
+                                                          out.rounded.data(), out.inv_ulp.data(),
+                                                          out.inv_abs.data(), slow.data());
+  if (ns == SIZE_MAX) {
+    for (size_t i = 0; i < n; ++i) scalar(i);
+    return fallbacks;
+  }
+  for (size_t k = 0; k < ns; ++k) {
+    const SlowLane& s = slow[k];
+    RefValue v;
+    if (s.fate == LaneFate::kScalar) {
+      scalar(s.i);
+    } else if (DecideValue(s.a, s.b, s.err, &v)) {
+      out.Set(s.i, v);
+    } else {
+      out.Set(s.i, Reference(act, x[s.i], p, index0 + s.i));  // Ziv's fallback
+      ++fallbacks;
+    }
+  }
+  return fallbacks;
+}
+
+bool VectorDecideForTest(const double* a, const double* b, const double* err, size_t n, double* exact,
+                         float* rounded, uint8_t* decided) {
+  HWY_DYNAMIC_DISPATCH(DecideLanes)(a, b, err, n, exact, rounded, decided);
+  return n == 0 || decided[0] != 2;
+}
+
+}  // namespace actbench
+#endif  // HWY_ONCE
