@@ -11,6 +11,7 @@
 //
 // Only targets with FMA and a SLEEF build have the vector path (AVX2 and the
 // AVX-512 ones): the double-double products need a fused multiply-add.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -34,6 +35,8 @@ enum class LaneFate : uint8_t {
   kScalar,    // no vector formula (zero, NaN, infinities): FastReference, then Reference()
   kUndecided  // a, b, err computed; the vector test did not decide: Decide, then Reference()
 };
+// ReferenceLanes' answer for a run it filled with one value.
+inline constexpr size_t kConstantChunk = SIZE_MAX - 1;
 struct SlowLane {
   uint32_t i;
   LaneFate fate;
@@ -158,7 +161,7 @@ HWY_INLINE hn::Mask<D> DecideV(D d, hn::Vec<D> a, hn::Vec<D> b, hn::Vec<D> err, 
   const V t = hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb));
   const V hi = hn::IfThenElse(bz, a, s), lo = hn::IfThenZeroElse(bz, t);
   ok = hn::And(ok, hn::IsFinite(hi));  // a + b overflowing: the scalar test
-  const V e = hn::Add(hn::Mul(err, hn::Set(d, 1 + 0x1p-30)), hn::Set(d, 0x1p-1020));
+  const V e = hn::Add(hn::Mul(err, hn::Set(d, 1 + 0x1p-30)), hn::Set(d, 0x1p-1060));
   const V e2 = hn::Add(e, hn::Mul(hn::Abs(lo), hn::Set(d, 0x1p-50)));
 
   // The common case: well inside the rounding cell of r = (float)hi, a
@@ -313,7 +316,12 @@ HWY_INLINE void SigmoidV(DD_ d, VD_ x, LaneValues* lv) {
   const VD_ ax = hn::Abs(x), one = hn::Set(d, 1.0), half = hn::Set(d, 0.5);
   const auto fin = hn::IsFinite(x);
   const auto nz = hn::Ne(x, hn::Zero(d));
-  const auto tiny = hn::And(nz, hn::Lt(ax, hn::Set(d, 0x1p-20)));
+  // Below 2^-56, x/4 is under a quarter of the double spacing around 1/2:
+  // a + b rounds to 1/2 and the decision test's power-of-two case gives
+  // 1/2 (x > 0) or the double below it (x < 0; Reference()'s 201 bits hold
+  // 1/2 - |x|/4, truncated there too), the float 1/2 either way.
+  const auto tiny0 = hn::And(nz, hn::Lt(ax, hn::Set(d, 0x1p-56)));
+  const auto tiny = hn::And(hn::Ge(ax, hn::Set(d, 0x1p-56)), hn::Lt(ax, hn::Set(d, 0x1p-20)));
   const auto mid = hn::And(hn::Ge(ax, hn::Set(d, 0x1p-20)), hn::Lt(ax, one));
   const auto pos = hn::And(hn::Ge(x, one), hn::Le(x, hn::Set(d, 700.0)));
   const auto big = hn::And(fin, hn::Gt(x, hn::Set(d, 700.0)));
@@ -321,7 +329,9 @@ HWY_INLINE void SigmoidV(DD_ d, VD_ x, LaneValues* lv) {
   // (and Reference()'s truncated double).
   const auto zero = hn::And(fin, hn::Lt(x, hn::Set(d, -746.0)));
   const auto neg = hn::And(hn::Ge(x, hn::Set(d, -746.0)), hn::Le(x, hn::Neg(one)));
-  lv->scalar = hn::Not(hn::Or(hn::Or(hn::Or(tiny, mid), hn::Or(pos, big)), hn::Or(neg, zero)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(hn::Or(tiny, mid), hn::Or(pos, big)), hn::Or(hn::Or(neg, zero), tiny0)));
+  if (!hn::AllFalse(d, tiny0))
+    Direct(tiny0, hn::IfThenElse(hn::Gt(x, hn::Zero(d)), half, hn::Set(d, 0.5 - 0x1p-54)), half, lv);
   if (!hn::AllFalse(d, tiny)) {
     const VD_ b = hn::Sub(hn::Mul(x, hn::Set(d, 0.25)), hn::Mul(hn::Mul(hn::Mul(x, x), x), hn::Set(d, 1.0 / 48)));
     Blend(tiny, half, b, b, kRelV, lv);
@@ -446,17 +456,18 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* round
   // ends are both direct values that are constant (saturation) or x itself:
   // so is every input between them (those regimes are intervals of x), and
   // the lanes' own values are filled in directly.
-  bool run = n >= 2 && std::signbit(x[0]) == std::signbit(x[n - 1]);
-  if (run) {  // consecutive bit patterns (so monotone in x)?
+  // Consecutive bit patterns (so monotone in x)?
+  auto run = [&] {
     uint32_t b0;
     std::memcpy(&b0, x, sizeof b0);
-    for (size_t i = 1; i < n && run; ++i) {
+    for (size_t i = 1; i < n; ++i) {
       uint32_t bi;
       std::memcpy(&bi, x + i, sizeof bi);
-      run = bi == b0 + static_cast<uint32_t>(i);
+      if (bi != b0 + static_cast<uint32_t>(i)) return false;
     }
-  }
-  if (run) {
+    return true;
+  };
+  if (n >= 2 && std::signbit(x[0]) == std::signbit(x[n - 1])) {
     for (size_t j = 0; j < N; ++j) pad[j] = x[j % 2 == 0 ? 0 : n - 1];
     LaneValues ends;
     ends.a = ends.b = ends.err = ends.exact = ends.rnd = hn::Zero(d);
@@ -469,7 +480,18 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* round
       const bool constant = ex[0] == ex[1] && std::signbit(ex[0]) == std::signbit(ex[1]);
       const bool identity = ex[0] == static_cast<double>(x[0]) && ex[1] == static_cast<double>(x[n - 1]) &&
                             rd[0] == x[0] && rd[1] == x[n - 1];
-      if (constant || identity) {
+      if (constant && run()) {
+        VD_ inv_u, inv_a;
+        ScoreFactors(d, hn::Set(d, ex[0]), &inv_u, &inv_a);
+        hn::Store(inv_u, d, iu);
+        hn::Store(inv_a, d, ia);
+        std::fill_n(exact, n, ex[0]);
+        std::fill_n(rounded, n, rd[0]);
+        std::fill_n(inv_ulp, n, iu[0]);
+        std::fill_n(inv_abs, n, ia[0]);
+        return kConstantChunk;
+      }
+      if (identity && run()) {
         for (size_t i = 0; i < n; i += N) {
           const size_t m = n - i < N ? n - i : N;
           const float* xi = x + i;
@@ -648,6 +670,8 @@ uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const 
   const size_t ns = HWY_DYNAMIC_DISPATCH(ReferenceLanes)(static_cast<int>(act), x, n, out.exact.data(),
                                                           out.rounded.data(), out.inv_ulp.data(),
                                                           out.inv_abs.data(), slow.data());
+  out.constant = ns == kConstantChunk;
+  if (out.constant) return 0;
   if (ns == SIZE_MAX) {
     for (size_t i = 0; i < n; ++i) scalar(i);
     return fallbacks;

@@ -25,6 +25,9 @@ struct RefChunk {
   std::vector<double> inv_ulp;  // 1 / UlpOf(exact), exactly
   std::vector<double> inv_abs;  // 1 / |exact|, 0 where exact is 0 or not finite
   std::vector<float> rounded;   // the correctly rounded float
+  // Set by whoever filled the entries: all of them are the same value (a
+  // saturated chunk), which lets ScoreChunk score one input for all.
+  bool constant = false;
   void Resize(size_t n) {
     exact.resize(n);
     inv_ulp.resize(n);
@@ -43,6 +46,11 @@ double InvUlpOf(double y);
 // no binade maximum). Returns the largest error of these inputs. When
 // out_of_range is given, sets it if an output is NaN or outside range (the
 // contract needs a closer look), and leaves it otherwise.
+//
+// When ref.constant, the outputs are all one value and x is consecutive bit
+// patterns, every input's error is the same: the first ten are scored (the
+// only ones that can enter a worst list: equal errors rank by bit pattern)
+// and the others' counts and sums added, with the same result.
 //
 // floor (optional): inputs that are not worse than it (KeepWorst's order)
 // need not enter s.worst, e.g. because s is one chunk's score that will be

@@ -206,3 +206,51 @@ TEST(ScoreChunk, TiesAtTheCutKeepTheSmallestPatterns) {
 
 }  // namespace
 }  // namespace actbench
+
+namespace actbench {
+namespace {
+
+// A constant chunk (every reference value one, every output one, consecutive
+// inputs: saturation) is scored from its first ten inputs: the same stats as
+// scoring each input, over several chunks (the worst list filling, then
+// cut), with errors of 0, a fraction of an ULP, several ULP, infinite and NaN.
+TEST(ScoreChunk, ConstantChunksScoreAsEveryInput) {
+  struct Case {
+    double exact;
+    float rounded, out;
+  };
+  const Case cases[] = {{1.0, 1.0f, 1.0f},
+                        {1 - 0x1p-53, 1.0f, 1.0f},
+                        {0.5 - 0x1p-54, 0.5f, 0.5f},
+                        {1.0, 1.0f, 0.99999f},
+                        {-0.0, -0.0f, 0.0f},
+                        {0.0, 0.0f, 1e-30f},
+                        {1.0, 1.0f, std::numeric_limits<float>::infinity()},
+                        {1.0, 1.0f, std::numeric_limits<float>::quiet_NaN()}};
+  const Range range{0.0, 1.0};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.exact);
+    ErrorStats fast = Empty(), scalar = Empty();
+    bool fast_out = false, scalar_out = false;
+    for (uint32_t chunk = 0; chunk < 3; ++chunk) {
+      const size_t n = 4000 + 7 * chunk;
+      std::vector<float> x(n), y(n, c.out);
+      for (size_t i = 0; i < n; ++i) x[i] = FloatFromBits(0x43000000u + chunk * 8192 + static_cast<uint32_t>(i));
+      RefChunk ref;
+      ref.Resize(n);
+      for (size_t i = 0; i < n; ++i) ref.Set(i, {c.exact, c.rounded});
+      ref.constant = true;
+      const size_t binade = BinadeIndex(x[0]);
+      const double mf = ScoreChunk(fast, x.data(), y.data(), ref, n, binade, range, &fast_out);
+      ref.constant = false;
+      const double ms = ScoreChunkScalar(scalar, x.data(), y.data(), ref, n, binade, range, &scalar_out);
+      EXPECT_TRUE(SameDouble(mf, ms)) << mf << " " << ms;
+    }
+    ExpectSame(fast, scalar);
+    EXPECT_EQ(fast_out, scalar_out);
+    EXPECT_EQ(fast.count, 3 * 4000u + 21);
+  }
+}
+
+}  // namespace
+}  // namespace actbench
