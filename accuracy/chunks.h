@@ -56,7 +56,8 @@ struct ChunkRunResult {
 
 // Runs process(thread, chunk) for every chunk of [o.lo, o.hi] on
 // ChunkThreads(o) threads (thread in [0, that)); each thread then calls
-// at_exit(thread), if given, before it ends.
+// at_exit(thread), if given, before it ends. Chunks are handed out a pilot
+// first (up to 256 spread evenly over the range), then the rest in order.
 ChunkRunResult RunChunks(const ChunkRunOptions& o, const std::function<void(unsigned, const Chunk&)>& process,
                          const std::function<void(unsigned)>& at_exit = nullptr);
 

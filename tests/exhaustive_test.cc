@@ -4,6 +4,7 @@
 // clean stop, and the CLI's refusals.
 #include "accuracy/exhaustive.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -227,7 +228,8 @@ TEST(ShardRange, PartitionsTheRangeExactly) {
 // The parallel-chunks driver on its own: every pattern of an unaligned
 // range handed out exactly once, in chunks aligned to the chunk size and cut
 // to the range, thread ids below ChunkThreads, at_exit once per thread, and
-// a stop request leaving a coverage of exactly the chunks that ran.
+// a stop request leaving a coverage of exactly the chunks that ran; the
+// pilot chunks first.
 TEST(RunChunks, HandsOutEveryPatternOnceAndStopsCleanly) {
   ChunkRunOptions o;
   o.lo = 0x12345u;
@@ -264,6 +266,27 @@ TEST(RunChunks, HandsOutEveryPatternOnceAndStopsCleanly) {
   EXPECT_EQ(r.coverage[0].hi, o.hi);
   EXPECT_EQ(r.inputs, sum);
   EXPECT_FALSE(r.interrupted);
+
+  // More chunks than the pilot (256 spread out, handed out first): still each
+  // exactly once, and the pilot first.
+  {
+    ChunkRunOptions big;
+    big.lo = 0x00010000u;
+    big.hi = 0x00010000u + 1000 * static_cast<uint32_t>(kExhaustiveChunk) - 1;
+    big.threads = 1;
+    std::vector<uint32_t> order;
+    const ChunkRunResult b = RunChunks(big, [&](unsigned, const Chunk& c) { order.push_back(c.base); });
+    ASSERT_EQ(order.size(), 1000u);
+    std::vector<uint32_t> sorted = order;
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t i = 0; i < sorted.size(); ++i) EXPECT_EQ(sorted[i], big.lo + i * kExhaustiveChunk) << i;
+    EXPECT_EQ(order[0], big.lo);
+    EXPECT_EQ(order[1], big.lo + 3 * kExhaustiveChunk);  // 1000 / 256 = 3 chunks apart
+    EXPECT_EQ(order[255], big.lo + 765 * kExhaustiveChunk);
+    EXPECT_EQ(order[256], big.lo + 1 * kExhaustiveChunk);
+    ASSERT_EQ(b.coverage.size(), 1u);
+    EXPECT_EQ(b.inputs, 1000 * kExhaustiveChunk);
+  }
 
   // Stop after the fifth chunk: the chunks in flight finish, no more start.
   std::atomic<bool> stop{false};
