@@ -29,6 +29,30 @@
 
 #ifndef ACTBENCH_FAST_REF_SIMD_ONCE
 #define ACTBENCH_FAST_REF_SIMD_ONCE
+// SLEEF's double-precision functions for the AVX2 and AVX-512 targets
+// (sleef.h declares them only where the file is compiled for that ISA), and
+// their wrappers on Highway vectors.
+#if ACTBENCH_REF_SLEEF
+#include <immintrin.h>  // the vector types, declared whatever the compiler flags
+#endif
+// Declared once, with the ISA as their target (a vector argument needs it:
+// clang refuses the call otherwise, and a redeclaration per Highway target
+// would make them multiversioned).
+#define ACTBENCH_SLEEF_DECLARATIONS(RAW, LANES, ISA, TARGET)                        \
+  extern "C" __attribute__((target(TARGET))) RAW Sleef_expd##LANES##_u10##ISA(RAW);  \
+  extern "C" __attribute__((target(TARGET))) RAW Sleef_tanhd##LANES##_u10##ISA(RAW); \
+  extern "C" __attribute__((target(TARGET))) RAW Sleef_erfd##LANES##_u10##ISA(RAW);  \
+  extern "C" __attribute__((target(TARGET))) RAW Sleef_erfcd##LANES##_u15##ISA(RAW);
+#if ACTBENCH_REF_SLEEF
+ACTBENCH_SLEEF_DECLARATIONS(__m256d, 4, avx2, "avx2,fma")
+ACTBENCH_SLEEF_DECLARATIONS(__m512d, 8, avx512f, "avx512f")
+#endif
+#define ACTBENCH_SLEEF_WRAPPERS(LANES, ISA)                                                   \
+  HWY_INLINE VD_ SleefExp(VD_ v) { return VD_{Sleef_expd##LANES##_u10##ISA(v.raw)}; }   \
+  HWY_INLINE VD_ SleefTanh(VD_ v) { return VD_{Sleef_tanhd##LANES##_u10##ISA(v.raw)}; } \
+  HWY_INLINE VD_ SleefErf(VD_ v) { return VD_{Sleef_erfd##LANES##_u10##ISA(v.raw)}; }   \
+  HWY_INLINE VD_ SleefErfc(VD_ v) { return VD_{Sleef_erfcd##LANES##_u15##ISA(v.raw)}; }
+
 namespace actbench {
 // How a lane left the vector code.
 enum class LaneFate : uint8_t {
@@ -56,46 +80,13 @@ namespace hn = hwy::HWY_NAMESPACE;
 using DD_ = hn::ScalableTag<double>;
 using VD_ = hn::Vec<DD_>;
 #if HWY_TARGET == HWY_AVX2
-}  // namespace HWY_NAMESPACE
-}  // namespace actbench
-// SLEEF's functions for this ISA (sleef.h declares them only when the file is
-// compiled for it; here only the Highway target's functions are).
-extern "C" {
-__m256d Sleef_expd4_u10avx2(__m256d);
-__m256d Sleef_tanhd4_u10avx2(__m256d);
-__m256d Sleef_erfd4_u10avx2(__m256d);
-__m256d Sleef_erfcd4_u15avx2(__m256d);
-}
-namespace actbench {
-namespace HWY_NAMESPACE {
-HWY_INLINE VD_ SleefExp(VD_ v) { return VD_{Sleef_expd4_u10avx2(v.raw)}; }
-HWY_INLINE VD_ SleefTanh(VD_ v) { return VD_{Sleef_tanhd4_u10avx2(v.raw)}; }
-HWY_INLINE VD_ SleefErf(VD_ v) { return VD_{Sleef_erfd4_u10avx2(v.raw)}; }
-HWY_INLINE VD_ SleefErfc(VD_ v) { return VD_{Sleef_erfcd4_u15avx2(v.raw)}; }
+ACTBENCH_SLEEF_WRAPPERS(4, avx2)
 #else
-}  // namespace HWY_NAMESPACE
-}  // namespace actbench
-extern "C" {
-__m512d Sleef_expd8_u10avx512f(__m512d);
-__m512d Sleef_tanhd8_u10avx512f(__m512d);
-__m512d Sleef_erfd8_u10avx512f(__m512d);
-__m512d Sleef_erfcd8_u15avx512f(__m512d);
-}
-namespace actbench {
-namespace HWY_NAMESPACE {
-HWY_INLINE VD_ SleefExp(VD_ v) { return VD_{Sleef_expd8_u10avx512f(v.raw)}; }
-HWY_INLINE VD_ SleefTanh(VD_ v) { return VD_{Sleef_tanhd8_u10avx512f(v.raw)}; }
-HWY_INLINE VD_ SleefErf(VD_ v) { return VD_{Sleef_erfd8_u10avx512f(v.raw)}; }
-HWY_INLINE VD_ SleefErfc(VD_ v) { return VD_{Sleef_erfcd8_u15avx512f(v.raw)}; }
+ACTBENCH_SLEEF_WRAPPERS(8, avx512f)
 #endif
 #endif
 
 #if ACTBENCH_REF_VECTOR
-
-template <class D>
-HWY_INLINE hn::Vec<D> FromBitsV(D d, hn::Vec<hn::RebindToUnsigned<D>> b) {
-  return hn::BitCast(d, b);
-}
 
 // nextafter(x, +inf) for doubles, x not NaN (fast_reference.cc's NextUp).
 template <class D>

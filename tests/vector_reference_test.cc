@@ -162,13 +162,7 @@ void CheckChunk(Act a, const std::vector<float>& x, Tally* t) {
 }
 
 TEST(VectorReference, AgreesWithMultiprecisionAndNeverLooksAtNeighbours) {
-  {
-    double e;
-    float r;
-    uint8_t dec;
-    const double one = 1, zero = 0;
-    if (!VectorDecideForTest(&one, &zero, &zero, 1, &e, &r, &dec)) GTEST_SKIP() << "no vector reference on this CPU";
-  }
+  if (!ReferenceLanesTarget(Act::kSigmoid)) GTEST_SKIP() << "no vector reference on this CPU (it needs FMA)";
   // Random patterns, and runs of consecutive patterns across every branch
   // boundary of the three paths (0, 2^-30, 2^-20, 0.55, 1, 38, 350, 700,
   // 201 ln2 and 203 ln2/2 where the saturation's exact double changes,
@@ -206,13 +200,7 @@ TEST(VectorReference, AgreesWithMultiprecisionAndNeverLooksAtNeighbours) {
 // these bounds can decide them, so the vector path must fall back on every
 // one, and its result is then MPFR's.
 TEST(VectorReference, FallsBackNearMidpoints) {
-  {
-    double e;
-    float r;
-    uint8_t dec;
-    const double one = 1, zero = 0;
-    if (!VectorDecideForTest(&one, &zero, &zero, 1, &e, &r, &dec)) GTEST_SKIP() << "no vector reference on this CPU";
-  }
+  if (!ReferenceLanesTarget(Act::kSigmoid)) GTEST_SKIP() << "no vector reference on this CPU (it needs FMA)";
   uint64_t hard = 0;
   for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu}) {
     SCOPED_TRACE(GetActivation(a).name);
