@@ -37,7 +37,7 @@ bool DecideValue(double a, double b, double err, RefValue* out);
 
 // The references of n consecutive inputs x (element index0 + i of an array:
 // PReLU's channel) into out's entries [0, n), Ziv's strategy per input;
-// returns the fallbacks. sigmoid, tanh and gelu run in SIMD lanes where the
+// returns the fallbacks. sigmoid, tanh, gelu, silu and gelu_sigmoid run in SIMD lanes where the
 // CPU has FMA (fast_reference_simd.cc: the same formulas with SLEEF's vector
 // functions, the decision test in lanes); every other activation, and every
 // lane the vector code leaves, takes FastReference and Reference().

@@ -453,6 +453,57 @@ HWY_INLINE void GeluV(DD_ d, VD_ x, LaneValues* lv) {
   }
 }
 
+// x sigmoid(k x) (silu: k = 1; gelu_sigmoid: k = 1.702f, k x exact in
+// double): the scalar XSigmoid's branches, and closed forms for small x:
+// (x/2) tanh(k x/2) = k x^2/4 (1 - k^2 x^2/12) to within (k x/2)^4 2/15
+// below 2^-20, and below 2^-56 (from 2^-125, where x/2 is a normal float)
+// a + b rounds to x/2, where the decision test gives x/2 (for a negative
+// power of two, the double below |x|/2 in magnitude) and the float x/2.
+HWY_INLINE void XSigmoidV(DD_ d, VD_ x, double k, LaneValues* lv) {
+  const VD_ ax = hn::Abs(x), one = hn::Set(d, 1.0), half = hn::Set(d, 0.5), vk = hn::Set(d, k);
+  const VD_ z = hn::Mul(vk, x);
+  const auto fin = hn::IsFinite(x);
+  const auto nz = hn::Ne(x, hn::Zero(d));
+  const auto tiny0 = hn::And(hn::Ge(ax, hn::Set(d, 0x1p-125)), hn::Lt(ax, hn::Set(d, 0x1p-56)));
+  const auto tiny = hn::And(hn::And(nz, hn::Not(tiny0)), hn::Lt(ax, hn::Set(d, 0x1p-20)));
+  const auto mid = hn::And(hn::Ge(ax, hn::Set(d, 0x1p-20)), hn::Lt(ax, one));
+  const auto pos = hn::And(hn::Ge(x, one), hn::Le(z, hn::Set(d, 700.0)));
+  const auto big = hn::And(fin, hn::And(hn::Ge(x, one), hn::Gt(z, hn::Set(d, 700.0))));
+  // x e^z/(1 + e^z) with e^z = 0 below z = -746: -0, as Decide(-0, 0, 0) gives it.
+  const auto zero = hn::And(fin, hn::Lt(z, hn::Set(d, -746.0)));
+  const auto neg = hn::And(hn::Ge(z, hn::Set(d, -746.0)), hn::Le(x, hn::Neg(one)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(hn::Or(tiny, mid), hn::Or(pos, big)), hn::Or(hn::Or(neg, zero), tiny0)));
+  const VD_ x2 = hn::Mul(x, half);
+  if (!hn::AllFalse(d, tiny0)) {
+    const auto lower = hn::And(hn::Lt(x, hn::Zero(d)), IsPowerOfTwoV(d, x));
+    Direct(tiny0, hn::IfThenElse(lower, hn::Mul(x2, hn::Set(d, 1 - 0x1p-53)), x2), x2, lv);
+  }
+  if (!hn::AllFalse(d, tiny)) {
+    const VD_ x_sq = hn::Mul(x, x);
+    const VD_ lead = hn::Mul(hn::Mul(x_sq, vk), hn::Set(d, 0.25));
+    const VD_ b = hn::Mul(lead, hn::Sub(one, hn::Mul(x_sq, hn::Set(d, k * k / 12))));
+    Blend(tiny, x2, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, mid)) {
+    const VD_ b = hn::Mul(x2, SleefTanh(hn::Mul(z, half)));
+    Blend(mid, x2, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, pos)) {
+    const VD_ e = SleefExp(hn::Neg(z));
+    const VD_ b = hn::Neg(hn::Mul(x, hn::Div(e, hn::Add(one, e))));
+    Blend(pos, x, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, big)) Direct(big, x, lv);
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
+  if (!hn::AllFalse(d, neg)) {
+    const VD_ e = SleefExp(z);
+    const VD_ y = hn::Mul(x, hn::Div(e, hn::Add(one, e)));
+    Blend(neg, y, hn::Zero(d), y, kRelV, lv);
+  }
+}
+HWY_INLINE void SiluV(DD_ d, VD_ x, LaneValues* lv) { XSigmoidV(d, x, 1.0, lv); }
+HWY_INLINE void GeluSigmoidV(DD_ d, VD_ x, LaneValues* lv) { XSigmoidV(d, x, static_cast<double>(1.702f), lv); }
+
 // 1/UlpOf(y) (score.cc's InvUlpOf) and 1/|y| (0 where y is 0 or not finite).
 HWY_INLINE void ScoreFactors(DD_ d, VD_ y, VD_* inv_ulp, VD_* inv_abs) {
   const hn::RebindToSigned<DD_> di;
@@ -617,6 +668,10 @@ size_t ReferenceLanes(int act, const float* x, size_t n, double* exact, float* r
       return RunLanes<TanhV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kGelu:
       return RunLanes<GeluV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kSilu:
+      return RunLanes<SiluV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kGeluSigmoid:
+      return RunLanes<GeluSigmoidV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
     default:
       break;
   }
@@ -630,7 +685,8 @@ size_t ReferenceLanes(int act, const float* x, size_t n, double* exact, float* r
 int64_t VectorTargetFor(int act) {
 #if ACTBENCH_REF_VECTOR
   const Act a = static_cast<Act>(act);
-  if (a == Act::kSigmoid || a == Act::kTanh || a == Act::kGelu) return HWY_TARGET;
+  if (a == Act::kSigmoid || a == Act::kTanh || a == Act::kGelu || a == Act::kSilu || a == Act::kGeluSigmoid)
+    return HWY_TARGET;
 #else
   (void)act;
 #endif

@@ -175,8 +175,10 @@ TEST(VectorReference, AgreesWithMultiprecisionAndNeverLooksAtNeighbours) {
                           139.3225860595703f, 70.35443878173828f, -70.35443878173828f,
                           // The closed forms' ends (tanh, gelu) and the subnormal edge.
                           0x1p-27f, -0x1p-27f, 0x1p-56f, -0x1p-56f, 0x1p-125f, -0x1p-125f, 0x1p-126f, -0x1p-126f,
-                          0x1p-102f, -0x1p-103f, 0x1p-98f, -0x1p-97f};
-  for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu}) {
+                          0x1p-102f, -0x1p-103f, 0x1p-98f, -0x1p-97f,
+                          // silu's and gelu_sigmoid's k x = 700 and -746.
+                          411.28f, -438.31f, -746.0f};
+  for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu, Act::kSilu, Act::kGeluSigmoid}) {
     SCOPED_TRACE(GetActivation(a).name);
     Tally t;
     std::mt19937 rng(11 + static_cast<unsigned>(a));
@@ -202,7 +204,7 @@ TEST(VectorReference, AgreesWithMultiprecisionAndNeverLooksAtNeighbours) {
 TEST(VectorReference, FallsBackNearMidpoints) {
   if (!ReferenceLanesTarget(Act::kSigmoid)) GTEST_SKIP() << "no vector reference on this CPU (it needs FMA)";
   uint64_t hard = 0;
-  for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu}) {
+  for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu, Act::kSilu, Act::kGeluSigmoid}) {
     SCOPED_TRACE(GetActivation(a).name);
     const Params p = DefaultParams(GetActivation(a));
     std::vector<float> x;
