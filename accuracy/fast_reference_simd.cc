@@ -88,35 +88,22 @@ ACTBENCH_SLEEF_WRAPPERS(8, avx512f)
 
 #if ACTBENCH_REF_VECTOR
 
-// nextafter(x, +inf) for doubles, x not NaN (fast_reference.cc's NextUp).
+// nextafter(x, +inf) for double or float lanes, x not NaN (fast_reference.cc's
+// NextUp and NextUpF).
 template <class D>
 HWY_INLINE hn::Vec<D> NextUpV(D d, hn::Vec<D> x) {
+  using T = hn::TFromD<D>;
   const hn::RebindToUnsigned<D> du;
   const auto bits = hn::BitCast(du, x);
   const auto stepped = hn::IfThenElse(hn::RebindMask(du, hn::Gt(x, hn::Zero(d))), hn::Add(bits, hn::Set(du, 1)),
                                       hn::Sub(bits, hn::Set(du, 1)));
   auto r = hn::BitCast(d, stepped);
-  r = hn::IfThenElse(hn::Eq(x, hn::Zero(d)), hn::Set(d, 0x1p-1074), r);
-  return hn::IfThenElse(hn::Eq(x, hn::Set(d, std::numeric_limits<double>::infinity())), x, r);
+  r = hn::IfThenElse(hn::Eq(x, hn::Zero(d)), hn::Set(d, std::numeric_limits<T>::denorm_min()), r);
+  return hn::IfThenElse(hn::Eq(x, hn::Set(d, std::numeric_limits<T>::infinity())), x, r);
 }
 template <class D>
 HWY_INLINE hn::Vec<D> NextDownV(D d, hn::Vec<D> x) {
   return hn::Neg(NextUpV(d, hn::Neg(x)));
-}
-// The same for floats.
-template <class DF>
-HWY_INLINE hn::Vec<DF> NextUpFV(DF df, hn::Vec<DF> x) {
-  const hn::RebindToUnsigned<DF> du;
-  const auto bits = hn::BitCast(du, x);
-  const auto stepped = hn::IfThenElse(hn::RebindMask(du, hn::Gt(x, hn::Zero(df))), hn::Add(bits, hn::Set(du, 1u)),
-                                      hn::Sub(bits, hn::Set(du, 1u)));
-  auto r = hn::BitCast(df, stepped);
-  r = hn::IfThenElse(hn::Eq(x, hn::Zero(df)), hn::Set(df, 0x1p-149f), r);
-  return hn::IfThenElse(hn::Eq(x, hn::Set(df, std::numeric_limits<float>::infinity())), x, r);
-}
-template <class DF>
-HWY_INLINE hn::Vec<DF> NextDownFV(DF df, hn::Vec<DF> x) {
-  return hn::Neg(NextUpFV(df, hn::Neg(x)));
 }
 
 // UlpKey of fast_reference.cc: the unbiased exponent of a >= 0, clamped to
@@ -204,7 +191,7 @@ HWY_INLINE hn::Mask<D> DecideV(D d, hn::Vec<D> a, hn::Vec<D> b, hn::Vec<D> err, 
   const auto rf = hn::DemoteTo(df, hn_);
   const V rd = hn::PromoteTo(d, rf);
   const V k_overflow = hn::Set(d, static_cast<double>(std::numeric_limits<float>::max()) + 0x1p103);
-  const V up = hn::PromoteTo(d, NextUpFV(df, rf)), dn = hn::PromoteTo(d, NextDownFV(df, rf));
+  const V up = hn::PromoteTo(d, NextUpV(df, rf)), dn = hn::PromoteTo(d, NextDownV(df, rf));
   const V up_edge = hn::IfThenElse(hn::IsInf(up), k_overflow, hn::Mul(hn::Add(rd, up), hn::Set(d, 0.5)));
   const V dn_edge = hn::IfThenElse(hn::IsInf(dn), hn::Neg(k_overflow), hn::Mul(hn::Add(rd, dn), hn::Set(d, 0.5)));
   const auto in_cell = hn::And(hn::Lt(hn::Add(hn::Sub(hi, up_edge), hn::Add(lo, e2)), zero),
@@ -404,6 +391,15 @@ HWY_INLINE void TanhV(DD_ d, VD_ x, LaneValues* lv) {
   if (!hn::AllFalse(d, big)) Direct(big, s, lv);
 }
 
+// a + b rounding to x/2 (a = x/2, 0 < b below a quarter of its double
+// spacing): the decision test's values, x/2 (for a negative power of two x,
+// the double below |x|/2 in magnitude: the value lies in the binade below)
+// and the float x/2 (a normal float here).
+HWY_INLINE void HalfX(DD_ d, hn::Mask<DD_> m, VD_ x, VD_ x2, LaneValues* lv) {
+  const auto lower = hn::And(hn::Lt(x, hn::Zero(d)), IsPowerOfTwoV(d, x));
+  Direct(m, hn::IfThenElse(lower, hn::Mul(x2, hn::Set(d, 1 - 0x1p-53)), x2), x2, lv);
+}
+
 // gelu: the scalar Gelu's branches, and x/2 + x^2/sqrt(2 pi) below 2^-30
 // (x/2 erf(x/sqrt2) to within x^2/6 < 2^-62 relative).
 HWY_INLINE void GeluV(DD_ d, VD_ x, LaneValues* lv) {
@@ -425,10 +421,7 @@ HWY_INLINE void GeluV(DD_ d, VD_ x, LaneValues* lv) {
   const auto neg = hn::And(hn::Ge(x, hn::Set(d, -39.0)), hn::Le(x, hn::Neg(one)));
   lv->scalar = hn::Not(hn::Or(hn::Or(hn::Or(tiny, mid), hn::Or(pos, big)), hn::Or(hn::Or(neg, zero), tiny0)));
   const VD_ x2 = hn::Mul(x, half);
-  if (!hn::AllFalse(d, tiny0)) {
-    const auto lower = hn::And(hn::Lt(x, hn::Zero(d)), IsPowerOfTwoV(d, x));
-    Direct(tiny0, hn::IfThenElse(lower, hn::Mul(x2, hn::Set(d, 1 - 0x1p-53)), x2), x2, lv);
-  }
+  if (!hn::AllFalse(d, tiny0)) HalfX(d, tiny0, x, x2, lv);
   if (!hn::AllFalse(d, tiny)) {
     const VD_ b = hn::Mul(hn::Mul(x, x), hn::Set(d, 0x1.9884533d43651p-2));  // 1/sqrt(2 pi)
     Blend(tiny, x2, b, b, kRelErfcV, lv);
@@ -474,10 +467,7 @@ HWY_INLINE void XSigmoidV(DD_ d, VD_ x, double k, LaneValues* lv) {
   const auto neg = hn::And(hn::Ge(z, hn::Set(d, -746.0)), hn::Le(x, hn::Neg(one)));
   lv->scalar = hn::Not(hn::Or(hn::Or(hn::Or(tiny, mid), hn::Or(pos, big)), hn::Or(hn::Or(neg, zero), tiny0)));
   const VD_ x2 = hn::Mul(x, half);
-  if (!hn::AllFalse(d, tiny0)) {
-    const auto lower = hn::And(hn::Lt(x, hn::Zero(d)), IsPowerOfTwoV(d, x));
-    Direct(tiny0, hn::IfThenElse(lower, hn::Mul(x2, hn::Set(d, 1 - 0x1p-53)), x2), x2, lv);
-  }
+  if (!hn::AllFalse(d, tiny0)) HalfX(d, tiny0, x, x2, lv);
   if (!hn::AllFalse(d, tiny)) {
     const VD_ x_sq = hn::Mul(x, x);
     const VD_ lead = hn::Mul(hn::Mul(x_sq, vk), hn::Set(d, 0.25));
@@ -527,6 +517,29 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* round
   HWY_ALIGN double ex[hn::MaxLanes(d)], iu[hn::MaxLanes(d)], ia[hn::MaxLanes(d)], av[hn::MaxLanes(d)],
       bv[hn::MaxLanes(d)], ev[hn::MaxLanes(d)];
   HWY_ALIGN float rd[hn::MaxLanes(d)], pad[hn::MaxLanes(d)];
+  // The inputs [i, i + m), m <= N, as doubles; a tail (m < N) padded with its
+  // first input, the padding discarded by store().
+  auto load = [&](size_t i, size_t m) {
+    const float* xi = x + i;
+    if (m < N) {
+      for (size_t j = 0; j < N; ++j) pad[j] = x[i + (j < m ? j : 0)];
+      xi = pad;
+    }
+    return hn::PromoteTo(d, hn::LoadU(df, xi));
+  };
+  // Entries [i, i + m) from the exact values e and the rounded ones r.
+  auto store = [&](size_t i, size_t m, VD_ e, VD_ r) {
+    VD_ inv_u, inv_a;
+    ScoreFactors(d, e, &inv_u, &inv_a);
+    hn::Store(e, d, ex);
+    hn::Store(inv_u, d, iu);
+    hn::Store(inv_a, d, ia);
+    hn::Store(hn::DemoteTo(df, r), df, rd);
+    std::memcpy(exact + i, ex, m * sizeof(double));
+    std::memcpy(inv_ulp + i, iu, m * sizeof(double));
+    std::memcpy(inv_abs + i, ia, m * sizeof(double));
+    std::memcpy(rounded + i, rd, m * sizeof(float));
+  };
   // A run of consecutive bit patterns of one sign (a chunk of the sweep) whose
   // ends are both direct values that are constant (saturation) or x itself:
   // so is every input between them (those regimes are intervals of x), and
@@ -576,23 +589,8 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* round
       if (identity && run()) {
         for (size_t i = 0; i < n; i += N) {
           const size_t m = n - i < N ? n - i : N;
-          const float* xi = x + i;
-          if (m < N) {
-            for (size_t j = 0; j < N; ++j) pad[j] = x[i + (j < m ? j : 0)];
-            xi = pad;
-          }
-          const VD_ xv = hn::PromoteTo(d, hn::LoadU(df, xi));
-          const VD_ e = hn::Mul(xv, hn::Set(d, k)), r = e;
-          VD_ inv_u, inv_a;
-          ScoreFactors(d, e, &inv_u, &inv_a);
-          hn::Store(e, d, ex);
-          hn::Store(inv_u, d, iu);
-          hn::Store(inv_a, d, ia);
-          hn::Store(hn::DemoteTo(df, r), df, rd);
-          std::memcpy(exact + i, ex, m * sizeof(double));
-          std::memcpy(inv_ulp + i, iu, m * sizeof(double));
-          std::memcpy(inv_abs + i, ia, m * sizeof(double));
-          std::memcpy(rounded + i, rd, m * sizeof(float));
+          const VD_ e = hn::Mul(load(i, m), hn::Set(d, k));
+          store(i, m, e, e);
         }
         return 0;
       }
@@ -600,12 +598,7 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* round
   }
   for (size_t i = 0; i < n; i += N) {
     const size_t m = n - i < N ? n - i : N;
-    const float* xi = x + i;
-    if (m < N) {  // the tail: padded with its first input, the padding discarded
-      for (size_t j = 0; j < N; ++j) pad[j] = x[i + (j < m ? j : 0)];
-      xi = pad;
-    }
-    const VD_ xv = hn::PromoteTo(d, hn::LoadU(df, xi));
+    const VD_ xv = load(i, m);
     LaneValues lv;
     lv.a = lv.b = lv.err = lv.exact = lv.rnd = hn::Zero(d);
     lv.direct = hn::FirstN(d, 0);
@@ -619,20 +612,8 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* round
       r = hn::IfThenElse(lv.direct, lv.rnd, r);
     }
     const auto done = hn::AndNot(lv.scalar, hn::Or(lv.direct, decided));
-    VD_ inv_u, inv_a;
-    ScoreFactors(d, e, &inv_u, &inv_a);
-    hn::Store(e, d, ex);
-    hn::Store(inv_u, d, iu);
-    hn::Store(inv_a, d, ia);
-    hn::Store(hn::DemoteTo(df, r), df, rd);
-    const bool all_done = hn::AllTrue(d, done);
-    if (all_done && m == N) {
-      std::memcpy(exact + i, ex, N * sizeof(double));
-      std::memcpy(inv_ulp + i, iu, N * sizeof(double));
-      std::memcpy(inv_abs + i, ia, N * sizeof(double));
-      std::memcpy(rounded + i, rd, N * sizeof(float));
-      continue;
-    }
+    store(i, m, e, r);  // the lanes not done are overwritten by the caller
+    if (hn::AllTrue(d, done)) continue;
     hn::Store(lv.a, d, av);
     hn::Store(lv.b, d, bv);
     hn::Store(lv.err, d, ev);
@@ -641,10 +622,6 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* round
     hn::Store(hn::BitCast(du, hn::VecFromMask(d, done)), du, done_bits);
     hn::Store(hn::BitCast(du, hn::VecFromMask(d, lv.scalar)), du, scalar_bits);
     for (size_t j = 0; j < m; ++j) {
-      exact[i + j] = ex[j];
-      inv_ulp[i + j] = iu[j];
-      inv_abs[i + j] = ia[j];
-      rounded[i + j] = rd[j];
       if (!done_bits[j])
         slow[ns++] = {static_cast<uint32_t>(i + j), scalar_bits[j] ? LaneFate::kScalar : LaneFate::kUndecided, av[j],
                       bv[j], ev[j]};
