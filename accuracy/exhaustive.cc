@@ -129,6 +129,9 @@ class ChunkScorer {
   std::map<Act, double> reference_s;
   std::vector<double> kernel_s, score_s;
   std::vector<uint64_t> shared, rounded;
+  // Per variant, on its first row: inputs where another target's output bits
+  // differ from that row's.
+  std::vector<uint64_t> differing;
 
  private:
   // The chunk being processed and what is known of it.
@@ -162,6 +165,7 @@ class ChunkScorer {
   std::vector<ChunkScore> self_;               // per reference key, the rounded reference's score
   std::vector<const ChunkScore*> chunk_of_;    // row k's score of this chunk
   std::vector<char> self_ready_;
+  std::vector<std::vector<uint8_t>> diff_;     // per variant's first row: this chunk's differing inputs
   std::map<Act, RefChunk> refs_;
   std::vector<float> in_v_, out_v_;
   std::vector<RefValue> ref_v_;
@@ -186,6 +190,10 @@ ChunkScorer::ChunkScorer(const SweepPlan& sp)
   score_s.assign(n, 0.0);
   shared.assign(n, 0);
   rounded.assign(n, 0);
+  differing.assign(n, 0);
+  diff_.resize(n);
+  for (size_t k = 0; k < n; ++k)
+    if (sp.group[k].size() >= 2 && sp.group[k][0] == k) diff_[k].assign(kChunk, 0);
   for (Act a : sp.acts) refs_[a].Resize(kChunk);
 }
 
@@ -300,6 +308,7 @@ void ChunkScorer::Process(const Chunk& c) {
     // rounded reference itself (saturation, exact functions, tiny inputs:
     // most of the float range for most rows), whose score is computed once
     // per chunk for all rows of that reference.
+    // Outputs unlike the variant's first row's mark where they differ.
     const ChunkScore* cs = nullptr;
     for (size_t j : sp_.group[k]) {
       if (j >= k) break;
@@ -308,6 +317,7 @@ void ChunkScorer::Process(const Chunk& c) {
         ++shared[k];
         break;
       }
+      if (j == sp_.group[k][0]) MarkDifferingBits(outs_[j].data() + v.off, y, v.n, diff_[j].data() + v.off);
     }
     const size_t key = sp_.self_key[k];
     const RefChunk& ref = refs_[pl.computes];
@@ -327,6 +337,12 @@ void ChunkScorer::Process(const Chunk& c) {
     Fold(v, k, *cs, InDomain(v, k, y, cs->max_ulp));
     kernel_s[k] += std::chrono::duration<double>(t1 - t0).count();
     score_s[k] += SecondsSince(t1);
+  }
+  for (size_t k = 0; k < sp_.rows.size(); ++k) {
+    if (diff_[k].empty()) continue;
+    uint8_t* d = diff_[k].data() + v.off;
+    for (size_t i = 0; i < v.n; ++i) differing[k] += d[i];
+    std::fill(d, d + v.n, uint8_t{0});
   }
 }
 
@@ -388,6 +404,16 @@ ExhaustiveResult RunExhaustive(const std::vector<VariantTarget>& rows, const Exh
   res.inputs = run.inputs;
   res.interrupted = run.interrupted;
   for (size_t k = 0; k < n_rows; ++k) {
+    const std::vector<size_t>& group = sp.group[k];
+    TargetAgreement& a = res.rows[k].agreement;
+    for (size_t j : group) a.targets.push_back(rows[j].kernel->target);
+    if (a.compared()) {
+      a.inputs = res.inputs;
+      for (const auto& st : scorers)
+        if (st) a.differing += st->differing[group[0]];
+    } else {
+      a = TargetAgreement{};
+    }
     res.rows[k].inputs = res.inputs;
     res.rows[k].coverage = res.coverage;
     res.rows[k].reference_fallbacks = res.reference_fallbacks[sp.rows[k].computes];

@@ -189,7 +189,8 @@ void RunOn(const VariantTarget& vt, const float* x, const float* y, const float*
   vt.kernel->Run(vt.variant->from_output ? y : x, dy, out, n, p);
 }
 
-AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, ReferenceCache& refs) {
+AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, ReferenceCache& refs,
+                                std::vector<float>* outputs) {
   const Variant& v = *vt.variant;
   const std::vector<float>& in = refs.inputs();
   std::vector<float> out(in.size());
@@ -228,7 +229,14 @@ AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, Refere
   r.promise_held = r.max_ulp_in_domain <= vt.promised_ulp();
   // The contract of the function computed: an approximation keeps its own range.
   r.contract = CheckContract(computes, p, in, out, ref);
+  if (outputs != nullptr) *outputs = std::move(out);
   return r;
+}
+
+void MarkDifferingBits(const float* a, const float* b, size_t n, uint8_t* diff) {
+  if (std::memcmp(a, b, n * sizeof(float)) == 0) return;
+  for (size_t i = 0; i < n; ++i)
+    if (FloatBits(a[i]) != FloatBits(b[i])) diff[i] = 1;
 }
 
 }  // namespace actbench

@@ -78,6 +78,21 @@ struct ContractResult {
   std::vector<std::string> examples;  // the first few failures, one line each
 };
 
+// Whether a variant's rows on the targets swept together gave the same
+// output bits on every input: computed from the outputs during the sweep,
+// the same on each of the variant's rows. Empty targets: fewer than two of
+// the variant's targets were swept together, nothing compared.
+struct TargetAgreement {
+  std::vector<std::string> targets;  // in row order
+  uint64_t inputs = 0;               // inputs compared
+  uint64_t differing = 0;            // inputs where some target's bits differ from the first target's
+  bool compared() const { return targets.size() >= 2; }
+  bool identical() const { return compared() && differing == 0; }
+};
+
+// Inputs where b's output bits differ from a's: diff[i] set to 1 there.
+void MarkDifferingBits(const float* a, const float* b, size_t n, uint8_t* diff);
+
 struct AccuracyResult {
   ErrorStats error;                 // against what the variant computes
   std::vector<ErrorStats> also;     // against the exact functions it approximates
@@ -91,6 +106,7 @@ struct AccuracyResult {
   // fallback.
   std::vector<BitRange> coverage;
   size_t reference_fallbacks = 0;
+  TargetAgreement agreement;
 };
 
 // Scores outputs `out` for inputs `in` against reference values `ref`.
@@ -143,6 +159,8 @@ void RunOn(const VariantTarget& vt, const float* x, const float* y, const float*
            const Params& p);
 
 // Runs one variant on one target over the cache's inputs and scores it.
-AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, ReferenceCache& refs);
+// With `outputs`, its outputs (dy = 1 for a backward row) are left there.
+AccuracyResult EvaluateAccuracy(const VariantTarget& vt, const Params& p, ReferenceCache& refs,
+                                std::vector<float>* outputs = nullptr);
 
 }  // namespace actbench

@@ -281,11 +281,39 @@ void RunAccuracy(std::vector<ReportRow>& report_rows, const std::vector<VariantT
                         {"special_values", SpecialValues().size()},
                         {"hard_inputs", o.hard_inputs ? HardInputs().size() : 0},
                         {"inputs", refs.inputs().size()}};
+  // Per variant, until its last row: the first row's outputs and the inputs
+  // where a later target's bits differ (the rows' agreement).
+  struct Agreement {
+    size_t left = 0;
+    std::vector<float> first;
+    std::vector<uint8_t> diff;
+    std::vector<size_t> rows;
+  };
+  std::map<const Variant*, Agreement> agreement;
+  for (const VariantTarget& vt : rows) ++agreement[vt.variant].left;
   for (size_t i = 0; i < rows.size(); ++i) {
     const VariantTarget& vt = rows[i];
     std::fprintf(stderr, "accuracy %zu/%zu %s\n", i + 1, rows.size(), vt.label().c_str());
     const Params p = DefaultParams(GetActivation(vt.variant->activation));
-    report_rows[i].accuracy = EvaluateAccuracy(vt, p, refs);
+    std::vector<float> out;
+    report_rows[i].accuracy = EvaluateAccuracy(vt, p, refs, &out);
+    Agreement& g = agreement[vt.variant];
+    if (g.rows.empty()) {
+      g.first = std::move(out);
+      g.diff.assign(g.first.size(), 0);
+    } else {
+      MarkDifferingBits(g.first.data(), out.data(), g.first.size(), g.diff.data());
+    }
+    g.rows.push_back(i);
+    if (--g.left > 0) continue;
+    TargetAgreement a;
+    for (size_t k : g.rows) a.targets.push_back(rows[k].kernel->target);
+    if (a.compared()) {
+      a.inputs = g.first.size();
+      for (uint8_t d : g.diff) a.differing += d;
+      for (size_t k : g.rows) report_rows[k].accuracy->agreement = a;
+    }
+    agreement.erase(vt.variant);
   }
   config["accuracy"]["seconds"] = Seconds(start);
 }

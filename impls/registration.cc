@@ -190,27 +190,6 @@ void CheckBound(const Registration::Spec& spec, const char* what, double ulp) {
     Refuse(spec, std::string(what) + " " + std::to_string(ulp) + " is not a number >= 0");
 }
 
-// The Highway kernel of every target this CPU runs that its translation unit
-// compiled, best first, through Highway's own dispatch table.
-template <typename Fn>
-std::vector<std::pair<int64_t, Fn>> HighwayKernels(int64_t compiled, Fn (*pointer)()) {
-  static std::mutex mutex;  // the chosen-target mock is process-wide
-  std::lock_guard<std::mutex> lock(mutex);
-  std::vector<std::pair<int64_t, Fn>> out;
-  const int64_t targets = hwy::SupportedTargets() & compiled;
-  for (int64_t rest = targets; rest != 0; rest &= rest - 1) {
-    const int64_t t = rest & -rest;  // lowest bit first: best target first on x86
-    hwy::SetSupportedTargetsForTest(t);
-    // The mock leaves the choice uninitialised (the table's first entry, a
-    // trampoline that would choose at call time): choose t now.
-    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
-    const Fn fn = pointer();
-    if (fn != nullptr) out.push_back({t, fn});
-  }
-  hwy::SetSupportedTargetsForTest(0);
-  return out;
-}
-
 }  // namespace
 
 Variant MakeVariant(const Registration::Spec& spec) {

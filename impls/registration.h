@@ -3,10 +3,14 @@
 // Variants. Built-in, users' and plugins' variants all pass through here.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <hwy/targets.h>
 
 #include "actbench/actbench.h"
 #include "impls/variant.h"
@@ -78,5 +82,30 @@ void CheckUniqueIds(const std::vector<Variant>& all);
 
 // "sigmoid/mine (plugin ./libx.so)" or "sigmoid/mine": how errors name a registration.
 std::string RegistrationName(const Registration::Spec& spec);
+
+// The Highway kernel of every target this CPU runs that its translation unit
+// compiled, best first, through Highway's own dispatch table.
+// The chosen-target mock is process-wide: one lock for every kind of kernel.
+inline std::mutex& HighwayTargetMockMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+template <typename Fn>
+std::vector<std::pair<int64_t, Fn>> HighwayKernels(int64_t compiled, Fn (*pointer)()) {
+  std::lock_guard<std::mutex> lock(HighwayTargetMockMutex());
+  std::vector<std::pair<int64_t, Fn>> out;
+  const int64_t targets = hwy::SupportedTargets() & compiled;
+  for (int64_t rest = targets; rest != 0; rest &= rest - 1) {
+    const int64_t t = rest & -rest;  // lowest bit first: best target first on x86
+    hwy::SetSupportedTargetsForTest(t);
+    // The mock leaves the choice uninitialised (the table's first entry, a
+    // trampoline that would choose at call time): choose t now.
+    hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+    const Fn fn = pointer();
+    if (fn != nullptr) out.push_back({t, fn});
+  }
+  hwy::SetSupportedTargetsForTest(0);
+  return out;
+}
 
 }  // namespace actbench

@@ -43,6 +43,14 @@ AccuracyResult CombineAccuracy(const AccuracyResult& a, const AccuracyResult& b)
   cov.insert(cov.end(), hi.coverage.begin(), hi.coverage.end());
   r.coverage = UnionRanges(cov);
   r.reference_fallbacks = lo.reference_fallbacks + hi.reference_fallbacks;
+  // Agreement across targets adds up over ranges swept on the same targets;
+  // otherwise nothing is known of the whole.
+  r.agreement = TargetAgreement{};
+  if (lo.agreement.compared() && lo.agreement.targets == hi.agreement.targets) {
+    r.agreement = lo.agreement;
+    r.agreement.inputs += hi.agreement.inputs;
+    r.agreement.differing += hi.agreement.differing;
+  }
   return r;
 }
 

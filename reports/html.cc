@@ -675,6 +675,29 @@ std::string Exhaustive(const Report& r) {
   return s + "</tbody>\n</table>\n</section>\n";
 }
 
+// Per variant swept on two targets or more: the same output bits or not (as
+// the Markdown shows it).
+std::string Agreement(const Report& r) {
+  const std::vector<const ReportRow*> rows = AgreementRows(r);
+  if (rows.empty()) return "";
+  const bool merged = r.MachineCount() > 1;
+  std::string s = "<section class=\"agreement\" id=\"bit-identical\">\n<h2>Bit-identical across targets</h2>\n"
+                  "<p>Per variant, whether its rows on the targets swept together gave the same output bits on every "
+                  "input compared.</p>\n<table class=\"rows\">\n<thead><tr>";
+  if (merged) s += "<th>machine</th>";
+  s += "<th>variant</th><th>targets</th><th>inputs</th><th>differing</th><th>bit-identical</th></tr></thead>\n"
+       "<tbody>\n";
+  for (const ReportRow* row : rows) {
+    const TargetAgreement& a = row->accuracy->agreement;
+    s += "<tr>";
+    if (merged) s += fmt::format("<td>m{}</td>", row->machine + 1);
+    s += fmt::format("<td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                     HtmlEscape(row->activation + "/" + row->variant), HtmlEscape(fmt::format("{}", fmt::join(a.targets, ", "))),
+                     a.inputs, a.differing, a.identical() ? "yes" : "<strong>no</strong>");
+  }
+  return s + "</tbody>\n</table>\n</section>\n";
+}
+
 std::string RenderHtml(const Report& r) {
   const std::vector<std::string> activations = ReportActivations(r);
   // Targets in order of the first machine's support list (best first), then any others.
@@ -718,6 +741,7 @@ std::string RenderHtml(const Report& r) {
     s += "</section>\n";
   }
   s += Exhaustive(r);
+  s += Agreement(r);
   return s + "</body>\n</html>\n";
 }
 

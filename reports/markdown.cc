@@ -247,6 +247,27 @@ void RenderExhaustive(const Report& r, std::string& out) {
   out += "\n";
 }
 
+// Per variant swept on two targets or more: whether they gave the same
+// output bits on every input (correctly rounded rows must).
+void RenderAgreement(const Report& r, std::string& out) {
+  const std::vector<const ReportRow*> rows = AgreementRows(r);
+  if (rows.empty()) return;
+  const bool merged = r.MachineCount() > 1;
+  out += "## Bit-identical across targets\n\nPer variant, whether its rows on the targets swept together gave the "
+         "same output bits on every input compared.\n\n";
+  out += merged ? "| machine " : "";
+  out += "| variant | targets | inputs | differing | bit-identical |\n";
+  out += merged ? "|---" : "";
+  out += "|---|---|--:|--:|---|\n";
+  for (const ReportRow* row : rows) {
+    const TargetAgreement& a = row->accuracy->agreement;
+    if (merged) out += fmt::format("| m{} ", row->machine + 1);
+    out += fmt::format("| {} | {} | {} | {} | {} |\n", Code(row->activation + "/" + row->variant),
+                       fmt::join(a.targets, ", "), a.inputs, a.differing, a.identical() ? "yes" : "**no**");
+  }
+  out += "\n";
+}
+
 void RenderFailures(const Report& r, std::string& out) {
   out += "## Broken promises and contract failures\n\n";
   bool any = false;
@@ -288,6 +309,7 @@ std::string RenderMarkdown(const Report& r) {
   if (activations.empty()) out += "No rows.\n\n";
 
   RenderExhaustive(r, out);
+  RenderAgreement(r, out);
   RenderFailures(r, out);
   return out;
 }

@@ -150,6 +150,11 @@ json ToJson(const AccuracyResult& a, bool promised) {
       {"reference_fallbacks", a.reference_fallbacks},
   };
   if (!promised) o.erase("promise_held");
+  if (a.agreement.compared())
+    o["bit_identical"] = {{"identical", a.agreement.identical()},
+                          {"targets", a.agreement.targets},
+                          {"inputs", a.agreement.inputs},
+                          {"differing_inputs", a.agreement.differing}};
   return o;
 }
 
@@ -424,6 +429,16 @@ AccuracyResult AccuracyFromJson(const Node& n, bool promised) {
     }
   }
   if (n.Has("reference_fallbacks")) a.reference_fallbacks = n.Field("reference_fallbacks").Size();
+  if (n.Has("bit_identical")) {  // optional: rows whose variant was swept on two targets or more
+    const Node b = n.Field("bit_identical");
+    for (const Node& t : b.Field("targets").Items()) a.agreement.targets.push_back(t.String());
+    if (!a.agreement.compared()) Fail(b.Field("targets").path(), "expected two targets or more");
+    a.agreement.inputs = b.Field("inputs").Size();
+    a.agreement.differing = b.Field("differing_inputs").Size();
+    if (a.agreement.differing > a.agreement.inputs) Fail(b.Field("differing_inputs").path(), "more than inputs");
+    if (b.Field("identical").Bool() != a.agreement.identical())
+      Fail(b.Field("identical").path(), "disagrees with differing_inputs");
+  }
   return a;
 }
 
@@ -694,6 +709,18 @@ Report ReadReport(const std::string& path) {
   } catch (const std::exception& e) {
     throw std::runtime_error(path + ": " + OneLine(e.what()));
   }
+}
+
+std::vector<const ReportRow*> AgreementRows(const Report& r) {
+  std::vector<const ReportRow*> out;
+  for (const ReportRow& row : r.rows) {
+    if (!row.accuracy || !row.accuracy->agreement.compared()) continue;
+    bool seen = false;
+    for (const ReportRow* o : out)
+      seen = seen || (o->machine == row.machine && o->activation == row.activation && o->variant == row.variant);
+    if (!seen) out.push_back(&row);
+  }
+  return out;
 }
 
 }  // namespace actbench

@@ -114,4 +114,9 @@ Report ReportFromJson(const nlohmann::json& j);
 // Reads and parses a report file; throws std::runtime_error (one line) on failure.
 Report ReadReport(const std::string& path);
 
+// One row per (machine, variant) whose accuracy compared the variant's
+// targets (AccuracyResult::agreement), in report order: what the writers
+// show as "bit-identical across targets".
+std::vector<const ReportRow*> AgreementRows(const Report& r);
+
 }  // namespace actbench

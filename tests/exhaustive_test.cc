@@ -405,9 +405,77 @@ TEST(Exhaustive, RowsSharingIdenticalOutputsScoreAsIfAlone) {
   }
   EXPECT_GT(shared, 0u);   // e.g. AVX3_DL = AVX3, SSSE3 = SSE4
   EXPECT_GT(rounded, 0u);  // e.g. hard_swish/clamp-f64 (0.5 ULP)
+  // Alone, a row has no other target to agree with (BitIdenticalAcrossTargets).
+  for (AccuracyResult& r : together) r.agreement = TargetAgreement{};
   const nlohmann::json a = RowsJson(rows, together), b = RowsJson(rows, alone);
   EXPECT_TRUE(a == b) << nlohmann::json::diff(a, b).dump().substr(0, 600);
   for (const AccuracyResult& r : together) EXPECT_EQ(r.error.worst.size(), ErrorStats::kWorstKept);
+}
+
+// Bit-identical across targets: per variant, the inputs where some target's
+// output bits differ from the first target's, counted during the sweep, are
+// what running the kernels directly finds; the correctly rounded rows differ
+// nowhere; shards add up to the whole.
+TEST(Exhaustive, BitIdenticalAcrossTargets) {
+  std::vector<VariantTarget> rows;
+  for (const VariantTarget& vt : RowsOf({"sigmoid", "tanh"}))
+    if (vt.variant->name == "exp-f64-cr" || vt.variant->name == "rr1-p6-nr1" || vt.variant->name == "expm1-f64-cr")
+      rows.push_back(vt);
+  ASSERT_GE(rows.size(), 3u);
+  ExhaustiveOptions o;
+  o.threads = 2;
+  // Unaligned ends, around -1 and 4.
+  const std::pair<uint32_t, uint32_t> ranges[] = {{0xbf7f1234u, 0xbf82abcdu}, {0x40800000u, 0x4081ffffu}};
+  std::vector<AccuracyResult> combined;
+  for (auto [lo, hi] : ranges) {
+    o.lo = lo;
+    o.hi = hi;
+    const ExhaustiveResult res = RunExhaustive(rows, o);
+    std::vector<float> in;
+    for (uint64_t b = lo; b <= hi; ++b) in.push_back(FloatFromBits(static_cast<uint32_t>(b)));
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const TargetAgreement& a = res.rows[k].agreement;
+      std::vector<size_t> group;
+      for (size_t j = 0; j < rows.size(); ++j)
+        if (rows[j].variant == rows[k].variant) group.push_back(j);
+      if (group.size() < 2) {
+        EXPECT_FALSE(a.compared()) << rows[k].label();
+        continue;
+      }
+      ASSERT_EQ(a.targets.size(), group.size()) << rows[k].label();
+      for (size_t g = 0; g < group.size(); ++g) EXPECT_EQ(a.targets[g], rows[group[g]].kernel->target);
+      EXPECT_EQ(a.inputs, in.size());
+      std::vector<float> first(in.size()), other(in.size());
+      const Params p = DefaultParams(GetActivation(rows[k].variant->activation));
+      rows[group[0]].kernel->Run(in.data(), first.data(), in.size(), p);
+      std::vector<uint8_t> diff(in.size(), 0);
+      for (size_t g = 1; g < group.size(); ++g) {
+        rows[group[g]].kernel->Run(in.data(), other.data(), in.size(), p);
+        for (size_t i = 0; i < in.size(); ++i) diff[i] |= FloatBits(first[i]) != FloatBits(other[i]);
+      }
+      uint64_t want = 0;
+      for (uint8_t d : diff) want += d;
+      EXPECT_EQ(a.differing, want) << rows[k].label();
+      if (rows[k].variant->name.find("-cr") != std::string::npos) EXPECT_TRUE(a.identical()) << rows[k].label();
+    }
+    if (combined.empty()) {
+      combined = res.rows;
+    } else {
+      for (size_t k = 0; k < rows.size(); ++k)
+        combined[k] = CombineAccuracy(combined[k], res.rows[k], rows[k].promised_ulp());
+    }
+  }
+  // The rcpps-based row differs between targets somewhere (SSE4 and AVX2 evaluate differently).
+  bool some_differ = false;
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const TargetAgreement& a = combined[k].agreement;
+    if (!a.compared()) continue;
+    uint64_t total = 0;
+    for (auto [lo, hi] : ranges) total += uint64_t(hi - lo) + 1;
+    EXPECT_EQ(a.inputs, total) << rows[k].label();
+    some_differ = some_differ || a.differing > 0;
+  }
+  if (rows.size() > 3) EXPECT_TRUE(some_differ);
 }
 
 // The exhaustive sweep of backward rows (dy = 1; a from-output row given the

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The kernels' coefficient tables regenerate exactly: rerun tools/fit_poly and
 # tools/fit_rational with the arguments named beside each table in
-# impls/simd/activations-inl.h (GELU, tanh) and impls/simd/math-inl.h (exp) and
+# impls/simd/activations-inl.h (GELU, tanh), impls/simd/math-inl.h (exp) and
+# impls/simd/cr_variants.cc (the -cr kernels' double tables) and
 # find every printed coefficient list there.
 #
 #   usage: fit_tables_test.sh FIT_POLY FIT_RATIONAL SOURCE_DIR
@@ -20,7 +21,7 @@ while read -r tool args; do
   # fit_rational); the tables in the source wrap lines: compare with all
   # whitespace removed.
   while read -r coeffs; do
-    if ! cat "$src/activations-inl.h" "$src/math-inl.h" | tr -d ' \n' | grep -qF "$(tr -d ' {}' <<< "$coeffs")"; then
+    if ! cat "$src/activations-inl.h" "$src/math-inl.h" "$src/cr_variants.cc" | tr -d ' \n' | grep -qF "$(tr -d ' {}' <<< "$coeffs")"; then
       echo "$tool $args printed $coeffs, which is not in $src" >&2
       status=1
     fi
@@ -36,6 +37,12 @@ fit_poly exp -0.3466 0.3466 6
 fit_poly exp -0.3466 0.3466 7
 fit_poly log1p_over_t 0 1 9
 fit_rational tanh 9.02 6 3
+fit_poly expm1_q -0.34657359027997264 0.34657359027997264 9 double
+fit_poly erfcx 0.5 2 18 double
+fit_poly erfcx 2 4 18 double
+fit_poly erfcx 4 6.5 18 double
+fit_poly erfcx 6.5 10.5 18 double
+fit_poly erf_over_t 0 0.25 8 double
 ARGS
 [[ $status -eq 0 ]] && echo "fit_tables: $count tables regenerate exactly"
 exit $status

@@ -114,6 +114,7 @@ Report MakeFullReport() {
   a.promise_held = false;
   a.contract = {false, 7, {"x=nan: got 0, expected nan", "x=inf: got nan, expected inf"}};
   a.inputs = 1u << 20;
+  a.agreement = {{"AVX2", "SSE4"}, 1u << 20, 12345};
   full.accuracy = a;
   BenchResult b;
   b.label = full.label();
@@ -206,6 +207,9 @@ void ExpectSameReport(const Report& a, const Report& b) {
       EXPECT_EQ(p.contract.failures, q.contract.failures);
       EXPECT_EQ(p.contract.examples, q.contract.examples);
       EXPECT_EQ(p.inputs, q.inputs);
+      EXPECT_EQ(p.agreement.targets, q.agreement.targets);
+      EXPECT_EQ(p.agreement.inputs, q.agreement.inputs);
+      EXPECT_EQ(p.agreement.differing, q.agreement.differing);
     }
     ASSERT_EQ(x.bench.size(), y.bench.size());
     for (size_t k = 0; k < x.bench.size(); ++k) {
@@ -480,6 +484,8 @@ bool Optional(const std::string& path) {
       R"(rows\[\d+\]\.(label|accuracy|accuracy\..*worst\[\d+\]\.(x|out|expected)(_hex)?|accuracy\..*\.binades))"
       // The exhaustive-sweep fields (docs/exhaustive.md), absent in older reports.
       R"(|rows\[\d+\]\.accuracy\.(.*\.(finite|sum_ulp|sum_ulp_q24|histogram)|coverage|reference_fallbacks))"
+      // Agreement across targets (AccuracyResult::agreement), only where compared.
+      R"(|rows\[\d+\]\.accuracy\.bit_identical)"
       // The peer fields (impls/peers/), absent in older reports.
       R"(|rows\[\d+\]\.(peer|bench\[\d+\]\.creation_ns))"
       // Users' variants (include/actbench/), absent in older reports.
@@ -530,6 +536,7 @@ TEST(ReportJson, EveryFieldIsValidated) {
                          !EndsWith(path, ".finite") && !EndsWith(path, ".sum_ulp_q24") &&
                          !EndsWith(path, ".histogram") && !EndsWith(path, ".coverage") &&
                          !EndsWith(path, ".reference_fallbacks") && !EndsWith(path, ".creation_ns") &&
+                         !EndsWith(path, ".bit_identical") &&
                          !EndsWith(path, ".peer") && !EndsWith(path, ".plugin") &&
                          !EndsWith(path, ".safety") && !EndsWith(path, ".first_input");  // sum_ulp is for humans, not read
     if (free_form || skipped) {

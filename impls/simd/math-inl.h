@@ -506,6 +506,69 @@ HWY_INLINE VD ExpNegAbsD(VD z, double limit = 150.0) {
   return KeepNaN(z, hn::Mul(p, Pow2D(n)));
 }
 
+// ---------------------------------------------------------------- double lanes to 2^-52 (the -cr kernels)
+
+// q(r) = (e^r - 1 - r) / r^2 on |r| <= ln2/2: fit_poly expm1_q -0.34657359027997264
+// 0.34657359027997264 9 double, max relative error 2.34e-16 (2^-51.9), which
+// e^r - 1 = r + r^2 q(r) shrinks by |r q / (1 + r q)| < 1/5 to 2^-54.
+constexpr double kExpm1QD[10] = {0.50000000000000011,   0.16666666666666669,    0.041666666666624164,
+                                 0.008333333333330065,  0.0013888888917196719,  0.00019841269863040545,
+                                 2.4801521322368692e-05, 2.7557268480310024e-06, 2.7620075879983367e-07,
+                                 2.5100375832561234e-08};
+
+// n = round(a log2 e) and r = a - n ln2 (ln2 as hi + lo, n ln2hi exact for
+// |n| < 2^21, a - n ln2hi exact by Sterbenz), |r| <= ln2/2 plus a rounding.
+template <class VD>
+HWY_INLINE void ReduceLn2D(VD a, VD& n, VD& r) {
+  const DD dd;
+  const VD magic = hn::Set(dd, 6755399441055744.0);  // 1.5 * 2^52: adding it rounds to an integer
+  n = hn::Sub(hn::MulAdd(a, hn::Set(dd, 1.4426950408889634), magic), magic);
+  r = hn::NegMulAdd(n, hn::Set(dd, kLn2LoD), hn::NegMulAdd(n, hn::Set(dd, kLn2HiD), a));
+}
+
+// e^r - 1 for |r| <= ln2/2 as r + r^2 q(r), q by Estrin's scheme (Horner
+// without FMA). Relative error about 2^-52 with or without FMA.
+template <class VD>
+HWY_INLINE VD Expm1ReducedD(VD r) {
+  const DD dd;
+  const auto c = [&](int k) { return hn::Set(dd, kExpm1QD[k]); };
+  const VD r2 = hn::Mul(r, r);
+#if HWY_NATIVE_FMA
+  const VD r4 = hn::Mul(r2, r2), r8 = hn::Mul(r4, r4);
+  const VD p01 = hn::MulAdd(c(1), r, c(0)), p23 = hn::MulAdd(c(3), r, c(2));
+  const VD p45 = hn::MulAdd(c(5), r, c(4)), p67 = hn::MulAdd(c(7), r, c(6));
+  const VD p89 = hn::MulAdd(c(9), r, c(8));
+  const VD p03 = hn::MulAdd(p23, r2, p01), p47 = hn::MulAdd(p67, r2, p45);
+  const VD q = hn::MulAdd(p89, r8, hn::MulAdd(p47, r4, p03));
+#else
+  VD q = c(9);
+  for (int k = 8; k >= 0; --k) q = hn::MulAdd(q, r, c(k));
+#endif
+  return hn::MulAdd(r2, q, r);
+}
+
+// e^a in double lanes for a in [-1000, 700] (2^n stays a normal double):
+// 2^n (1 + (e^r - 1)), relative error about 2^-52.
+template <class VD>
+HWY_INLINE VD ExpD(VD a) {
+  const DD dd;
+  VD n, r;
+  ReduceLn2D(a, n, r);
+  return hn::Mul(hn::Add(hn::Set(dd, 1.0), Expm1ReducedD(r)), Pow2D(n));
+}
+
+// e^y - 1 in double lanes for y in [0, 700]: (2^n - 1) + 2^n (e^r - 1), where
+// 2^n (e^r - 1) is exact, so one rounding with or without FMA; relative
+// error about 2^-52 down to the smallest y (n = 0 there: e^r - 1 itself).
+template <class VD>
+HWY_INLINE VD Expm1NonNegAccurateD(VD y) {
+  const DD dd;
+  VD n, r;
+  ReduceLn2D(y, n, r);
+  const VD p2 = Pow2D(n);
+  return hn::MulAdd(p2, Expm1ReducedD(r), hn::Sub(p2, hn::Set(dd, 1.0)));
+}
+
 // ---------------------------------------------------------------- erfc pieces (GELU)
 
 // Coefficient tables from tools/fit_poly (Chebyshev interpolation, 200-bit

@@ -100,9 +100,11 @@ void RcppsOnFmaTargets(Registration* r) {
 }  // namespace
 
 void RegisterSimdGradVariants();
+void RegisterSimdCrVariants();
 
 void RegisterSimdVariants() {
   RegisterSimdGradVariants();
+  RegisterSimdCrVariants();
   Simd("relu/select", ACTBENCH_HWY_POINTER(ReluSelect), "x < 0 ? 0 : x", 0, 0);
   Simd("leaky_relu/select", ACTBENCH_HWY_POINTER(LeakyReluSelect), "x < 0 ? alpha x : x (one rounding)", 0.5, 0.5);
   Simd("prelu/select", ACTBENCH_HWY_POINTER(PreluSelect), "row by row over N x C, slopes per vector", 0.5, 0.5);

@@ -1,0 +1,318 @@
+// Correctly rounded Highway variants (family "simd", names ending in -cr):
+// the activation evaluated in double lanes to about 2^-51 relative, rounded
+// once to float. The rounding is wrong only where the double value and the
+// exact one lie on either side of a midpoint between two floats; a lane whose
+// value is within kCrTolerance of a midpoint (about 2^-22 of inputs) is looked
+// up in the exceptions table (cr_exceptions.h), which holds every input where
+// that happens on a target tools/cr_exceptions ran. The exhaustive sweep of
+// each row on each target is the proof: 0 inputs above 0.5 ULP.
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "impls/simd/cr_variants.cc"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "actbench/highway.h"
+#include "impls/registration.h"
+#include "impls/simd/cr.h"
+#include "impls/simd/cr_exceptions.h"
+#include "impls/simd/math-inl.h"
+#include "impls/variant.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace actbench {
+namespace HWY_NAMESPACE {
+
+// Lanes of v (double) whose distance from its float rounding `back` is
+// within kCrTolerance (times v's binade) of half a float ULP: near a midpoint.
+// Float's half ULP is 2^(e - 24) in v's binade [2^e, 2^(e+1)), 2^-150 below
+// 2^-126 (subnormal results); a midpoint just below 2^e belongs to the binade
+// under it, where v then lies. v - back is exact (Sterbenz).
+template <class VD>
+HWY_INLINE auto NearMidpoint(VD v, VD back) {
+  const DD dd;
+  const hn::RebindToUnsigned<DD> du;
+  const VD binade = hn::BitCast(dd, hn::And(hn::BitCast(du, v), hn::Set(du, 0x7FF0000000000000ull)));
+  const VD half_ulp = hn::Max(hn::Mul(binade, hn::Set(dd, 0x1p-24)), hn::Set(dd, 0x1p-150));
+  const VD off = hn::Sub(hn::Abs(hn::Sub(v, back)), half_ulp);
+  return hn::Le(hn::Abs(off), hn::Mul(binade, hn::Set(dd, kCrTolerance)));
+}
+
+// The rare path: lanes near a midpoint are looked up in the table (or, when
+// scanning, marked in flagged[0, valid)).
+template <class MD>
+HWY_NOINLINE VF CrSlowLanes(VF x, VF y, MD lower, MD upper, const CrTable& table, uint8_t* flagged, size_t valid) {
+  const DF d;
+  const DD dd;
+  const hn::RebindToUnsigned<DD> du;
+  constexpr size_t kMax = HWY_MAX_BYTES / sizeof(float);
+  HWY_ALIGN float xs[kMax], ys[kMax];
+  HWY_ALIGN uint64_t ml[kMax], mu[kMax];
+  hn::Store(x, d, xs);
+  hn::Store(y, d, ys);
+  hn::Store(hn::BitCast(du, hn::VecFromMask(dd, lower)), du, ml);
+  hn::Store(hn::BitCast(du, hn::VecFromMask(dd, upper)), du, mu);
+  const size_t n = hn::Lanes(d), half = hn::Lanes(dd);
+  for (size_t j = 0; j < n; ++j) {
+    if ((j < half ? ml[j] : mu[j - half]) == 0) continue;
+    if (flagged != nullptr) {
+      if (j < valid) flagged[j] = 1;
+    } else {
+      ys[j] = CrPatch(table, xs[j], ys[j]);
+    }
+  }
+  return hn::Load(d, ys);
+}
+
+// f (double lanes -> double lanes) rounded once to float per lane, patched
+// from the table near midpoints; NaN inputs returned as they are.
+template <class F>
+HWY_INLINE VF CrVector(VF x, const F& f, const CrTable& table, uint8_t* flagged = nullptr, size_t valid = 0) {
+  const DF d;
+  const DD dd;
+#if HWY_TARGET == HWY_SCALAR
+  const auto z = f(hn::PromoteTo(dd, x));
+  const VF y = hn::DemoteTo(d, z);
+  const auto m = NearMidpoint(z, hn::PromoteTo(dd, y));
+  const VF out = HWY_UNLIKELY(!hn::AllFalse(dd, m)) ? CrSlowLanes(x, y, m, m, table, flagged, valid) : y;
+#else
+  const hn::Half<DF> dh;
+  const auto zl = f(hn::PromoteTo(dd, hn::LowerHalf(dh, x)));
+  const auto zu = f(hn::PromoteTo(dd, hn::UpperHalf(dh, x)));
+  const auto yl = hn::DemoteTo(dh, zl), yu = hn::DemoteTo(dh, zu);
+  const auto ml = NearMidpoint(zl, hn::PromoteTo(dd, yl)), mu = NearMidpoint(zu, hn::PromoteTo(dd, yu));
+  const VF y = hn::Combine(d, yu, yl);
+  const VF out = HWY_UNLIKELY(!hn::AllFalse(dd, hn::Or(ml, mu))) ? CrSlowLanes(x, y, ml, mu, table, flagged, valid)
+                                                                 : y;
+#endif
+  return KeepNaN(x, out);
+}
+
+// sigmoid: e = e^-|x| (|x| clamped at 120, where sigmoid rounds to 0 or 1
+// long before), 1/(1 + e) for x >= 0, e/(1 + e) for x < 0. Three roundings
+// of 2^-53 on e's 2^-52: within 2^-50.5.
+struct SigmoidCrF {
+  template <class VD>
+  HWY_INLINE VD operator()(VD x) const {
+    const DD dd;
+    const VD one = hn::Set(dd, 1.0);
+    const VD e = ExpD(hn::Neg(AtMost(hn::Abs(x), hn::Set(dd, 120.0))));
+    return hn::Div(hn::IfThenElse(hn::Lt(x, hn::Zero(dd)), e, one), hn::Add(one, e));
+  }
+  HWY_INLINE VF Finish(VF, VF y) const { return y; }
+};
+
+// tanh: E/(E + 2) with E = e^(2|x|) - 1 (|x| clamped at 10, where tanh
+// rounds to 1 from 9.01 on), the sign copied back (-0 stays -0).
+struct TanhCrF {
+  template <class VD>
+  HWY_INLINE VD operator()(VD x) const {
+    const DD dd;
+    const VD a = AtMost(hn::Abs(x), hn::Set(dd, 10.0));
+    const VD e = Expm1NonNegAccurateD(hn::Add(a, a));
+    return hn::CopySign(hn::Div(e, hn::Add(e, hn::Set(dd, 2.0))), x);
+  }
+  HWY_INLINE VF Finish(VF, VF y) const { return y; }
+};
+
+// gelu: x Phi(x), Phi(x) = erfc(-x/sqrt2)/2, with s2 = x^2/2 exact in double.
+//   |x| < 1/sqrt2 (s2 < 1/4): Phi = 1/2 + (x/sqrt2) p(s2) / 2, p = erf(s)/s;
+//   else: c = erfc(|x|/sqrt2) = e^-s2 erfcx(|x|/sqrt2), Phi = c/2 (x < 0) or
+//   1 - c/2 (x > 0). e^-s2 from the exact s2 (the rounding of x/sqrt2, which
+//   e^-s2 would magnify by 2 s2, only reaches erfcx, whose relative slope is
+//   below 1). x is clamped at -14.8 (gelu rounds to -0 from -14.3 down; -inf
+//   gives -0); x >= 8 returns x itself (gelu(x) = x (1 - 2^-49), +inf kept).
+// Coefficients: fit_poly erfcx 0.5 2 18 double, ... 2 4, 4 6.5, 6.5 10.5
+// (max relative error 2^-53.3, 2^-54.0, 2^-54.9, 2^-57.0 with double
+// coefficients) and fit_poly erf_over_t 0 0.25 8 double (2^-53.1).
+constexpr double kErfcxD[4][19] = {
+    {0.36782291645236109, -0.15661640697345766, 0.060072508966836871, -0.021185834510757388, 0.006964533219994691,
+     -0.0021551128077081077, 0.00063237722648350702, -0.00017697065613938884, 4.7450548971634306e-05,
+     -1.2235810931716658e-05, 3.043975955376314e-06, -7.3250484334410742e-07, 1.7091010340496692e-07,
+     -3.8778443352413633e-08, 8.5529355123637262e-09, -1.8034716565905817e-09, 3.7906745627069759e-10,
+     -9.5457445365783459e-11, 1.900625986343999e-11},
+    {0.17900115118138996, -0.054372260007172893, 0.01588437115987134, -0.0044794310183711439, 0.0012230390523765237,
+     -0.00032412554452200884, 8.3554139633692975e-05, -2.0989464259545496e-05, 5.1464365225113306e-06,
+     -1.2333685934914701e-06, 2.8926684651166363e-07, -6.6464663978676493e-08, 1.4977253627698686e-08,
+     -3.3162292371773572e-09, 7.2051636333506601e-10, -1.5077563830210874e-10, 3.1724792006762475e-11,
+     -8.1342363732354935e-12, 1.6482525468969957e-12},
+    {0.1056127354688918, -0.024306805840185811, 0.0055064858439240576, -0.0012287138496924227, 0.0002702247462622535,
+     -5.8606197120138572e-05, 1.2540999146482437e-05, -2.6491074512174886e-06, 5.5263586797726055e-07,
+     -1.1390169614579309e-07, 2.3202773309570111e-08, -4.6732390544224566e-09, 9.3094504810886603e-10,
+     -1.83586343056513e-10, 3.5807754161262098e-11, -6.8164889481852073e-12, 1.303988480115095e-12,
+     -2.9577141354927085e-13, 5.5322117359159972e-14},
+    {0.065925122499980351, -0.01530416919169319, 0.0035296137411372011, -0.00080882877829344818,
+     0.00018418286677910172, -4.1682551173644647e-05, 9.376032399920242e-06, -2.0964725254929036e-06,
+     4.6602409510041652e-07, -1.0299573378232831e-07, 2.2634031955937726e-08, -4.9460735029202192e-09,
+     1.0749415605742113e-09, -2.3262869763603599e-10, 5.001487534138595e-11, -1.0448115928844594e-11,
+     2.2241569747389974e-12, -5.953674110785254e-13, 1.2513521351229234e-13},
+};
+constexpr double kErfcxMidD[4] = {1.25, 3.0, 5.25, 8.5};
+constexpr double kErfcxInvHalfD[4] = {1.0 / 0.75, 1.0, 1.0 / 1.25, 0.5};
+constexpr double kErfOverTD[9] = {1.0830752376761712,     -0.043642058886697886,  0.0016130716680617082,
+                                  -4.7623369345195522e-05, 1.151603779519474e-06,  -2.3472289797042594e-08,
+                                  4.1270252134730293e-10,  -6.3768685873280503e-12, 8.777299809787717e-14};
+
+// erfcx(s) for s in [0.5, 10.5] from its four pieces: each lane's piece
+// indexes a vector of the four pieces' values (one permute per coefficient)
+// where a vector holds four doubles, else comparisons select it.
+template <class VD>
+HWY_INLINE VD ErfcxD(VD s) {
+  const DD dd;
+  const auto p1 = hn::Ge(s, hn::Set(dd, 2.0)), p2 = hn::Ge(s, hn::Set(dd, 4.0)), p3 = hn::Ge(s, hn::Set(dd, 6.5));
+#if HWY_CAP_GE256
+  const hn::RebindToSigned<DD> di;
+  const auto piece = hn::Neg(hn::Add(hn::Add(hn::VecFromMask(di, hn::RebindMask(di, p1)),
+                                             hn::VecFromMask(di, hn::RebindMask(di, p2))),
+                                     hn::VecFromMask(di, hn::RebindMask(di, p3))));
+  const auto ix = hn::IndicesFromVec(dd, piece);
+  const auto pick = [&](double v0, double v1, double v2, double v3) {
+    HWY_ALIGN double lanes[HWY_MAX_BYTES / sizeof(double)] = {v0, v1, v2, v3};
+    return hn::TableLookupLanes(hn::Load(dd, lanes), ix);
+  };
+#else
+  const auto pick = [&](double v0, double v1, double v2, double v3) {
+    return hn::IfThenElse(p3, hn::Set(dd, v3),
+                          hn::IfThenElse(p2, hn::Set(dd, v2), hn::IfThenElse(p1, hn::Set(dd, v1), hn::Set(dd, v0))));
+  };
+#endif
+  const auto coef = [&](int k) { return pick(kErfcxD[0][k], kErfcxD[1][k], kErfcxD[2][k], kErfcxD[3][k]); };
+  const VD w = hn::Mul(hn::Sub(s, pick(kErfcxMidD[0], kErfcxMidD[1], kErfcxMidD[2], kErfcxMidD[3])),
+                       pick(kErfcxInvHalfD[0], kErfcxInvHalfD[1], kErfcxInvHalfD[2], kErfcxInvHalfD[3]));
+  VD r = coef(18);
+  for (int k = 17; k >= 0; --k) r = hn::MulAdd(r, w, coef(k));
+  return r;
+}
+
+struct GeluCrF {
+  template <class VD>
+  HWY_INLINE VD operator()(VD x) const {
+    const DD dd;
+    const VD xc = hn::Max(x, hn::Set(dd, -14.8));  // NaN lanes are put back by KeepNaN
+    const VD s2 = hn::Mul(hn::Mul(xc, xc), hn::Set(dd, 0.5));
+    const auto small = hn::Lt(s2, hn::Set(dd, 0.25));
+    VD phi_small = hn::Zero(dd), phi_big = hn::Zero(dd);
+    if (!hn::AllFalse(dd, small)) {
+      const VD w = hn::MulAdd(s2, hn::Set(dd, 8.0), hn::Set(dd, -1.0));
+      VD p = hn::Set(dd, kErfOverTD[8]);
+      for (int k = 7; k >= 0; --k) p = hn::MulAdd(p, w, hn::Set(dd, kErfOverTD[k]));
+      phi_small = hn::MulAdd(hn::Mul(xc, hn::Set(dd, 0.35355339059327376)), p, hn::Set(dd, 0.5));  // 1/(2 sqrt2)
+    }
+    if (!hn::AllTrue(dd, small)) {
+      const VD s = hn::Mul(hn::Abs(xc), hn::Set(dd, 0.70710678118654752));
+      const VD half_c = hn::Mul(hn::Mul(ExpD(hn::Neg(s2)), ErfcxD(s)), hn::Set(dd, 0.5));
+      phi_big = hn::IfThenElse(hn::Lt(xc, hn::Zero(dd)), half_c, hn::Sub(hn::Set(dd, 1.0), half_c));
+    }
+    const VD v = hn::Mul(xc, hn::IfThenElse(small, phi_small, phi_big));
+    // |x| < 2^-100: gelu(x) = x/2 + x^2/sqrt(2 pi) (1 + O(x)), whose second
+    // term double cannot hold beside the first; it only matters where x/2 is
+    // a midpoint (x below 2^-125 with its last bit set), and there only its
+    // sign does: the value lies above x/2. So does x/2 + 2^-170: more
+    // than kCrTolerance and a double ULP (2^-178 up there) above x/2, far
+    // below float's half ULP (2^-150); it rounds as gelu(x) does.
+    // Zeros return themselves (-0 stays -0).
+    const VD tiny = hn::IfThenElse(hn::Eq(x, hn::Zero(dd)), x, hn::MulAdd(x, hn::Set(dd, 0.5), hn::Set(dd, 0x1p-170)));
+    return hn::IfThenElse(hn::Lt(hn::Abs(x), hn::Set(dd, 0x1p-100)), tiny, v);
+  }
+  HWY_INLINE VF Finish(VF x, VF y) const { return hn::IfThenElse(hn::Ge(x, hn::Set(DF(), 8.0f)), x, y); }
+};
+
+template <class F>
+HWY_INLINE void CrKernel(const float* in, float* out, size_t n, const CrTable& table) {
+  const F f;
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP { return f.Finish(x, CrVector(x, f, table)); });
+}
+
+// For tools/cr_exceptions: no table, flagged lanes marked.
+template <class F>
+HWY_INLINE void CrScan(const float* in, float* y, uint8_t* flagged, size_t n) {
+  const F f;
+  std::memset(flagged, 0, n);
+  ForEachVector(in, y, n, [&](VF x, size_t i) ACTBENCH_VECTOR_OP {
+    return f.Finish(x, CrVector(x, f, CrTable{nullptr, nullptr}, flagged + i, n - i));
+  });
+}
+
+HWY_NOINLINE void SigmoidCr(const float* in, float* out, size_t n, const Params&) {
+  CrKernel<SigmoidCrF>(in, out, n, MakeCrTable(kCrSigmoidExceptions));
+}
+HWY_NOINLINE void TanhCr(const float* in, float* out, size_t n, const Params&) {
+  CrKernel<TanhCrF>(in, out, n, MakeCrTable(kCrTanhExceptions));
+}
+HWY_NOINLINE void GeluCr(const float* in, float* out, size_t n, const Params&) {
+  CrKernel<GeluCrF>(in, out, n, MakeCrTable(kCrGeluExceptions));
+}
+HWY_NOINLINE void GeluCrScan(const float* in, float* y, uint8_t* flagged, size_t n) {
+  CrScan<GeluCrF>(in, y, flagged, n);
+}
+HWY_NOINLINE void SigmoidCrScan(const float* in, float* y, uint8_t* flagged, size_t n) {
+  CrScan<SigmoidCrF>(in, y, flagged, n);
+}
+HWY_NOINLINE void TanhCrScan(const float* in, float* y, uint8_t* flagged, size_t n) {
+  CrScan<TanhCrF>(in, y, flagged, n);
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace actbench
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace actbench {
+
+HWY_EXPORT(SigmoidCr);
+HWY_EXPORT(TanhCr);
+HWY_EXPORT(GeluCr);
+HWY_EXPORT(SigmoidCrScan);
+HWY_EXPORT(GeluCrScan);
+HWY_EXPORT(TanhCrScan);
+
+namespace {
+
+struct CrRow {
+  const char* activation;
+  const char* variant;
+  KernelFn (*kernel)();
+  CrScanFn (*scan)();
+  const char* description;
+};
+
+const std::vector<CrRow>& CrRows() {
+  static const std::vector<CrRow> rows = {
+      {"sigmoid", "exp-f64-cr", ACTBENCH_HWY_POINTER(SigmoidCr), ACTBENCH_HWY_POINTER(SigmoidCrScan),
+       "1/(1 + e) or e/(1 + e), e = e^-|x| in double (degree-11 expm1, 2^-50.5), rounded once; "
+       "exceptions table near midpoints"},
+      {"tanh", "expm1-f64-cr", ACTBENCH_HWY_POINTER(TanhCr), ACTBENCH_HWY_POINTER(TanhCrScan),
+       "E/(E + 2), E = e^(2|x|) - 1 in double (degree-11 expm1, 2^-50.5), rounded once; "
+       "exceptions table near midpoints"},
+      {"gelu", "erfc-f64-cr", ACTBENCH_HWY_POINTER(GeluCr), ACTBENCH_HWY_POINTER(GeluCrScan),
+       "x erfc(-x/sqrt2)/2 in double: e^(-x^2/2) erfcx in 4 degree-18 pieces, erf(s)/s near 0 (2^-50), "
+       "rounded once; exceptions table near midpoints"},
+  };
+  return rows;
+}
+
+}  // namespace
+
+std::vector<CrScanKernel> CrScanKernels() {
+  std::vector<CrScanKernel> out;
+  for (const CrRow& row : CrRows())
+    for (const auto& [target, fn] : HighwayKernels(HWY_TARGETS, row.scan))
+      out.push_back({row.activation, row.variant, target, fn});
+  return out;
+}
+
+void RegisterSimdCrVariants() {
+  for (const CrRow& row : CrRows()) {
+    Registration* r = RegisterHighwayKernel(std::string(row.activation) + "/" + row.variant, HWY_TARGETS, row.kernel);
+    BuiltinSpec(r).family = "simd";
+    r->Describe(row.description)->MaxUlp(0.5)->MaxUlpWithoutFma(0.5);
+  }
+}
+
+}  // namespace actbench
+#endif  // HWY_ONCE
