@@ -6,7 +6,6 @@
 // docs/results.md.)
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <random>
 #include <set>
 #include <string>
@@ -16,6 +15,7 @@
 #include <hwy/targets.h>
 
 #include "accuracy/reference.h"
+#include "accuracy/ulp.h"
 #include "impls/activation.h"
 #include "impls/simd/cr.h"
 #include "impls/simd/cr_exceptions.h"
@@ -24,25 +24,17 @@
 namespace actbench {
 namespace {
 
-uint32_t Bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
-float FromBits(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
-bool Same(float a, float b) { return Bits(a) == Bits(b) || (std::isnan(a) && std::isnan(b)); }
+bool Same(float a, float b) { return FloatBits(a) == FloatBits(b) || (std::isnan(a) && std::isnan(b)); }
 
 struct Table {
   const char* activation;
   CrTable table;
 };
-const Table kTables[] = {{"sigmoid", MakeCrTable(kCrSigmoidExceptions)},
-                         {"tanh", MakeCrTable(kCrTanhExceptions)},
-                         {"gelu", MakeCrTable(kCrGeluExceptions)}};
+const Table kTables[] = {{"sigmoid", MakeCrTable(kCrSigmoidExceptions)}, {"tanh", MakeCrTable(kCrTanhExceptions)},
+                         {"gelu", MakeCrTable(kCrGeluExceptions)},       {"silu", MakeCrTable(kCrSiluExceptions)},
+                         {"elu", MakeCrTable(kCrEluExceptions)},         {"mish", MakeCrTable(kCrMishExceptions)}};
+
+Params Defaults(const std::string& activation) { return DefaultParams(*FindActivation(activation)); }
 
 const Variant& CrVariant(const std::string& activation) {
   for (const Variant& v : Variants())
@@ -64,16 +56,16 @@ TEST(CrExceptions, OneTablePerCrKernel) {
 // Sorted by input, ended by the marker, and each entry the correctly rounded
 // value of its input (MPFR, 201 bits).
 TEST(CrExceptions, TablesHoldTheCorrectlyRoundedValues) {
-  const Params p;
   for (const Table& t : kTables) {
     const Activation* act = FindActivation(t.activation);
     ASSERT_NE(act, nullptr);
+    const Params p = Defaults(t.activation);
     ASSERT_GE(t.table.end - t.table.begin, 1);
     EXPECT_EQ((t.table.end - 1)->x, 0xffffffffu) << t.activation << ": no end marker";
     for (const CrException* e = t.table.begin; e + 1 < t.table.end; ++e) {
       EXPECT_LT(e->x, (e + 1)->x) << t.activation << ": not sorted at " << e - t.table.begin;
-      const float x = FromBits(e->x);
-      EXPECT_EQ(Bits(Reference(act->id, x, p).rounded), e->y) << t.activation << "(" << x << ")";
+      const float x = FloatFromBits(e->x);
+      EXPECT_EQ(FloatBits(Reference(act->id, x, p).rounded), e->y) << t.activation << "(" << x << ")";
     }
   }
 }
@@ -84,9 +76,9 @@ TEST(CrExceptions, TablesHoldTheCorrectlyRoundedValues) {
 // the special values.
 std::vector<float> Inputs(const std::string& activation, const CrTable& table) {
   std::vector<float> in;
-  for (const CrException* e = table.begin; e + 1 < table.end; ++e) in.push_back(FromBits(e->x));
+  for (const CrException* e = table.begin; e + 1 < table.end; ++e) in.push_back(FloatFromBits(e->x));
   std::mt19937 rng(11);
-  for (int i = 0; i < 30000; ++i) in.push_back(FromBits(static_cast<uint32_t>(rng())));
+  for (int i = 0; i < 30000; ++i) in.push_back(FloatFromBits(static_cast<uint32_t>(rng())));
   std::uniform_real_distribution<float> wide(-20.0f, 20.0f);
   for (int i = 0; i < 30000; ++i) in.push_back(wide(rng));
   for (float s : {0.0f, -0.0f, INFINITY, -INFINITY, NAN, 1e-45f, -1e-45f, 3.4e38f, -3.4e38f, 8.0f, -14.8f})
@@ -96,8 +88,8 @@ std::vector<float> Inputs(const std::string& activation, const CrTable& table) {
     if (k.activation != activation) continue;
     std::vector<float> window(1 << 20), y(window.size());
     std::vector<uint8_t> marked(window.size());
-    for (size_t i = 0; i < window.size(); ++i) window[i] = FromBits(0x34000000u + static_cast<uint32_t>(i) * 8);
-    k.scan(window.data(), y.data(), marked.data(), window.size());
+    for (size_t i = 0; i < window.size(); ++i) window[i] = FloatFromBits(0x34000000u + static_cast<uint32_t>(i) * 8);
+    k.scan(window.data(), y.data(), marked.data(), window.size(), Defaults(activation));
     size_t count = 0;
     for (size_t i = 0; i < window.size(); ++i)
       if (marked[i]) in.push_back(window[i]), ++count;
@@ -109,8 +101,8 @@ std::vector<float> Inputs(const std::string& activation, const CrTable& table) {
 }
 
 TEST(CrKernels, CorrectlyRoundedOnEveryTarget) {
-  const Params p;
   for (const Table& t : kTables) {
+    const Params p = Defaults(t.activation);
     const Variant& v = CrVariant(t.activation);
     const std::vector<float> in = Inputs(t.activation, t.table);
     const std::vector<RefValue> ref = ReferenceArray(v.computes, in, p);
@@ -135,21 +127,20 @@ TEST(CrKernels, CorrectlyRoundedOnEveryTarget) {
 // The table is what makes the difference: without it (the scan form), the
 // tables' inputs round the wrong way on at least one target.
 TEST(CrKernels, TheTablesInputsNeedTheTable) {
-  const Params p;
   for (const Table& t : kTables) {
     std::vector<float> in;
-    for (const CrException* e = t.table.begin; e + 1 < t.table.end; ++e) in.push_back(FromBits(e->x));
+    for (const CrException* e = t.table.begin; e + 1 < t.table.end; ++e) in.push_back(FloatFromBits(e->x));
     if (in.empty()) continue;
     std::vector<bool> wrong_somewhere(in.size(), false);
     for (const CrScanKernel& k : CrScanKernels()) {
       if (k.activation != t.activation) continue;
       std::vector<float> y(in.size());
       std::vector<uint8_t> marked(in.size());
-      k.scan(in.data(), y.data(), marked.data(), in.size());
+      k.scan(in.data(), y.data(), marked.data(), in.size(), Defaults(t.activation));
       for (size_t i = 0; i < in.size(); ++i) {
-        EXPECT_TRUE(marked[i] || Bits(y[i]) == (t.table.begin + i)->y)
+        EXPECT_TRUE(marked[i] || FloatBits(y[i]) == (t.table.begin + i)->y)
             << t.activation << ": an exception not marked near a midpoint on " << hwy::TargetName(k.target);
-        if (Bits(y[i]) != (t.table.begin + i)->y) wrong_somewhere[i] = true;
+        if (FloatBits(y[i]) != (t.table.begin + i)->y) wrong_somewhere[i] = true;
       }
     }
     size_t needed = 0;

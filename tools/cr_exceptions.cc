@@ -30,6 +30,7 @@
 
 #include "accuracy/chunks.h"
 #include "accuracy/reference.h"
+#include "accuracy/ulp.h"
 #include "impls/activation.h"
 #include "impls/simd/cr.h"
 #include "impls/simd/cr_exceptions.h"
@@ -38,17 +39,8 @@ namespace {
 
 using actbench::Chunk;
 using actbench::CrScanKernel;
-
-uint32_t Bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
-float FromBits(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
+using actbench::FloatBits;
+using actbench::FloatFromBits;
 
 struct TargetCount {
   std::string target;
@@ -95,22 +87,22 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "\r%s/%s %s: %5.1f%%", k.activation.c_str(), k.variant.c_str(), count.target.c_str(),
                    100.0 * double(done) / double(total));
     };
-    const actbench::Params params;
+    const actbench::Params params = actbench::DefaultParams(*act);
     actbench::RunChunks(
         o,
         [&](unsigned, const Chunk& c) {
           std::vector<float> in(c.size()), y(c.size());
           std::vector<uint8_t> flagged(c.size());
-          for (size_t i = 0; i < in.size(); ++i) in[i] = FromBits(c.lo + uint32_t(i));
-          k.scan(in.data(), y.data(), flagged.data(), in.size());
+          for (size_t i = 0; i < in.size(); ++i) in[i] = FloatFromBits(c.lo + uint32_t(i));
+          k.scan(in.data(), y.data(), flagged.data(), in.size(), params);
           uint64_t marked = 0;
           std::vector<std::pair<uint32_t, uint32_t>> wrong;
           for (size_t i = 0; i < in.size(); ++i) {
             if (!flagged[i]) continue;
             ++marked;
             const float want = actbench::Reference(act->id, in[i], params).rounded;
-            const bool same = Bits(want) == Bits(y[i]) || (std::isnan(want) && std::isnan(y[i]));
-            if (!same) wrong.push_back({Bits(in[i]), Bits(want)});
+            const bool same = FloatBits(want) == FloatBits(y[i]) || (std::isnan(want) && std::isnan(y[i]));
+            if (!same) wrong.push_back({FloatBits(in[i]), FloatBits(want)});
           }
           std::lock_guard<std::mutex> lock(mutex);
           count.flagged += marked;
@@ -140,8 +132,8 @@ int main(int argc, char** argv) {
       std::printf("//   %-8s %10" PRIu64 " %10" PRIu64 "\n", t.target.c_str(), t.flagged, t.wrong);
     std::printf("inline constexpr CrException kCr%sExceptions[] = {\n", name.c_str());
     for (const auto& [x, y] : table[activation])
-      std::printf("    {0x%08" PRIx32 "u, 0x%08" PRIx32 "u},  // %a -> %a\n", x, y, double(FromBits(x)),
-                  double(FromBits(y)));
+      std::printf("    {0x%08" PRIx32 "u, 0x%08" PRIx32 "u},  // %a -> %a\n", x, y, double(FloatFromBits(x)),
+                  double(FloatFromBits(y)));
     std::printf("    {0xffffffffu, 0xffffffffu},\n};\n");
   }
   return 0;

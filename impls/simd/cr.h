@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "actbench/actbench.h"
+
 namespace actbench {
 
 // in[0, n) -> y (the double value rounded to float, no table) and
 // flagged[i] = 1 where the double value lies within kCrTolerance of a
-// midpoint (0 elsewhere).
-using CrScanFn = void (*)(const float* in, float* y, uint8_t* flagged, size_t n);
+// midpoint (0 elsewhere), for parameters p (the tables are made with the
+// activation's defaults).
+using CrScanFn = void (*)(const float* in, float* y, uint8_t* flagged, size_t n, const Params& p);
 
 struct CrScanKernel {
   std::string activation;  // "sigmoid", ...

@@ -28,18 +28,32 @@ HWY_BEFORE_NAMESPACE();
 namespace actbench {
 namespace HWY_NAMESPACE {
 
-// Lanes of v (double) whose distance from its float rounding `back` is
-// within kCrTolerance (times v's binade) of half a float ULP: near a midpoint.
-// Float's half ULP is 2^(e - 24) in v's binade [2^e, 2^(e+1)), 2^-150 below
-// 2^-126 (subnormal results); a midpoint just below 2^e belongs to the binade
-// under it, where v then lies. v - back is exact (Sterbenz).
+// Lanes of v (double) within kCrTolerance (times v's binade 2^e) of a
+// midpoint between two floats, where v is a normal float. Float keeps the top
+// 23 of v's 52 fraction bits: the low 29 measure v's distance above the float
+// below in double ULPs (2^(e-52)), a midpoint is 2^28, and kCrTolerance is
+// kUnits = 2^6 of those units. (low + kUnits - 2^28) mod 2^29 <= 2 kUnits is
+// the test: an add, an and and a compare.
 template <class VD>
-HWY_INLINE auto NearMidpoint(VD v, VD back) {
+HWY_INLINE auto NearMidpointNormal(VD v) {
+  const DD dd;
+  const hn::RebindToSigned<DD> di;
+  constexpr int64_t kUnits = int64_t(kCrTolerance * 0x1p52);
+  static_assert(kUnits * 0x1p-52 == kCrTolerance, "a whole number of double ULPs");
+  constexpr int64_t kMask = (int64_t{1} << 29) - 1;
+  const auto t = hn::And(hn::Add(hn::BitCast(di, v), hn::Set(di, kUnits - (int64_t{1} << 28))), hn::Set(di, kMask));
+  return hn::RebindMask(dd, hn::Lt(t, hn::Set(di, 2 * kUnits + 1)));
+}
+
+// The same for results below 2^-126 (float subnormals and 0), where float's
+// half ULP is 2^-150: the distance of v from its float rounding y (exact,
+// Sterbenz) is compared with it.
+template <class VD, class VY>
+HWY_INLINE auto NearMidpointTiny(VD v, VY y) {
   const DD dd;
   const hn::RebindToUnsigned<DD> du;
   const VD binade = hn::BitCast(dd, hn::And(hn::BitCast(du, v), hn::Set(du, 0x7FF0000000000000ull)));
-  const VD half_ulp = hn::Max(hn::Mul(binade, hn::Set(dd, 0x1p-24)), hn::Set(dd, 0x1p-150));
-  const VD off = hn::Sub(hn::Abs(hn::Sub(v, back)), half_ulp);
+  const VD off = hn::Sub(hn::Abs(hn::Sub(v, hn::PromoteTo(dd, y))), hn::Set(dd, 0x1p-150));
   return hn::Le(hn::Abs(off), hn::Mul(binade, hn::Set(dd, kCrTolerance)));
 }
 
@@ -75,28 +89,51 @@ template <class F>
 HWY_INLINE VF CrVector(VF x, const F& f, const CrTable& table, uint8_t* flagged = nullptr, size_t valid = 0) {
   const DF d;
   const DD dd;
+  // Results below 2^-126 take the subnormal test: rare, so it runs only for
+  // vectors with a float result at most 2^-126 (a value just below rounds up
+  // to it).
+  const auto tiny_in = [&](const auto& y) { return !hn::AllFalse(d, hn::Le(hn::Abs(y), hn::Set(d, 0x1p-126f))); };
+  const auto retest = [&](auto z, auto y, auto m) {
+    const auto t = hn::Lt(hn::Abs(z), hn::Set(dd, 0x1p-126));
+    return hn::Or(hn::And(t, NearMidpointTiny(z, y)), hn::AndNot(t, m));
+  };
 #if HWY_TARGET == HWY_SCALAR
   const auto z = f(hn::PromoteTo(dd, x));
   const VF y = hn::DemoteTo(d, z);
-  const auto m = NearMidpoint(z, hn::PromoteTo(dd, y));
+  auto m = NearMidpointNormal(z);
+  if (HWY_UNLIKELY(tiny_in(y))) m = retest(z, y, m);
   const VF out = HWY_UNLIKELY(!hn::AllFalse(dd, m)) ? CrSlowLanes(x, y, m, m, table, flagged, valid) : y;
 #else
   const hn::Half<DF> dh;
   const auto zl = f(hn::PromoteTo(dd, hn::LowerHalf(dh, x)));
   const auto zu = f(hn::PromoteTo(dd, hn::UpperHalf(dh, x)));
   const auto yl = hn::DemoteTo(dh, zl), yu = hn::DemoteTo(dh, zu);
-  const auto ml = NearMidpoint(zl, hn::PromoteTo(dd, yl)), mu = NearMidpoint(zu, hn::PromoteTo(dd, yu));
+  auto ml = NearMidpointNormal(zl), mu = NearMidpointNormal(zu);
   const VF y = hn::Combine(d, yu, yl);
+  if (HWY_UNLIKELY(tiny_in(y))) {
+    ml = retest(zl, yl, ml);
+    mu = retest(zu, yu, mu);
+  }
   const VF out = HWY_UNLIKELY(!hn::AllFalse(dd, hn::Or(ml, mu))) ? CrSlowLanes(x, y, ml, mu, table, flagged, valid)
                                                                  : y;
 #endif
   return KeepNaN(x, out);
 }
 
+// Each activation's double evaluation: operator() on double lanes, Finish
+// on the float result (inputs whose result is x itself), and whether the
+// exceptions table, made with the default parameters, holds for p.
+struct CrF {
+  explicit CrF(const Params&) {}
+  HWY_INLINE VF Finish(VF, VF y) const { return y; }
+  static bool TableHolds(const Params&) { return true; }
+};
+
 // sigmoid: e = e^-|x| (|x| clamped at 120, where sigmoid rounds to 0 or 1
 // long before), 1/(1 + e) for x >= 0, e/(1 + e) for x < 0. Three roundings
 // of 2^-53 on e's 2^-52: within 2^-50.5.
-struct SigmoidCrF {
+struct SigmoidCrF : CrF {
+  using CrF::CrF;
   template <class VD>
   HWY_INLINE VD operator()(VD x) const {
     const DD dd;
@@ -104,20 +141,19 @@ struct SigmoidCrF {
     const VD e = ExpD(hn::Neg(AtMost(hn::Abs(x), hn::Set(dd, 120.0))));
     return hn::Div(hn::IfThenElse(hn::Lt(x, hn::Zero(dd)), e, one), hn::Add(one, e));
   }
-  HWY_INLINE VF Finish(VF, VF y) const { return y; }
 };
 
 // tanh: E/(E + 2) with E = e^(2|x|) - 1 (|x| clamped at 10, where tanh
 // rounds to 1 from 9.01 on), the sign copied back (-0 stays -0).
-struct TanhCrF {
+struct TanhCrF : CrF {
+  using CrF::CrF;
   template <class VD>
   HWY_INLINE VD operator()(VD x) const {
     const DD dd;
     const VD a = AtMost(hn::Abs(x), hn::Set(dd, 10.0));
-    const VD e = Expm1NonNegAccurateD(hn::Add(a, a));
+    const VD e = Expm1AccurateD(hn::Add(a, a));
     return hn::CopySign(hn::Div(e, hn::Add(e, hn::Set(dd, 2.0))), x);
   }
-  HWY_INLINE VF Finish(VF, VF y) const { return y; }
 };
 
 // gelu: x Phi(x), Phi(x) = erfc(-x/sqrt2)/2, with s2 = x^2/2 exact in double.
@@ -171,25 +207,65 @@ HWY_INLINE VD ErfcxD(VD s) {
                                              hn::VecFromMask(di, hn::RebindMask(di, p2))),
                                      hn::VecFromMask(di, hn::RebindMask(di, p3))));
   const auto ix = hn::IndicesFromVec(dd, piece);
-  const auto pick = [&](double v0, double v1, double v2, double v3) {
-    HWY_ALIGN double lanes[HWY_MAX_BYTES / sizeof(double)] = {v0, v1, v2, v3};
-    return hn::TableLookupLanes(hn::Load(dd, lanes), ix);
+  // Row k: the four pieces' values of coefficient k (19, 20: mid, 1/half),
+  // padded to a vector of AVX-512's eight doubles.
+  struct Rows {
+    HWY_ALIGN double v[21][8];
+    constexpr Rows() : v() {
+      for (int p = 0; p < 4; ++p) {
+        for (int k = 0; k < 19; ++k) v[k][p] = kErfcxD[p][k];
+        v[19][p] = kErfcxMidD[p];
+        v[20][p] = kErfcxInvHalfD[p];
+      }
+    }
   };
+  static constexpr Rows kRows;
+  const auto row = [&](int k) { return hn::TableLookupLanes(hn::Load(dd, kRows.v[k]), ix); };
+  const auto coef = row;
+  const VD w = hn::Mul(hn::Sub(s, row(19)), row(20));
 #else
   const auto pick = [&](double v0, double v1, double v2, double v3) {
     return hn::IfThenElse(p3, hn::Set(dd, v3),
                           hn::IfThenElse(p2, hn::Set(dd, v2), hn::IfThenElse(p1, hn::Set(dd, v1), hn::Set(dd, v0))));
   };
-#endif
   const auto coef = [&](int k) { return pick(kErfcxD[0][k], kErfcxD[1][k], kErfcxD[2][k], kErfcxD[3][k]); };
   const VD w = hn::Mul(hn::Sub(s, pick(kErfcxMidD[0], kErfcxMidD[1], kErfcxMidD[2], kErfcxMidD[3])),
                        pick(kErfcxInvHalfD[0], kErfcxInvHalfD[1], kErfcxInvHalfD[2], kErfcxInvHalfD[3]));
+#endif
+#if HWY_NATIVE_FMA
+  // Estrin's scheme: a chain of 6 instead of 18 (the loop's four vectors then
+  // overlap less than they would need to hide Horner's).
+  const VD w2 = hn::Mul(w, w), w4 = hn::Mul(w2, w2), w8 = hn::Mul(w4, w4), w16 = hn::Mul(w8, w8);
+  VD a[9];
+  for (int i = 0; i < 9; ++i) a[i] = hn::MulAdd(coef(2 * i + 1), w, coef(2 * i));
+  const VD b0 = hn::MulAdd(a[1], w2, a[0]), b1 = hn::MulAdd(a[3], w2, a[2]);
+  const VD b2 = hn::MulAdd(a[5], w2, a[4]), b3 = hn::MulAdd(a[7], w2, a[6]);
+  const VD b4 = hn::MulAdd(coef(18), w2, a[8]);
+  const VD d0 = hn::MulAdd(b1, w4, b0), d1 = hn::MulAdd(b3, w4, b2);
+  return hn::MulAdd(b4, w16, hn::MulAdd(d1, w8, d0));
+#else
   VD r = coef(18);
   for (int k = 17; k >= 0; --k) r = hn::MulAdd(r, w, coef(k));
   return r;
+#endif
 }
 
-struct GeluCrF {
+// |x| < 2^-100, where f(x) = x/2 + c x^2 (1 + O(x)) with c > 0 (gelu, silu):
+// double cannot hold the second term beside the first; it only matters where
+// x/2 is a midpoint (x below 2^-125 with its last bit set), and there only
+// its sign does: the value lies above x/2. So does x/2 + 2^-170: more than
+// kCrTolerance and a double ULP (2^-178 up there) above x/2, far below
+// float's half ULP (2^-150); it rounds as f(x) does. Zeros return themselves
+// (-0 stays -0).
+template <class VD>
+HWY_INLINE VD HalfXPlusSquare(VD x, VD v) {
+  const DD dd;
+  const VD tiny = hn::IfThenElse(hn::Eq(x, hn::Zero(dd)), x, hn::MulAdd(x, hn::Set(dd, 0.5), hn::Set(dd, 0x1p-170)));
+  return hn::IfThenElse(hn::Lt(hn::Abs(x), hn::Set(dd, 0x1p-100)), tiny, v);
+}
+
+struct GeluCrF : CrF {
+  using CrF::CrF;
   template <class VD>
   HWY_INLINE VD operator()(VD x) const {
     const DD dd;
@@ -208,54 +284,92 @@ struct GeluCrF {
       const VD half_c = hn::Mul(hn::Mul(ExpD(hn::Neg(s2)), ErfcxD(s)), hn::Set(dd, 0.5));
       phi_big = hn::IfThenElse(hn::Lt(xc, hn::Zero(dd)), half_c, hn::Sub(hn::Set(dd, 1.0), half_c));
     }
-    const VD v = hn::Mul(xc, hn::IfThenElse(small, phi_small, phi_big));
-    // |x| < 2^-100: gelu(x) = x/2 + x^2/sqrt(2 pi) (1 + O(x)), whose second
-    // term double cannot hold beside the first; it only matters where x/2 is
-    // a midpoint (x below 2^-125 with its last bit set), and there only its
-    // sign does: the value lies above x/2. So does x/2 + 2^-170: more
-    // than kCrTolerance and a double ULP (2^-178 up there) above x/2, far
-    // below float's half ULP (2^-150); it rounds as gelu(x) does.
-    // Zeros return themselves (-0 stays -0).
-    const VD tiny = hn::IfThenElse(hn::Eq(x, hn::Zero(dd)), x, hn::MulAdd(x, hn::Set(dd, 0.5), hn::Set(dd, 0x1p-170)));
-    return hn::IfThenElse(hn::Lt(hn::Abs(x), hn::Set(dd, 0x1p-100)), tiny, v);
+    return HalfXPlusSquare(x, hn::Mul(xc, hn::IfThenElse(small, phi_small, phi_big)));
   }
   HWY_INLINE VF Finish(VF x, VF y) const { return hn::IfThenElse(hn::Ge(x, hn::Set(DF(), 8.0f)), x, y); }
 };
 
+// silu: x e/(1 + e) (x < 0) or x/(1 + e), e = e^-|x|; x clamped at -120
+// (silu rounds to -0 from -110 down); x >= 20 returns x; tiny x as gelu.
+struct SiluCrF : CrF {
+  using CrF::CrF;
+  template <class VD>
+  HWY_INLINE VD operator()(VD x) const {
+    const DD dd;
+    const VD one = hn::Set(dd, 1.0);
+    const VD xc = hn::Max(x, hn::Set(dd, -120.0));
+    const VD e = ExpD(hn::Neg(AtMost(hn::Abs(xc), hn::Set(dd, 120.0))));
+    const VD num = hn::Mul(xc, hn::IfThenElse(hn::Lt(xc, hn::Zero(dd)), e, one));
+    return HalfXPlusSquare(x, hn::Div(num, hn::Add(one, e)));
+  }
+  HWY_INLINE VF Finish(VF x, VF y) const { return hn::IfThenElse(hn::Ge(x, hn::Set(DF(), 20.0f)), x, y); }
+};
+
+// elu: x >= 0: x; x < 0: alpha (e^x - 1), e^x - 1 = (2^n - 1) + 2^n (e^r - 1)
+// (one rounding; x clamped at -120, where it is -1 to 2^-173). The table is
+// made with alpha = 1 (the default): for another alpha, lanes near a midpoint
+// keep the double's rounding (within 0.5 + 2^-26 ULP, not promised).
+struct EluCrF : CrF {
+  explicit EluCrF(const Params& p) : CrF(p), alpha(p.alpha) {}
+  template <class VD>
+  HWY_INLINE VD operator()(VD x) const {
+    const DD dd;
+    const VD e = Expm1AccurateD(hn::Max(hn::Min(x, hn::Zero(dd)), hn::Set(dd, -120.0)));
+    return hn::IfThenElse(hn::Ge(x, hn::Zero(dd)), x, hn::Mul(hn::Set(dd, double(alpha)), e));
+  }
+  // x >= 0 is x itself (+inf too: HWY_SCALAR's and EMU128's DemoteTo saturate it).
+  HWY_INLINE VF Finish(VF x, VF y) const { return hn::IfThenElse(hn::Ge(x, hn::Zero(DF())), x, y); }
+  static bool TableHolds(const Params& p) { return p.alpha == 1.0f; }
+  float alpha;
+};
+
+// mish: x N/(N + 2), N = t (t + 2), t = e^x (x clamped to [-120, 20]:
+// below, mish rounds to -0 from -110 down; x >= 20 returns x).
+struct MishCrF : CrF {
+  using CrF::CrF;
+  template <class VD>
+  HWY_INLINE VD operator()(VD x) const {
+    const DD dd;
+    const VD two = hn::Set(dd, 2.0);
+    const VD xc = hn::Min(hn::Max(x, hn::Set(dd, -120.0)), hn::Set(dd, 20.0));
+    const VD t = ExpD(xc);
+    const VD n = hn::Mul(t, hn::Add(t, two));
+    return hn::Div(hn::Mul(xc, n), hn::Add(n, two));
+  }
+  HWY_INLINE VF Finish(VF x, VF y) const { return hn::IfThenElse(hn::Ge(x, hn::Set(DF(), 20.0f)), x, y); }
+};
+
 template <class F>
-HWY_INLINE void CrKernel(const float* in, float* out, size_t n, const CrTable& table) {
-  const F f;
-  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP { return f.Finish(x, CrVector(x, f, table)); });
+HWY_INLINE void CrKernel(const float* in, float* out, size_t n, const CrTable& table, const Params& p) {
+  const F f(p);
+  const CrTable t = F::TableHolds(p) ? table : CrTable{nullptr, nullptr};
+  ForEachVector(in, out, n, [&](VF x, size_t) ACTBENCH_VECTOR_OP { return f.Finish(x, CrVector(x, f, t)); });
 }
 
 // For tools/cr_exceptions: no table, flagged lanes marked.
 template <class F>
-HWY_INLINE void CrScan(const float* in, float* y, uint8_t* flagged, size_t n) {
-  const F f;
+HWY_INLINE void CrScan(const float* in, float* y, uint8_t* flagged, size_t n, const Params& p) {
+  const F f(p);
   std::memset(flagged, 0, n);
   ForEachVector(in, y, n, [&](VF x, size_t i) ACTBENCH_VECTOR_OP {
     return f.Finish(x, CrVector(x, f, CrTable{nullptr, nullptr}, flagged + i, n - i));
   });
 }
 
-HWY_NOINLINE void SigmoidCr(const float* in, float* out, size_t n, const Params&) {
-  CrKernel<SigmoidCrF>(in, out, n, MakeCrTable(kCrSigmoidExceptions));
-}
-HWY_NOINLINE void TanhCr(const float* in, float* out, size_t n, const Params&) {
-  CrKernel<TanhCrF>(in, out, n, MakeCrTable(kCrTanhExceptions));
-}
-HWY_NOINLINE void GeluCr(const float* in, float* out, size_t n, const Params&) {
-  CrKernel<GeluCrF>(in, out, n, MakeCrTable(kCrGeluExceptions));
-}
-HWY_NOINLINE void GeluCrScan(const float* in, float* y, uint8_t* flagged, size_t n) {
-  CrScan<GeluCrF>(in, y, flagged, n);
-}
-HWY_NOINLINE void SigmoidCrScan(const float* in, float* y, uint8_t* flagged, size_t n) {
-  CrScan<SigmoidCrF>(in, y, flagged, n);
-}
-HWY_NOINLINE void TanhCrScan(const float* in, float* y, uint8_t* flagged, size_t n) {
-  CrScan<TanhCrF>(in, y, flagged, n);
-}
+#define ACTBENCH_CR_KERNEL(Name)                                                                   \
+  HWY_NOINLINE void Name##Cr(const float* in, float* out, size_t n, const Params& p) {             \
+    CrKernel<Name##CrF>(in, out, n, MakeCrTable(kCr##Name##Exceptions), p);                         \
+  }                                                                                                \
+  HWY_NOINLINE void Name##CrScan(const float* in, float* y, uint8_t* flagged, size_t n, const Params& p) { \
+    CrScan<Name##CrF>(in, y, flagged, n, p);                                                       \
+  }
+ACTBENCH_CR_KERNEL(Sigmoid)
+ACTBENCH_CR_KERNEL(Tanh)
+ACTBENCH_CR_KERNEL(Gelu)
+ACTBENCH_CR_KERNEL(Silu)
+ACTBENCH_CR_KERNEL(Elu)
+ACTBENCH_CR_KERNEL(Mish)
+#undef ACTBENCH_CR_KERNEL
 
 }  // namespace HWY_NAMESPACE
 }  // namespace actbench
@@ -267,9 +381,15 @@ namespace actbench {
 HWY_EXPORT(SigmoidCr);
 HWY_EXPORT(TanhCr);
 HWY_EXPORT(GeluCr);
+HWY_EXPORT(SiluCr);
+HWY_EXPORT(EluCr);
+HWY_EXPORT(MishCr);
 HWY_EXPORT(SigmoidCrScan);
-HWY_EXPORT(GeluCrScan);
 HWY_EXPORT(TanhCrScan);
+HWY_EXPORT(GeluCrScan);
+HWY_EXPORT(SiluCrScan);
+HWY_EXPORT(EluCrScan);
+HWY_EXPORT(MishCrScan);
 
 namespace {
 
@@ -292,6 +412,15 @@ const std::vector<CrRow>& CrRows() {
       {"gelu", "erfc-f64-cr", ACTBENCH_HWY_POINTER(GeluCr), ACTBENCH_HWY_POINTER(GeluCrScan),
        "x erfc(-x/sqrt2)/2 in double: e^(-x^2/2) erfcx in 4 degree-18 pieces, erf(s)/s near 0 (2^-50), "
        "rounded once; exceptions table near midpoints"},
+      {"silu", "exp-f64-cr", ACTBENCH_HWY_POINTER(SiluCr), ACTBENCH_HWY_POINTER(SiluCrScan),
+       "x e/(1 + e) or x/(1 + e), e = e^-|x| in double (degree-11 expm1, 2^-50), rounded once; "
+       "exceptions table near midpoints"},
+      {"elu", "expm1-f64-cr", ACTBENCH_HWY_POINTER(EluCr), ACTBENCH_HWY_POINTER(EluCrScan),
+       "alpha (e^x - 1) in double (degree-11 expm1, one rounding), rounded once; exceptions table near "
+       "midpoints, made for alpha = 1"},
+      {"mish", "exp-f64-cr", ACTBENCH_HWY_POINTER(MishCr), ACTBENCH_HWY_POINTER(MishCrScan),
+       "x N/(N + 2), N = e^x (e^x + 2) in double (degree-11 expm1, 2^-50), rounded once; "
+       "exceptions table near midpoints"},
   };
   return rows;
 }

@@ -557,11 +557,12 @@ HWY_INLINE VD ExpD(VD a) {
   return hn::Mul(hn::Add(hn::Set(dd, 1.0), Expm1ReducedD(r)), Pow2D(n));
 }
 
-// e^y - 1 in double lanes for y in [0, 700]: (2^n - 1) + 2^n (e^r - 1), where
-// 2^n (e^r - 1) is exact, so one rounding with or without FMA; relative
-// error about 2^-52 down to the smallest y (n = 0 there: e^r - 1 itself).
+// e^y - 1 in double lanes for y in [-700, 700]: (2^n - 1) + 2^n (e^r - 1),
+// where 2^n (e^r - 1) and 2^n - 1 (n >= -53; below, -1 to 2^-53) are exact, so
+// one rounding with or without FMA; relative error about 2^-52 down to the
+// smallest |y| (n = 0 there: e^r - 1 itself).
 template <class VD>
-HWY_INLINE VD Expm1NonNegAccurateD(VD y) {
+HWY_INLINE VD Expm1AccurateD(VD y) {
   const DD dd;
   VD n, r;
   ReduceLn2D(y, n, r);
