@@ -32,7 +32,8 @@ struct Table {
 };
 const Table kTables[] = {{"sigmoid", MakeCrTable(kCrSigmoidExceptions)}, {"tanh", MakeCrTable(kCrTanhExceptions)},
                          {"gelu", MakeCrTable(kCrGeluExceptions)},       {"silu", MakeCrTable(kCrSiluExceptions)},
-                         {"elu", MakeCrTable(kCrEluExceptions)},         {"mish", MakeCrTable(kCrMishExceptions)}};
+                         {"elu", MakeCrTable(kCrEluExceptions)},         {"mish", MakeCrTable(kCrMishExceptions)},
+                         {"softplus", MakeCrTable(kCrSoftplusExceptions)}};
 
 Params Defaults(const std::string& activation) { return DefaultParams(*FindActivation(activation)); }
 

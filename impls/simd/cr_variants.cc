@@ -6,6 +6,7 @@
 // up in the exceptions table (cr_exceptions.h), which holds every input where
 // that happens on a target tools/cr_exceptions ran. The exhaustive sweep of
 // each row on each target is the proof: 0 inputs above 0.5 ULP.
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -339,6 +340,30 @@ struct MishCrF : CrF {
   HWY_INLINE VF Finish(VF x, VF y) const { return hn::IfThenElse(hn::Ge(x, hn::Set(DF(), 20.0f)), x, y); }
 };
 
+// softplus: z = beta x (exact in double); z > threshold: x; else
+// (max(z, 0) + log1p(e^-|z|)) / beta (|z| clamped at 200 in the exponential,
+// where the term is below every float), about 2^-51. The table is made with
+// beta = 1 and threshold = 20 (the defaults).
+struct SoftplusCrF : CrF {
+  explicit SoftplusCrF(const Params& p) : CrF(p), beta(p.beta), threshold(p.threshold) {}
+  template <class VD>
+  HWY_INLINE VD operator()(VD x) const {
+    const DD dd;
+    const VD b = hn::Set(dd, double(beta));
+    const VD z = hn::Mul(b, x);
+    const VD e = ExpD(hn::Neg(AtMost(hn::Abs(z), hn::Set(dd, 200.0))));
+    const VD sp = hn::Div(hn::Add(hn::Max(z, hn::Zero(dd)), Log1pUnitAccurateD(e)), b);
+    return hn::IfThenElse(hn::Gt(z, hn::Set(dd, double(threshold))), x, sp);
+  }
+  // +inf is x itself (HWY_SCALAR's and EMU128's DemoteTo saturate it).
+  HWY_INLINE VF Finish(VF x, VF y) const {
+    const DF d;
+    return hn::IfThenElse(hn::And(hn::Eq(x, hn::Set(d, HUGE_VALF)), hn::Gt(hn::Set(d, beta), hn::Zero(d))), x, y);
+  }
+  static bool TableHolds(const Params& p) { return p.beta == 1.0f && p.threshold == 20.0f; }
+  float beta, threshold;
+};
+
 template <class F>
 HWY_INLINE void CrKernel(const float* in, float* out, size_t n, const CrTable& table, const Params& p) {
   const F f(p);
@@ -369,6 +394,7 @@ ACTBENCH_CR_KERNEL(Gelu)
 ACTBENCH_CR_KERNEL(Silu)
 ACTBENCH_CR_KERNEL(Elu)
 ACTBENCH_CR_KERNEL(Mish)
+ACTBENCH_CR_KERNEL(Softplus)
 #undef ACTBENCH_CR_KERNEL
 
 }  // namespace HWY_NAMESPACE
@@ -384,12 +410,14 @@ HWY_EXPORT(GeluCr);
 HWY_EXPORT(SiluCr);
 HWY_EXPORT(EluCr);
 HWY_EXPORT(MishCr);
+HWY_EXPORT(SoftplusCr);
 HWY_EXPORT(SigmoidCrScan);
 HWY_EXPORT(TanhCrScan);
 HWY_EXPORT(GeluCrScan);
 HWY_EXPORT(SiluCrScan);
 HWY_EXPORT(EluCrScan);
 HWY_EXPORT(MishCrScan);
+HWY_EXPORT(SoftplusCrScan);
 
 namespace {
 
@@ -421,6 +449,9 @@ const std::vector<CrRow>& CrRows() {
       {"mish", "exp-f64-cr", ACTBENCH_HWY_POINTER(MishCr), ACTBENCH_HWY_POINTER(MishCrScan),
        "x N/(N + 2), N = e^x (e^x + 2) in double (degree-11 expm1, 2^-50), rounded once; "
        "exceptions table near midpoints"},
+      {"softplus", "log1p-exp-f64-cr", ACTBENCH_HWY_POINTER(SoftplusCr), ACTBENCH_HWY_POINTER(SoftplusCrScan),
+       "(max(z, 0) + log1p(e^-|z|)) / beta, z = beta x, in double (atanh series to s^21, 2^-51), rounded once; "
+       "exceptions table near midpoints, made for beta = 1, threshold = 20"},
   };
   return rows;
 }

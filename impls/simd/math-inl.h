@@ -570,6 +570,31 @@ HWY_INLINE VD Expm1AccurateD(VD y) {
   return hn::MulAdd(p2, Expm1ReducedD(r), hn::Sub(p2, hn::Set(dd, 1.0)));
 }
 
+// log1p(u) for u in [0, 1] in double lanes to about 2^-52, as Log1pUnitD:
+// 1 + u = 2^k m (m in [sqrt2/2, sqrt2]), log m = f - s (f - R), s = f/(2 + f),
+// R = s^2 (2/3 + 2/5 s^2 + ... + 2/21 s^18) (the atanh series; the first term
+// left out, 2 s^22/23 < 2^-60 relative for s <= 0.1716), plus k ln2 (hi + lo)
+// and c/(1 + u) for the bits of u lost forming 1 + u.
+template <class VD>
+HWY_INLINE VD Log1pUnitAccurateD(VD u) {
+  const DD dd;
+  const VD one = hn::Set(dd, 1.0);
+  const VD y = hn::Add(one, u);
+  const VD c = hn::Sub(u, hn::Sub(y, one));
+  const auto gt = hn::Gt(y, hn::Set(dd, 1.4142135623730951));
+  const VD m = hn::IfThenElse(gt, hn::Mul(y, hn::Set(dd, 0.5)), y);
+  const VD k = hn::IfThenElseZero(gt, one);
+  const VD f = hn::Sub(m, one);
+  const VD s = hn::Div(f, hn::Add(hn::Set(dd, 2.0), f));
+  const VD s2 = hn::Mul(s, s);
+  VD r = hn::Set(dd, 2.0 / 21);
+  for (double cf : {2.0 / 19, 2.0 / 17, 2.0 / 15, 2.0 / 13, 2.0 / 11, 2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3})
+    r = hn::MulAdd(r, s2, hn::Set(dd, cf));
+  const VD logm = hn::Sub(f, hn::Mul(s, hn::Sub(f, hn::Mul(r, s2))));
+  const VD tail = hn::MulAdd(k, hn::Set(dd, kLn2LoD), hn::Div(c, y));
+  return hn::MulAdd(k, hn::Set(dd, kLn2HiD), hn::Add(logm, tail));
+}
+
 // ---------------------------------------------------------------- erfc pieces (GELU)
 
 // Coefficient tables from tools/fit_poly (Chebyshev interpolation, 200-bit
