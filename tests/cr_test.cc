@@ -72,9 +72,9 @@ TEST(CrExceptions, TablesHoldTheCorrectlyRoundedValues) {
 }
 
 // Inputs each kernel must round correctly: the tables' inputs, the inputs a
-// scan marks near a midpoint in a dense window around 0 (where sigmoid's
-// 1/2 + x/4 sits next to midpoints), and a spread over all bit patterns with
-// the special values.
+// scan marks near a midpoint among 2^20 inputs of [2^-23, 2^-22) (every 8th
+// pattern; there sigmoid's 1/2 + x/4 sits next to midpoints), and a spread
+// over all bit patterns and over [-20, 20] with the special values.
 std::vector<float> Inputs(const std::string& activation, const CrTable& table) {
   std::vector<float> in;
   for (const CrException* e = table.begin; e + 1 < table.end; ++e) in.push_back(FloatFromBits(e->x));

@@ -15,8 +15,9 @@
 namespace actbench {
 
 // A double value within kCrTolerance times its binade's power of two of a
-// midpoint is checked against the table: 16 times the kernels' error bound
-// (about 2^-50 relative), so a value outside it rounds as the exact one does.
+// midpoint is checked against the table: 8 to 16 times the kernels' error
+// bound (about 2^-50 of the value, which is 1 to 2 times its binade's power of
+// two), so a value outside it rounds as the exact one does.
 constexpr double kCrTolerance = 0x1p-46;
 
 struct CrException {

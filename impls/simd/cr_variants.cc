@@ -90,9 +90,9 @@ template <class F>
 HWY_INLINE VF CrVector(VF x, const F& f, const CrTable& table, uint8_t* flagged = nullptr, size_t valid = 0) {
   const DF d;
   const DD dd;
-  // Results below 2^-126 take the subnormal test: rare, so it runs only for
-  // vectors with a float result at most 2^-126 (a value just below rounds up
-  // to it).
+  // Results below 2^-126 take the subnormal test, only for vectors with a
+  // float result at most 2^-126 (a value just below rounds up to it; zeros
+  // count too, so zero inputs of tanh and outputs that underflow take it).
   const auto tiny_in = [&](const auto& y) { return !hn::AllFalse(d, hn::Le(hn::Abs(y), hn::Set(d, 0x1p-126f))); };
   const auto retest = [&](auto z, auto y, auto m) {
     const auto t = hn::Lt(hn::Abs(z), hn::Set(dd, 0x1p-126));
@@ -162,8 +162,8 @@ struct TanhCrF : CrF {
 //   else: c = erfc(|x|/sqrt2) = e^-s2 erfcx(|x|/sqrt2), Phi = c/2 (x < 0) or
 //   1 - c/2 (x > 0). e^-s2 from the exact s2 (the rounding of x/sqrt2, which
 //   e^-s2 would magnify by 2 s2, only reaches erfcx, whose relative slope is
-//   below 1). x is clamped at -14.8 (gelu rounds to -0 from -14.3 down; -inf
-//   gives -0); x >= 8 returns x itself (gelu(x) = x (1 - 2^-49), +inf kept).
+//   below 1). x is clamped at -14.8 (gelu rounds to -0 from about -14.36 down; -inf
+//   gives -0); x >= 8 returns x itself (gelu(x) = x (1 - 2^-50.5) or closer, +inf kept).
 // Coefficients: fit_poly erfcx 0.5 2 18 double, ... 2 4, 4 6.5, 6.5 10.5
 // (max relative error 2^-53.3, 2^-54.0, 2^-54.9, 2^-57.0 with double
 // coefficients) and fit_poly erf_over_t 0 0.25 8 double (2^-53.1).
@@ -255,7 +255,7 @@ HWY_INLINE VD ErfcxD(VD s) {
 // double cannot hold the second term beside the first; it only matters where
 // x/2 is a midpoint (x below 2^-125 with its last bit set), and there only
 // its sign does: the value lies above x/2. So does x/2 + 2^-170: more than
-// kCrTolerance and a double ULP (2^-178 up there) above x/2, far below
+// kCrTolerance and a double ULP (2^-179 up there) above x/2, far below
 // float's half ULP (2^-150); it rounds as f(x) does. Zeros return themselves
 // (-0 stays -0).
 template <class VD>

@@ -547,7 +547,7 @@ HWY_INLINE VD Expm1ReducedD(VD r) {
   return hn::MulAdd(r2, q, r);
 }
 
-// e^a in double lanes for a in [-1000, 700] (2^n stays a normal double):
+// e^a in double lanes for a in [-708, 700] (2^n stays a normal double):
 // 2^n (1 + (e^r - 1)), relative error about 2^-52.
 template <class VD>
 HWY_INLINE VD ExpD(VD a) {
