@@ -247,19 +247,11 @@ HWY_INLINE VD Expm1NonNegD(VD y) {
 template <class VD>
 HWY_INLINE VD Log1pUnitD(VD u) {
   const DD dd;
-  const VD one = hn::Set(dd, 1.0);
-  const VD y = hn::Add(one, u);
-  const VD c = hn::Sub(u, hn::Sub(y, one));
-  const auto gt = hn::Gt(y, hn::Set(dd, 1.4142135623730951));
-  const VD m = hn::IfThenElse(gt, hn::Mul(y, hn::Set(dd, 0.5)), y);
-  const VD k = hn::IfThenElseZero(gt, one);
-  const VD f = hn::Sub(m, one);
-  const VD s = hn::Div(f, hn::Add(hn::Set(dd, 2.0), f));
-  const VD s2 = hn::Mul(s, s);
+  const Log1pSplit<VD> q = Log1pSplitD(u);
   VD pl = hn::Set(dd, 2.0 / 11);
-  for (double cf : {2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3}) pl = hn::MulAdd(pl, s2, hn::Set(dd, cf));
-  const VD logm = hn::Sub(f, hn::Mul(s, hn::Sub(f, hn::Mul(pl, s2))));
-  return hn::Add(hn::MulAdd(k, hn::Set(dd, 0.6931471805599453), logm), hn::Div(c, y));
+  for (double cf : {2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3}) pl = hn::MulAdd(pl, q.s2, hn::Set(dd, cf));
+  const VD logm = hn::Sub(q.f, hn::Mul(q.s, hn::Sub(q.f, hn::Mul(pl, q.s2))));
+  return hn::Add(hn::MulAdd(q.k, hn::Set(dd, 0.6931471805599453), logm), hn::Div(q.c, q.y));
 }
 
 // x * sigmoid(z + z_lo) accurately for every z (z_lo = 0 unless kHasLo):

@@ -506,6 +506,29 @@ HWY_INLINE VD ExpNegAbsD(VD z, double limit = 150.0) {
   return KeepNaN(z, hn::Mul(p, Pow2D(n)));
 }
 
+// The head of the log1p(u) forms for u in [0, 1] in double lanes: y = 1 + u,
+// c = u - (y - 1) (the bits of u that 1 + u lost, exact), y = 2^k m with m in
+// [sqrt2/2, sqrt2], f = m - 1 (exact), s = f / (2 + f) and s^2.
+template <class VD>
+struct Log1pSplit {
+  VD y, c, k, f, s, s2;
+};
+template <class VD>
+HWY_INLINE Log1pSplit<VD> Log1pSplitD(VD u) {
+  const DD dd;
+  const VD one = hn::Set(dd, 1.0);
+  Log1pSplit<VD> q;
+  q.y = hn::Add(one, u);
+  q.c = hn::Sub(u, hn::Sub(q.y, one));
+  const auto gt = hn::Gt(q.y, hn::Set(dd, 1.4142135623730951));
+  const VD m = hn::IfThenElse(gt, hn::Mul(q.y, hn::Set(dd, 0.5)), q.y);
+  q.k = hn::IfThenElseZero(gt, one);
+  q.f = hn::Sub(m, one);
+  q.s = hn::Div(q.f, hn::Add(hn::Set(dd, 2.0), q.f));
+  q.s2 = hn::Mul(q.s, q.s);
+  return q;
+}
+
 // ---------------------------------------------------------------- double lanes to 2^-52 (the -cr kernels)
 
 // q(r) = (e^r - 1 - r) / r^2 on |r| <= ln2/2: fit_poly expm1_q -0.34657359027997264
@@ -578,21 +601,13 @@ HWY_INLINE VD Expm1AccurateD(VD y) {
 template <class VD>
 HWY_INLINE VD Log1pUnitAccurateD(VD u) {
   const DD dd;
-  const VD one = hn::Set(dd, 1.0);
-  const VD y = hn::Add(one, u);
-  const VD c = hn::Sub(u, hn::Sub(y, one));
-  const auto gt = hn::Gt(y, hn::Set(dd, 1.4142135623730951));
-  const VD m = hn::IfThenElse(gt, hn::Mul(y, hn::Set(dd, 0.5)), y);
-  const VD k = hn::IfThenElseZero(gt, one);
-  const VD f = hn::Sub(m, one);
-  const VD s = hn::Div(f, hn::Add(hn::Set(dd, 2.0), f));
-  const VD s2 = hn::Mul(s, s);
+  const Log1pSplit<VD> q = Log1pSplitD(u);
   VD r = hn::Set(dd, 2.0 / 21);
   for (double cf : {2.0 / 19, 2.0 / 17, 2.0 / 15, 2.0 / 13, 2.0 / 11, 2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3})
-    r = hn::MulAdd(r, s2, hn::Set(dd, cf));
-  const VD logm = hn::Sub(f, hn::Mul(s, hn::Sub(f, hn::Mul(r, s2))));
-  const VD tail = hn::MulAdd(k, hn::Set(dd, kLn2LoD), hn::Div(c, y));
-  return hn::MulAdd(k, hn::Set(dd, kLn2HiD), hn::Add(logm, tail));
+    r = hn::MulAdd(r, q.s2, hn::Set(dd, cf));
+  const VD logm = hn::Sub(q.f, hn::Mul(q.s, hn::Sub(q.f, hn::Mul(r, q.s2))));
+  const VD tail = hn::MulAdd(q.k, hn::Set(dd, kLn2LoD), hn::Div(q.c, q.y));
+  return hn::MulAdd(q.k, hn::Set(dd, kLn2HiD), hn::Add(logm, tail));
 }
 
 // ---------------------------------------------------------------- erfc pieces (GELU)
