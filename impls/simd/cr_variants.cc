@@ -13,6 +13,11 @@
 #include <string>
 #include <vector>
 
+// The activations with a -cr kernel: each has a functor NameCrF, a table
+// kCrNameExceptions, and gets NameCr and NameCrScan, compiled per target and
+// exported. (Defined again, identically, on each pass of foreach_target.)
+#define ACTBENCH_CR_ACTIVATIONS(X) X(Sigmoid) X(Tanh) X(Gelu) X(Silu) X(Elu) X(Mish) X(Softplus)
+
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "impls/simd/cr_variants.cc"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -388,13 +393,7 @@ HWY_INLINE void CrScan(const float* in, float* y, uint8_t* flagged, size_t n, co
   HWY_NOINLINE void Name##CrScan(const float* in, float* y, uint8_t* flagged, size_t n, const Params& p) { \
     CrScan<Name##CrF>(in, y, flagged, n, p);                                                       \
   }
-ACTBENCH_CR_KERNEL(Sigmoid)
-ACTBENCH_CR_KERNEL(Tanh)
-ACTBENCH_CR_KERNEL(Gelu)
-ACTBENCH_CR_KERNEL(Silu)
-ACTBENCH_CR_KERNEL(Elu)
-ACTBENCH_CR_KERNEL(Mish)
-ACTBENCH_CR_KERNEL(Softplus)
+ACTBENCH_CR_ACTIVATIONS(ACTBENCH_CR_KERNEL)
 #undef ACTBENCH_CR_KERNEL
 
 }  // namespace HWY_NAMESPACE
@@ -404,20 +403,11 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace actbench {
 
-HWY_EXPORT(SigmoidCr);
-HWY_EXPORT(TanhCr);
-HWY_EXPORT(GeluCr);
-HWY_EXPORT(SiluCr);
-HWY_EXPORT(EluCr);
-HWY_EXPORT(MishCr);
-HWY_EXPORT(SoftplusCr);
-HWY_EXPORT(SigmoidCrScan);
-HWY_EXPORT(TanhCrScan);
-HWY_EXPORT(GeluCrScan);
-HWY_EXPORT(SiluCrScan);
-HWY_EXPORT(EluCrScan);
-HWY_EXPORT(MishCrScan);
-HWY_EXPORT(SoftplusCrScan);
+#define ACTBENCH_CR_EXPORT(Name) \
+  HWY_EXPORT(Name##Cr);            \
+  HWY_EXPORT(Name##CrScan);
+ACTBENCH_CR_ACTIVATIONS(ACTBENCH_CR_EXPORT)
+#undef ACTBENCH_CR_EXPORT
 
 namespace {
 
