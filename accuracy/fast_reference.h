@@ -37,14 +37,17 @@ bool DecideValue(double a, double b, double err, RefValue* out);
 
 // The references of n consecutive inputs x (element index0 + i of an array:
 // PReLU's channel) into out's entries [0, n), Ziv's strategy per input;
-// returns the fallbacks. sigmoid, tanh, gelu, silu and gelu_sigmoid run in SIMD lanes where the
-// CPU has FMA (fast_reference_simd.cc: the same formulas with SLEEF's vector
-// functions, the decision test in lanes); every other activation, and every
-// lane the vector code leaves, takes FastReference and Reference().
+// returns the fallbacks. sigmoid, tanh, gelu, gelu_tanh, silu, gelu_sigmoid,
+// elu, mish and softplus (elu and softplus with their default parameters) run
+// in SIMD lanes where the CPU has FMA (fast_reference_simd.cc: the same
+// formulas with SLEEF's vector functions, the decision test in lanes); every
+// other activation, and every lane the vector code leaves, takes
+// FastReference and Reference().
 uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const Params& p, RefChunk& out);
 
-// The Highway target whose lanes ReferenceChunk uses for act on this CPU, or
-// nullptr when act takes the scalar path here.
+// The Highway target whose lanes ReferenceChunk uses for act (with its
+// default parameters) on this CPU, or nullptr when act takes the scalar path
+// here.
 const char* ReferenceLanesTarget(Act act);
 
 // Tests: the decision test in lanes on the triples (a[i], b[i], err[i]);

@@ -42,7 +42,9 @@
   extern "C" __attribute__((target(TARGET))) RAW Sleef_expd##LANES##_u10##ISA(RAW);  \
   extern "C" __attribute__((target(TARGET))) RAW Sleef_tanhd##LANES##_u10##ISA(RAW); \
   extern "C" __attribute__((target(TARGET))) RAW Sleef_erfd##LANES##_u10##ISA(RAW);  \
-  extern "C" __attribute__((target(TARGET))) RAW Sleef_erfcd##LANES##_u15##ISA(RAW);
+  extern "C" __attribute__((target(TARGET))) RAW Sleef_erfcd##LANES##_u15##ISA(RAW);  \
+  extern "C" __attribute__((target(TARGET))) RAW Sleef_expm1d##LANES##_u10##ISA(RAW); \
+  extern "C" __attribute__((target(TARGET))) RAW Sleef_log1pd##LANES##_u10##ISA(RAW);
 #if ACTBENCH_REF_SLEEF
 ACTBENCH_SLEEF_DECLARATIONS(__m256d, 4, avx2, "avx2,fma")
 ACTBENCH_SLEEF_DECLARATIONS(__m512d, 8, avx512f, "avx512f")
@@ -51,7 +53,9 @@ ACTBENCH_SLEEF_DECLARATIONS(__m512d, 8, avx512f, "avx512f")
   HWY_INLINE VD_ SleefExp(VD_ v) { return VD_{Sleef_expd##LANES##_u10##ISA(v.raw)}; }   \
   HWY_INLINE VD_ SleefTanh(VD_ v) { return VD_{Sleef_tanhd##LANES##_u10##ISA(v.raw)}; } \
   HWY_INLINE VD_ SleefErf(VD_ v) { return VD_{Sleef_erfd##LANES##_u10##ISA(v.raw)}; }   \
-  HWY_INLINE VD_ SleefErfc(VD_ v) { return VD_{Sleef_erfcd##LANES##_u15##ISA(v.raw)}; }
+  HWY_INLINE VD_ SleefErfc(VD_ v) { return VD_{Sleef_erfcd##LANES##_u15##ISA(v.raw)}; } \
+  HWY_INLINE VD_ SleefExpm1(VD_ v) { return VD_{Sleef_expm1d##LANES##_u10##ISA(v.raw)}; } \
+  HWY_INLINE VD_ SleefLog1p(VD_ v) { return VD_{Sleef_log1pd##LANES##_u10##ISA(v.raw)}; }
 
 namespace actbench {
 // How a lane left the vector code.
@@ -494,6 +498,167 @@ HWY_INLINE void XSigmoidV(DD_ d, VD_ x, double k, LaneValues* lv) {
 HWY_INLINE void SiluV(DD_ d, VD_ x, LaneValues* lv) { XSigmoidV(d, x, 1.0, lv); }
 HWY_INLINE void GeluSigmoidV(DD_ d, VD_ x, LaneValues* lv) { XSigmoidV(d, x, static_cast<double>(1.702f), lv); }
 
+// elu with alpha = 1 (the vector path takes the default only): the scalar
+// Elu's branches. Below -1 the value is -1 + e^x; Reference() computes
+// expm1 at 201 bits, which is -1 itself when e^x is below half the 201-bit
+// spacing above -1 (2^-202, x < -140.0), and otherwise above -1, where its
+// truncated double is -(1 - 2^-53) while e^x < 2^-54: Saturate's two cases
+// (the scalar test refuses 2^-206 .. 2^-196 around -1: 454,354 inputs).
+//
+// Above -2^-30, x + (x^2/2 + x^3/6) (the next term below 2^-62 of the
+// second): the decision test then gives the double nearest expm1(x), as
+// glibc's expm1 does there, where SLEEF's may be one double off (1 ULP is
+// its bound): from -2^-52 to -1.414 2^-53 that double is x itself, a float,
+// and the input's error would change bins (0 or above 0) with the library.
+HWY_INLINE void EluV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ one = hn::Set(d, 1.0);
+  const auto fin = hn::IsFinite(x);
+  const auto pos = hn::And(fin, hn::Gt(x, hn::Zero(d)));
+  const auto tiny = hn::And(hn::Lt(x, hn::Zero(d)), hn::Gt(x, hn::Set(d, -0x1p-30)));
+  const auto mid = hn::And(hn::Le(x, hn::Set(d, -0x1p-30)), hn::Ge(x, hn::Neg(one)));
+  const auto neg = hn::And(fin, hn::Lt(x, hn::Neg(one)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(pos, tiny), hn::Or(mid, neg)));
+  if (!hn::AllFalse(d, pos)) Direct(pos, x, lv);
+  if (!hn::AllFalse(d, tiny)) {
+    const VD_ x_sq = hn::Mul(x, x);
+    const VD_ b = hn::MulAdd(x_sq, hn::Mul(x, hn::Set(d, 1.0 / 6)), hn::Mul(x_sq, hn::Set(d, 0.5)));
+    Blend(tiny, x, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, mid)) {
+    const VD_ y = SleefExpm1(x);
+    Blend(mid, y, hn::Zero(d), y, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, neg)) {
+    const VD_ e = SleefExp(x);
+    Blend(neg, hn::Neg(one), e, e, kRelV, lv);
+    Saturate(d, neg, hn::Le(x, hn::Set(d, -40.0)), hn::Neg(one), e, 0x1p-202, lv);
+  }
+}
+
+// Where e^x is a double subnormal (-746 <= x < -708) the lanes leave the
+// input to the scalar path: SLEEF and glibc round such tiny values
+// differently (softplus: 18,000 inputs near -745 get e^x = 0 from one and
+// 2^-1074 from the other), and the exact double, 0 or not, decides whether a
+// kernel's 0 scores an error of exactly 0.
+constexpr double kExpSubnormal = -708.0;
+
+// mish: the scalar Mish's branches; below -746 e^x is 0 in double and the
+// scalar path's value x n/(n + 2) is -0, as Decide(-0, 0, 0) gives it.
+HWY_INLINE void MishV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ one = hn::Set(d, 1.0), two = hn::Set(d, 2.0);
+  const auto fin = hn::IsFinite(x);
+  const auto nz = hn::Ne(x, hn::Zero(d));
+  const auto pos = hn::And(hn::Ge(x, one), hn::Le(x, hn::Set(d, 350.0)));
+  const auto big = hn::And(fin, hn::Gt(x, hn::Set(d, 350.0)));
+  const auto zero = hn::And(fin, hn::Lt(x, hn::Set(d, -746.0)));
+  const auto low = hn::And(nz, hn::And(hn::Lt(x, one), hn::Ge(x, hn::Set(d, kExpSubnormal))));
+  lv->scalar = hn::Not(hn::Or(hn::Or(pos, big), hn::Or(zero, low)));
+  if (!hn::AllFalse(d, pos)) {
+    // x - x 2e^2/(1 + 2e + 2e^2), e = e^-x.
+    const VD_ e = SleefExp(hn::Neg(x)), e2 = hn::Mul(e, e);
+    const VD_ q = hn::Add(hn::Add(one, hn::Mul(two, e)), hn::Mul(two, e2));
+    const VD_ b = hn::Neg(hn::Mul(x, hn::Div(hn::Mul(two, e2), q)));
+    Blend(pos, x, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, big)) Direct(big, x, lv);
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
+  if (!hn::AllFalse(d, low)) {
+    // x n/(n + 2), n = e^x (e^x + 2).
+    const VD_ e = SleefExp(x), n = hn::Mul(e, hn::Add(e, two));
+    const VD_ y = hn::Mul(x, hn::Div(n, hn::Add(n, two)));
+    Blend(low, y, hn::Zero(d), y, kRelV, lv);
+  }
+}
+
+// softplus with beta = 1 and threshold = 20 (the vector path takes the
+// defaults only): the scalar Softplus's branches; below -746 e^x is 0 in
+// double and the scalar path's log1p(0) is +0, as Decide(0, 0, 0) gives it.
+HWY_INLINE void SoftplusV(DD_ d, VD_ x, LaneValues* lv) {
+  const auto fin = hn::IsFinite(x);
+  const auto nz = hn::Ne(x, hn::Zero(d));
+  const auto lin = hn::And(fin, hn::Gt(x, hn::Set(d, 20.0)));
+  const auto pos = hn::And(hn::Gt(x, hn::Zero(d)), hn::Le(x, hn::Set(d, 20.0)));
+  const auto zero = hn::And(fin, hn::Lt(x, hn::Set(d, -746.0)));
+  const auto neg = hn::And(nz, hn::And(hn::Le(x, hn::Zero(d)), hn::Ge(x, hn::Set(d, kExpSubnormal))));
+  lv->scalar = hn::Not(hn::Or(hn::Or(lin, pos), hn::Or(zero, neg)));
+  if (!hn::AllFalse(d, lin)) Direct(lin, x, lv);
+  if (!hn::AllFalse(d, pos)) {
+    const VD_ b = SleefLog1p(SleefExp(hn::Neg(x)));  // x + log1p(e^-x)
+    Blend(pos, x, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Zero(d), lv);
+  if (!hn::AllFalse(d, neg)) {
+    const VD_ y = SleefLog1p(SleefExp(x));
+    Blend(neg, y, hn::Zero(d), y, kRelV, lv);
+  }
+}
+
+// Double-double steps of gelu_tanh's argument (fast_reference.cc's TwoSum,
+// TwoProd, Mul and Add; FMA gives the exact product's low part).
+struct DDV {
+  VD_ hi, lo;
+};
+HWY_INLINE DDV TwoSumV(VD_ a, VD_ b) {
+  const VD_ s = hn::Add(a, b), bb = hn::Sub(s, a);
+  return {s, hn::Add(hn::Sub(a, hn::Sub(s, bb)), hn::Sub(b, bb))};
+}
+HWY_INLINE DDV TwoProdV(VD_ a, VD_ b) {
+  const VD_ p = hn::Mul(a, b);
+  return {p, hn::MulSub(a, b, p)};
+}
+HWY_INLINE DDV MulV(DD_ d, double a_hi, double a_lo, VD_ b) {  // (a_hi + a_lo) b
+  const DDV p = TwoProdV(hn::Set(d, a_hi), b);
+  return TwoSumV(p.hi, hn::MulAdd(hn::Set(d, a_lo), b, p.lo));
+}
+HWY_INLINE DDV MulV(DD_ d, double a_hi, double a_lo, DDV b) {
+  const DDV p = TwoProdV(hn::Set(d, a_hi), b.hi);
+  return TwoSumV(p.hi, hn::Add(p.lo, hn::Add(hn::Mul(hn::Set(d, a_hi), b.lo), hn::Mul(hn::Set(d, a_lo), b.hi))));
+}
+HWY_INLINE DDV AddV(DDV a, DDV b) {
+  const DDV s = TwoSumV(a.hi, b.hi);
+  return TwoSumV(s.hi, hn::Add(hn::Add(s.lo, a.lo), b.lo));
+}
+
+// gelu_tanh: the scalar GeluTanh's branches (z = 2u = x (a + b x^2) as a
+// double-double; x sigmoid(z)).
+HWY_INLINE void GeluTanhV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ ax = hn::Abs(x), one = hn::Set(d, 1.0), half = hn::Set(d, 0.5);
+  const auto fin = hn::IsFinite(x);
+  const auto nz = hn::Ne(x, hn::Zero(d));
+  // 2 sqrt(2/pi) and 0.044715 * 2 sqrt(2/pi) (fast_reference.cc's kA, kB).
+  const DDV z = AddV(MulV(d, 0x1.9884533d43651p+0, -0x1.cbc0d30ebfd15p-54, x),
+                     MulV(d, 0x1.2444f2a4d8b4bp-4, -0x1.6c843a29d1c7p-61, TwoProdV(hn::Mul(x, x), x)));
+  // Near 0 the value is x/2 + c x^2 (c = 0.3989...), as gelu's: from 2^-125
+  // to 2^-56 a + b rounds to x/2 (HalfX).
+  const auto tiny0 = hn::And(hn::Ge(ax, hn::Set(d, 0x1p-125)), hn::Lt(ax, hn::Set(d, 0x1p-56)));
+  const auto mid = hn::And(hn::And(nz, hn::Not(tiny0)), hn::Lt(ax, one));
+  const auto pos = hn::And(hn::Ge(x, one), hn::Le(z.hi, hn::Set(d, 700.0)));
+  const auto big = hn::And(fin, hn::And(hn::Ge(x, one), hn::Gt(z.hi, hn::Set(d, 700.0))));
+  const auto neg = hn::And(fin, hn::Le(x, hn::Neg(one)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(mid, pos), hn::Or(hn::Or(big, neg), tiny0)));
+  const VD_ x2 = hn::Mul(x, half);
+  if (!hn::AllFalse(d, tiny0)) HalfX(d, tiny0, x, x2, lv);
+  if (!hn::AllFalse(d, mid)) {
+    const VD_ b = hn::Mul(x2, SleefTanh(hn::Mul(z.hi, half)));
+    Blend(mid, x2, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, pos)) {
+    // x - x sigmoid(-z), sigmoid(-hi - lo) = s (1 - lo (1 - s)).
+    const VD_ e = SleefExp(hn::Neg(z.hi)), s = hn::Div(e, hn::Add(one, e));
+    const VD_ b = hn::Neg(hn::Mul(x, hn::Mul(s, hn::Sub(one, hn::Mul(z.lo, hn::Sub(one, s))))));
+    Blend(pos, x, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, big)) Direct(big, x, lv);
+  if (!hn::AllFalse(d, neg)) {
+    // x s (1 + lo (1 - s)); where s is 0 the scalar path's value is x s = -0
+    // (lo may be huge there).
+    const VD_ e = SleefExp(z.hi), s = hn::Div(e, hn::Add(one, e));
+    const auto s0 = hn::Eq(s, hn::Zero(d));
+    const VD_ y = hn::IfThenElse(s0, hn::Set(d, -0.0), hn::Mul(x, hn::Mul(s, hn::Add(one, hn::Mul(z.lo, hn::Sub(one, s))))));
+    Blend(neg, y, hn::Zero(d), y, kRelV, lv);
+  }
+}
+
 // 1/UlpOf(y) (score.cc's InvUlpOf) and 1/|y| (0 where y is 0 or not finite).
 HWY_INLINE void ScoreFactors(DD_ d, VD_ y, VD_* inv_ulp, VD_* inv_abs) {
   const hn::RebindToSigned<DD_> di;
@@ -649,6 +814,14 @@ size_t ReferenceLanes(int act, const float* x, size_t n, double* exact, float* r
       return RunLanes<SiluV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kGeluSigmoid:
       return RunLanes<GeluSigmoidV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kGeluTanh:
+      return RunLanes<GeluTanhV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kElu:
+      return RunLanes<EluV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kMish:
+      return RunLanes<MishV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kSoftplus:
+      return RunLanes<SoftplusV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
     default:
       break;
   }
@@ -662,7 +835,8 @@ size_t ReferenceLanes(int act, const float* x, size_t n, double* exact, float* r
 int64_t VectorTargetFor(int act) {
 #if ACTBENCH_REF_VECTOR
   const Act a = static_cast<Act>(act);
-  if (a == Act::kSigmoid || a == Act::kTanh || a == Act::kGelu || a == Act::kSilu || a == Act::kGeluSigmoid)
+  if (a == Act::kSigmoid || a == Act::kTanh || a == Act::kGelu || a == Act::kSilu || a == Act::kGeluSigmoid ||
+      a == Act::kGeluTanh || a == Act::kElu || a == Act::kMish || a == Act::kSoftplus)
     return HWY_TARGET;
 #else
   (void)act;
@@ -726,13 +900,17 @@ uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const 
     out.Set(i, ZivReference(act, x[i], p, index0 + i, &fell));
     fallbacks += fell;
   };
-  // The vector paths take the default parameters only (none of these three
-  // has any).
+  // The vector paths take the default parameters only (elu's alpha = 1,
+  // softplus's beta = 1 and threshold = 20); others take the scalar path.
   static thread_local std::vector<SlowLane> slow;
   if (slow.size() < n) slow.resize(n);
-  const size_t ns = HWY_DYNAMIC_DISPATCH(ReferenceLanes)(static_cast<int>(act), x, n, out.exact.data(),
-                                                          out.rounded.data(), out.inv_ulp.data(),
-                                                          out.inv_abs.data(), slow.data());
+  const bool defaults = act == Act::kElu        ? p.alpha == 1.0f
+                        : act == Act::kSoftplus ? p.beta == 1.0f && p.threshold == 20.0f
+                                                : true;
+  const size_t ns = !defaults ? SIZE_MAX
+                              : HWY_DYNAMIC_DISPATCH(ReferenceLanes)(static_cast<int>(act), x, n, out.exact.data(),
+                                                                      out.rounded.data(), out.inv_ulp.data(),
+                                                                      out.inv_abs.data(), slow.data());
   out.constant = ns == kConstantChunk;
   if (out.constant) return 0;
   if (ns == SIZE_MAX) {

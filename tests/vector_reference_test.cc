@@ -164,7 +164,7 @@ void CheckChunk(Act a, const std::vector<float>& x, Tally* t) {
 TEST(VectorReference, AgreesWithMultiprecisionAndNeverLooksAtNeighbours) {
   if (!ReferenceLanesTarget(Act::kSigmoid)) GTEST_SKIP() << "no vector reference on this CPU (it needs FMA)";
   // Random patterns, and runs of consecutive patterns across every branch
-  // boundary of the three paths (0, 2^-30, 2^-20, 0.55, 1, 38, 350, 700,
+  // boundary of the paths (0, 2^-30, 2^-20, 0.55, 1, 38, 350, 700,
   // 201 ln2 and 203 ln2/2 where the saturation's exact double changes,
   // where exp underflows in double, near the float overflow) and NaN/inf.
   const float starts[] = {0.0f,      -0.0f,      0x1p-30f, -0x1p-30f, 0x1p-20f, -0x1p-20f, 0.55f,  -0.55f,
@@ -177,8 +177,13 @@ TEST(VectorReference, AgreesWithMultiprecisionAndNeverLooksAtNeighbours) {
                           0x1p-27f, -0x1p-27f, 0x1p-56f, -0x1p-56f, 0x1p-125f, -0x1p-125f, 0x1p-126f, -0x1p-126f,
                           0x1p-102f, -0x1p-103f, 0x1p-98f, -0x1p-97f,
                           // silu's and gelu_sigmoid's k x = 700 and -746.
-                          411.28f, -438.31f, -746.0f};
-  for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu, Act::kSilu, Act::kGeluSigmoid}) {
+                          411.28f, -438.31f, -746.0f,
+                          // gelu_tanh's z = 700 and where e^z underflows; elu's
+                          // saturation (e^x = 2^-202), mish's and softplus's
+                          // thresholds, whole chunks of one direct value.
+                          21.0589f, -21.5173f, -140.01573f, -40.0f, 20.0f, -1000.0f, -150.0f, 500.0f};
+  for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu, Act::kSilu, Act::kGeluSigmoid, Act::kGeluTanh, Act::kElu,
+                Act::kMish, Act::kSoftplus}) {
     SCOPED_TRACE(GetActivation(a).name);
     Tally t;
     std::mt19937 rng(11 + static_cast<unsigned>(a));
@@ -204,7 +209,8 @@ TEST(VectorReference, AgreesWithMultiprecisionAndNeverLooksAtNeighbours) {
 TEST(VectorReference, FallsBackNearMidpoints) {
   if (!ReferenceLanesTarget(Act::kSigmoid)) GTEST_SKIP() << "no vector reference on this CPU (it needs FMA)";
   uint64_t hard = 0;
-  for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu, Act::kSilu, Act::kGeluSigmoid}) {
+  for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu, Act::kSilu, Act::kGeluSigmoid, Act::kGeluTanh, Act::kElu,
+                Act::kMish, Act::kSoftplus}) {
     SCOPED_TRACE(GetActivation(a).name);
     const Params p = DefaultParams(GetActivation(a));
     std::vector<float> x;
