@@ -151,7 +151,9 @@ class ChunkScorer {
   void Score(const ChunkView& v, size_t k, const float* y, ChunkScore& cs, const std::vector<size_t>& floor_rows);
   // Row k's largest error inside its promise's domain (the chunk whole
   // inside, outside, or checked per input).
-  double InDomain(const ChunkView& v, size_t k, const float* y, double chunk_max) const;
+  double InDomain(const ChunkView& v, size_t k, const float* y, double chunk_max);
+  // act's reference with every entry written (RefChunk::Complete).
+  const RefChunk& Complete(Act act);
   void Fold(const ChunkView& v, size_t k, const ChunkScore& cs, double max_in_domain);
 
   const SweepPlan& sp_;
@@ -194,7 +196,16 @@ ChunkScorer::ChunkScorer(const SweepPlan& sp)
   diff_.resize(n);
   for (size_t k = 0; k < n; ++k)
     if (sp.group[k].size() >= 2 && sp.group[k][0] == k) diff_[k].assign(kChunk, 0);
-  for (Act a : sp.acts) refs_[a].Resize(kChunk);
+  for (Act a : sp.acts) {
+    refs_[a].Resize(kChunk);
+    refs_[a].may_defer = true;
+  }
+}
+
+const RefChunk& ChunkScorer::Complete(Act act) {
+  RefChunk& rc = refs_[act];
+  rc.Complete();
+  return rc;
 }
 
 // One reference pass per activation. The index (PReLU channel) is the
@@ -230,17 +241,21 @@ void ChunkScorer::Score(const ChunkView& v, size_t k, const float* y, ChunkScore
   // Contract: a full check below only where it can fail (non-finite inputs,
   // a NaN output, or an output outside the range).
   bool suspect = v.special;
-  cs.max_ulp = ScoreChunk(cs.error, v.x, y, refs_[pl.computes], v.n, v.binade, pl.range, &suspect,
+  // A reference whose deferred entries these outputs need.
+  auto ref_for = [&](Act a) -> const RefChunk& {
+    return ScoredAsConstant(refs_[a], v.x, y, v.n) ? refs_[a] : Complete(a);
+  };
+  cs.max_ulp = ScoreChunk(cs.error, v.x, y, ref_for(pl.computes), v.n, v.binade, pl.range, &suspect,
                           have_floor ? &floor : nullptr);
   for (size_t j = 0; j < pl.also.size(); ++j) {
     WorstInput also_floor{};
     const bool have = floor_of([j](const AccuracyResult& r) -> const ErrorStats& { return r.also[j]; }, &also_floor);
-    ScoreChunk(cs.also[j], v.x, y, refs_[pl.also[j]], v.n, v.binade, pl.range, nullptr, have ? &also_floor : nullptr);
+    ScoreChunk(cs.also[j], v.x, y, ref_for(pl.also[j]), v.n, v.binade, pl.range, nullptr, have ? &also_floor : nullptr);
   }
   if (suspect) {
     in_v_.assign(v.x, v.x + v.n);
     out_v_.assign(y, y + v.n);
-    const RefChunk& rc = refs_[pl.computes];
+    const RefChunk& rc = Complete(pl.computes);
     ref_v_.resize(v.n);
     for (size_t i = 0; i < v.n; ++i) ref_v_[i] = {rc.exact[i], rc.rounded[i]};
     const ContractResult cr = CheckContract(*pl.computes_act, pl.params, in_v_, out_v_, ref_v_);
@@ -249,11 +264,11 @@ void ChunkScorer::Score(const ChunkView& v, size_t k, const float* y, ChunkScore
   }
 }
 
-double ChunkScorer::InDomain(const ChunkView& v, size_t k, const float* y, double chunk_max) const {
+double ChunkScorer::InDomain(const ChunkView& v, size_t k, const float* y, double chunk_max) {
   const Promise& pr = sp_.rows[k].vt->variant->promise;
   if (v.special || v.x_max < pr.domain_lo || v.x_min > pr.domain_hi) return 0.0;
   if (v.x_min >= pr.domain_lo && v.x_max <= pr.domain_hi) return chunk_max;
-  const RefChunk& rc = refs_.at(sp_.rows[k].computes);
+  const RefChunk& rc = Complete(sp_.rows[k].computes);
   double m = 0;
   for (size_t i = 0; i < v.n; ++i)
     if (v.x[i] >= pr.domain_lo && v.x[i] <= pr.domain_hi)

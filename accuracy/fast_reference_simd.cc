@@ -673,8 +673,8 @@ HWY_INLINE void ScoreFactors(DD_ d, VD_ y, VD_* inv_ulp, VD_* inv_abs) {
 }
 
 template <void (*Formula)(DD_, VD_, LaneValues*)>
-HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* rounded, double* inv_ulp, double* inv_abs,
-                           SlowLane* slow) {
+HWY_INLINE size_t RunLanes(const float* x, size_t n, size_t head, double* exact, float* rounded, double* inv_ulp,
+                           double* inv_abs, SlowLane* slow) {
   const DD_ d;
   const hn::Rebind<float, DD_> df;
   const size_t N = hn::Lanes(d);
@@ -696,6 +696,13 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* round
   auto store = [&](size_t i, size_t m, VD_ e, VD_ r) {
     VD_ inv_u, inv_a;
     ScoreFactors(d, e, &inv_u, &inv_a);
+    if (m == N) {  // a whole vector: straight to the arrays
+      hn::StoreU(e, d, exact + i);
+      hn::StoreU(inv_u, d, inv_ulp + i);
+      hn::StoreU(inv_a, d, inv_abs + i);
+      hn::StoreU(hn::DemoteTo(df, r), df, rounded + i);
+      return;
+    }
     hn::Store(e, d, ex);
     hn::Store(inv_u, d, iu);
     hn::Store(inv_a, d, ia);
@@ -741,14 +748,17 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* round
       const bool identity = (b0 >> 23) == (b1 >> 23) && ex[0] == k * x[0] && ex[1] == k * x[n - 1] &&
                             rd[0] == k * x[0] && rd[1] == k * x[n - 1];
       if (constant && run()) {
+        // The first `head` entries of exact, inv_ulp and inv_abs (the
+        // caller may write the others later, RefChunk::Complete).
         VD_ inv_u, inv_a;
         ScoreFactors(d, hn::Set(d, ex[0]), &inv_u, &inv_a);
         hn::Store(inv_u, d, iu);
         hn::Store(inv_a, d, ia);
-        std::fill_n(exact, n, ex[0]);
+        const size_t m = std::min(n, head);
+        std::fill_n(exact, m, ex[0]);
         std::fill_n(rounded, n, rd[0]);
-        std::fill_n(inv_ulp, n, iu[0]);
-        std::fill_n(inv_abs, n, ia[0]);
+        std::fill_n(inv_ulp, m, iu[0]);
+        std::fill_n(inv_abs, m, ia[0]);
         return kConstantChunk;
       }
       if (identity && run()) {
@@ -799,34 +809,35 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, double* exact, float* round
 
 // Fills entries [0, n) of the arrays for act from x, but for the lanes listed
 // in slow (returned count); SIZE_MAX when this target has no vector path for
-// act.
-size_t ReferenceLanes(int act, const float* x, size_t n, double* exact, float* rounded, double* inv_ulp,
-                      double* inv_abs, SlowLane* slow) {
+// act. For a run of one value (kConstantChunk), exact, inv_ulp and inv_abs
+// only up to `head`.
+size_t ReferenceLanes(int act, const float* x, size_t n, size_t head, double* exact, float* rounded,
+                      double* inv_ulp, double* inv_abs, SlowLane* slow) {
 #if ACTBENCH_REF_VECTOR
   switch (static_cast<Act>(act)) {
     case Act::kSigmoid:
-      return RunLanes<SigmoidV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+      return RunLanes<SigmoidV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kTanh:
-      return RunLanes<TanhV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+      return RunLanes<TanhV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kGelu:
-      return RunLanes<GeluV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+      return RunLanes<GeluV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kSilu:
-      return RunLanes<SiluV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+      return RunLanes<SiluV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kGeluSigmoid:
-      return RunLanes<GeluSigmoidV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+      return RunLanes<GeluSigmoidV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kGeluTanh:
-      return RunLanes<GeluTanhV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+      return RunLanes<GeluTanhV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kElu:
-      return RunLanes<EluV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+      return RunLanes<EluV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kMish:
-      return RunLanes<MishV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+      return RunLanes<MishV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kSoftplus:
-      return RunLanes<SoftplusV>(x, n, exact, rounded, inv_ulp, inv_abs, slow);
+      return RunLanes<SoftplusV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     default:
       break;
   }
 #else
-  (void)act, (void)x, (void)n, (void)exact, (void)rounded, (void)inv_ulp, (void)inv_abs, (void)slow;
+  (void)act, (void)x, (void)n, (void)head, (void)exact, (void)rounded, (void)inv_ulp, (void)inv_abs, (void)slow;
 #endif
   return SIZE_MAX;
 }
@@ -908,10 +919,11 @@ uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const 
                         : act == Act::kSoftplus ? p.beta == 1.0f && p.threshold == 20.0f
                                                 : true;
   const size_t ns = !defaults ? SIZE_MAX
-                              : HWY_DYNAMIC_DISPATCH(ReferenceLanes)(static_cast<int>(act), x, n, out.exact.data(),
-                                                                      out.rounded.data(), out.inv_ulp.data(),
-                                                                      out.inv_abs.data(), slow.data());
+                              : HWY_DYNAMIC_DISPATCH(ReferenceLanes)(
+                                    static_cast<int>(act), x, n, out.may_defer ? RefChunk::kHead : n, out.exact.data(),
+                                    out.rounded.data(), out.inv_ulp.data(), out.inv_abs.data(), slow.data());
   out.constant = ns == kConstantChunk;
+  out.deferred_to = out.constant && out.may_defer ? n : 0;
   if (out.constant) return 0;
   if (ns == SIZE_MAX) {
     for (size_t i = 0; i < n; ++i) scalar(i);

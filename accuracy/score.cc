@@ -199,6 +199,15 @@ double InvUlpOf(double y) {
   return d;
 }
 
+void RefChunk::Complete() {
+  if (deferred_to > kHead) {
+    std::fill(exact.begin() + kHead, exact.begin() + deferred_to, exact[0]);
+    std::fill(inv_ulp.begin() + kHead, inv_ulp.begin() + deferred_to, inv_ulp[0]);
+    std::fill(inv_abs.begin() + kHead, inv_abs.begin() + deferred_to, inv_abs[0]);
+  }
+  deferred_to = 0;
+}
+
 void RefChunk::Set(size_t i, const RefValue& v) {
   exact[i] = v.exact;
   rounded[i] = v.rounded;
@@ -300,9 +309,14 @@ bool UniformRun(const float* x, const float* y, size_t n) {
 
 }  // namespace
 
+bool ScoredAsConstant(const RefChunk& ref, const float* x, const float* y, size_t n) {
+  return ref.constant && n > ErrorStats::kWorstKept && UniformRun(x, y, n);
+}
+
 double ScoreChunk(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t n,
                   size_t binade, const Range& range, bool* out_of_range, const WorstInput* floor) {
-  if (ref.constant && n > ErrorStats::kWorstKept && UniformRun(x, y, n)) {
+  static_assert(RefChunk::kHead >= ErrorStats::kWorstKept, "the constant case reads the head only");
+  if (ScoredAsConstant(ref, x, y, n)) {
     // Score the first ten, then add what each further input adds (the same).
     const size_t k = ErrorStats::kWorstKept;
     const ErrorStats before = s;

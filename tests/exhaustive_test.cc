@@ -509,6 +509,59 @@ TEST(Exhaustive, BackwardRowsScoreAsTheSampledSweepDoes) {
   }
 }
 
+// A saturated chunk's reference (elu = -1 below -140) is one value, and the
+// sweep writes only its first entries (RefChunk::kHead) until someone needs
+// the rest: outputs that are not one value there (this kernel alternates
+// between -1 and the float above it), the contract check, a promise's domain
+// boundary inside the chunk. Scored as the sampled sweep scores them.
+void AlternatingSaturation(const float* in, float* out, size_t n, const Params&) {
+  for (size_t i = 0; i < n; ++i)
+    out[i] = in[i] < -150.0f ? ((FloatBits(in[i]) & 1) ? -1.0f : std::nextafter(-1.0f, 0.0f)) : std::expm1(in[i]);
+}
+void SaturatingAt(const float* in, float* out, size_t n, const Params&) {
+  for (size_t i = 0; i < n; ++i) out[i] = in[i] < -150.0f ? -1.0f : std::expm1(in[i]);
+}
+
+TEST(Exhaustive, DeferredSaturatedReferencesScoreAsTheSampledSweepDoes) {
+  auto make = [](const char* name, KernelFn fn, double domain_lo) {
+    Variant v{Act::kElu, Act::kElu, name, "user", "test", {}, {}};
+    v.promise.promised = true;
+    v.promise.max_ulp = 1;
+    v.promise.domain_lo = domain_lo;  // -200.5 lies inside a chunk
+    TargetKernel t;
+    t.target = "baseline";
+    t.fn = fn;
+    v.kernels.push_back(t);
+    return v;
+  };
+  const Variant alternating = make("alternating", AlternatingSaturation, -1000), saturating =
+                                  make("saturating", SaturatingAt, -200.5);
+  const std::vector<VariantTarget> rows = {{&saturating, &saturating.kernels[0]},
+                                           {&alternating, &alternating.kernels[0]}};
+  ExhaustiveOptions o;
+  o.lo = 0xc3480000u;  // [-200, -256), then [-256, -512) in part: saturated, chunk after chunk
+  o.hi = 0xc3820fffu;
+  o.threads = 1;
+  const ExhaustiveResult ex = RunExhaustive(rows, o);
+  std::vector<float> in;
+  for (uint64_t b = o.lo; b <= o.hi; ++b) in.push_back(FloatFromBits(static_cast<uint32_t>(b)));
+  ReferenceCache refs(in);
+  for (size_t k = 0; k < rows.size(); ++k) {
+    SCOPED_TRACE(rows[k].label());
+    const AccuracyResult s = EvaluateAccuracy(rows[k], DefaultParams(GetActivation(Act::kElu)), refs);
+    const ErrorStats &a = ex.rows[k].error, &b = s.error;
+    EXPECT_EQ(a.count, b.count);
+    EXPECT_EQ(a.max_ulp, b.max_ulp);
+    EXPECT_EQ(a.histogram, b.histogram);
+    EXPECT_EQ(a.sum_ulp_q24, b.sum_ulp_q24);
+    ASSERT_EQ(a.worst.size(), b.worst.size());
+    for (size_t i = 0; i < a.worst.size(); ++i) EXPECT_EQ(FloatBits(a.worst[i].x), FloatBits(b.worst[i].x));
+    EXPECT_EQ(ex.rows[k].max_ulp_in_domain, s.max_ulp_in_domain);
+    EXPECT_EQ(ex.rows[k].promise_held, s.promise_held);
+  }
+  EXPECT_GT(ex.rows[1].error.max_ulp, 0.0);  // the alternating outputs were scored
+}
+
 TEST(Exhaustive, ReportRoundTripKeepsTheNewFields) {
   const std::vector<VariantTarget> rows = RowsOf({"silu"});
   ExhaustiveOptions o;
