@@ -241,9 +241,13 @@ void ChunkScorer::Score(const ChunkView& v, size_t k, const float* y, ChunkScore
   // Contract: a full check below only where it can fail (non-finite inputs,
   // a NaN output, or an output outside the range).
   bool suspect = v.special;
-  // A reference whose deferred entries these outputs need.
+  // A reference whose deferred entries these outputs need: not its own
+  // rounded floats (one value, or at most ten: the head), nor outputs that
+  // ScoreChunk scores from the head.
   auto ref_for = [&](Act a) -> const RefChunk& {
-    return ScoredAsConstant(refs_[a], v.x, y, v.n) ? refs_[a] : Complete(a);
+    const RefChunk& r = refs_[a];
+    if (r.deferred_to == 0 || y == r.rounded.data() || ScoredAsConstant(r, v.x, y, v.n)) return r;
+    return Complete(a);
   };
   cs.max_ulp = ScoreChunk(cs.error, v.x, y, ref_for(pl.computes), v.n, v.binade, pl.range, &suspect,
                           have_floor ? &floor : nullptr);

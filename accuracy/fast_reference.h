@@ -37,12 +37,12 @@ bool DecideValue(double a, double b, double err, RefValue* out);
 
 // The references of n consecutive inputs x (element index0 + i of an array:
 // PReLU's channel) into out's entries [0, n), Ziv's strategy per input;
-// returns the fallbacks. sigmoid, tanh, gelu, gelu_tanh, silu, gelu_sigmoid,
-// elu, mish and softplus (elu and softplus with their default parameters) run
-// in SIMD lanes where the CPU has FMA (fast_reference_simd.cc: the same
-// formulas with SLEEF's vector functions, the decision test in lanes); every
-// other activation, and every lane the vector code leaves, takes
-// FastReference and Reference().
+// returns the fallbacks. The forward activations but prelu (elu, leaky_relu
+// and softplus with their default parameters) run in SIMD lanes where the
+// CPU has FMA (fast_reference_simd.cc: the same formulas with SLEEF's vector
+// functions, the decision test in lanes); prelu's exact values are written
+// directly; the backward activations, and every lane the vector code leaves,
+// take FastReference and Reference().
 uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const Params& p, RefChunk& out);
 
 // The Highway target whose lanes ReferenceChunk uses for act (with its

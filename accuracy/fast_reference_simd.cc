@@ -634,8 +634,11 @@ HWY_INLINE void GeluTanhV(DD_ d, VD_ x, LaneValues* lv) {
   const auto mid = hn::And(hn::And(nz, hn::Not(tiny0)), hn::Lt(ax, one));
   const auto pos = hn::And(hn::Ge(x, one), hn::Le(z.hi, hn::Set(d, 700.0)));
   const auto big = hn::And(fin, hn::And(hn::Ge(x, one), hn::Gt(z.hi, hn::Set(d, 700.0))));
-  const auto neg = hn::And(fin, hn::Le(x, hn::Neg(one)));
-  lv->scalar = hn::Not(hn::Or(hn::Or(mid, pos), hn::Or(hn::Or(big, neg), tiny0)));
+  // Below z = -746 e^z is 0 in double, and the scalar path's value x s is
+  // -0 (z's low part may be huge there), as Decide(-0, 0, 0) gives it.
+  const auto zero = hn::And(fin, hn::Lt(z.hi, hn::Set(d, -746.0)));
+  const auto neg = hn::And(hn::Le(x, hn::Neg(one)), hn::Ge(z.hi, hn::Set(d, kExpSubnormal)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(hn::Or(mid, pos), zero), hn::Or(hn::Or(big, neg), tiny0)));
   const VD_ x2 = hn::Mul(x, half);
   if (!hn::AllFalse(d, tiny0)) HalfX(d, tiny0, x, x2, lv);
   if (!hn::AllFalse(d, mid)) {
@@ -649,13 +652,88 @@ HWY_INLINE void GeluTanhV(DD_ d, VD_ x, LaneValues* lv) {
     Blend(pos, x, b, b, kRelV, lv);
   }
   if (!hn::AllFalse(d, big)) Direct(big, x, lv);
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
   if (!hn::AllFalse(d, neg)) {
-    // x s (1 + lo (1 - s)); where s is 0 the scalar path's value is x s = -0
-    // (lo may be huge there).
+    // x s (1 + lo (1 - s)).
     const VD_ e = SleefExp(z.hi), s = hn::Div(e, hn::Add(one, e));
-    const auto s0 = hn::Eq(s, hn::Zero(d));
-    const VD_ y = hn::IfThenElse(s0, hn::Set(d, -0.0), hn::Mul(x, hn::Mul(s, hn::Add(one, hn::Mul(z.lo, hn::Sub(one, s))))));
+    const VD_ y = hn::Mul(x, hn::Mul(s, hn::Add(one, hn::Mul(z.lo, hn::Sub(one, s)))));
     Blend(neg, y, hn::Zero(d), y, kRelV, lv);
+  }
+}
+
+// relu and leaky_relu (negative_slope 0.01f, the default: the vector path
+// takes it only): exact in double (24 x 24 bit products), values direct.
+// Zeros keep their sign (x < 0 is false for -0), as Reference() gives them.
+HWY_INLINE void SlopeV(DD_ d, VD_ x, double slope, LaneValues* lv) {
+  const auto fin = hn::IsFinite(x);
+  const auto neg = hn::And(fin, hn::Lt(x, hn::Zero(d)));
+  const auto rest = hn::AndNot(neg, fin);
+  lv->scalar = hn::Not(fin);
+  Direct(neg, slope == 0 ? hn::Zero(d) : hn::Mul(x, hn::Set(d, slope)), lv);  // relu: +0
+  Direct(rest, x, lv);
+}
+HWY_INLINE void ReluV(DD_ d, VD_ x, LaneValues* lv) { SlopeV(d, x, 0.0, lv); }
+HWY_INLINE void LeakyReluV(DD_ d, VD_ x, LaneValues* lv) { SlopeV(d, x, static_cast<double>(0.01f), lv); }
+
+// a + b within err (err given, not relative to one of them).
+HWY_INLINE void BlendErr(hn::Mask<DD_> m, VD_ a, VD_ b, VD_ err, LaneValues* lv) {
+  lv->a = hn::IfThenElse(m, a, lv->a);
+  lv->b = hn::IfThenElse(m, b, lv->b);
+  lv->err = hn::IfThenElse(m, err, lv->err);
+}
+
+// hard_sigmoid: the scalar HardSigmoid's branches; (x + 3)/6 exact in
+// double (millions of float midpoints) is a direct value.
+HWY_INLINE void HardSigmoidV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ three = hn::Set(d, 3.0), six = hn::Set(d, 6.0);
+  const auto fin = hn::IsFinite(x);
+  const auto low = hn::And(fin, hn::Le(x, hn::Neg(three)));
+  const auto high = hn::And(fin, hn::Ge(x, three));
+  const auto mid = hn::And(hn::Ne(x, hn::Zero(d)), hn::And(hn::Gt(x, hn::Neg(three)), hn::Lt(x, three)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(low, high), mid));
+  Direct(low, hn::Zero(d), lv);
+  Direct(high, hn::Set(d, 1.0), lv);
+  if (hn::AllFalse(d, mid)) return;
+  const DDV s = TwoSumV(x, three);
+  const VD_ q = hn::Div(s.hi, six);
+  const VD_ rem = hn::NegMulAdd(q, six, s.hi);  // exact
+  const auto exact = hn::And(mid, hn::And(hn::Eq(s.lo, hn::Zero(d)), hn::Eq(rem, hn::Zero(d))));
+  Direct(exact, q, lv);
+  const auto rest = hn::AndNot(exact, mid);
+  const auto upper = hn::And(rest, hn::Ge(x, hn::Set(d, -1.0)));
+  const VD_ b = hn::Div(x, six);  // 1/2 + x/6, one rounding
+  BlendErr(upper, hn::Set(d, 0.5), b, hn::Mul(hn::Abs(b), hn::Set(d, 0x1p-52)), lv);
+  const auto lower = hn::AndNot(upper, rest);
+  const VD_ q_lo = hn::Div(hn::Add(rem, s.lo), six);  // near -3: (x + 3)/6 as a double-double
+  BlendErr(lower, q, q_lo,
+           hn::Add(hn::Mul(hn::Abs(q_lo), hn::Set(d, 0x1p-50)), hn::Mul(hn::Abs(q), hn::Set(d, 0x1p-100))), lv);
+}
+
+// hard_swish: the scalar HardSwish's branches.
+HWY_INLINE void HardSwishV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ three = hn::Set(d, 3.0), six = hn::Set(d, 6.0);
+  const auto fin = hn::IsFinite(x);
+  const auto low = hn::And(fin, hn::Le(x, hn::Neg(three)));
+  const auto high = hn::And(fin, hn::Ge(x, three));
+  const auto small = hn::And(hn::Ne(x, hn::Zero(d)), hn::Lt(hn::Abs(x), hn::Set(d, 1.0)));
+  const auto mid = hn::And(hn::And(hn::Gt(x, hn::Neg(three)), hn::Lt(x, three)), hn::Ge(hn::Abs(x), hn::Set(d, 1.0)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(low, high), hn::Or(small, mid)));
+  Direct(low, hn::Set(d, -0.0), lv);
+  Direct(high, x, lv);
+  if (!hn::AllFalse(d, small)) {
+    const VD_ b = hn::Div(hn::Mul(x, x), six);  // x/2 + x^2/6, x^2 exact
+    BlendErr(small, hn::Mul(x, hn::Set(d, 0.5)), b, hn::Mul(b, hn::Set(d, 0x1p-52)), lv);
+  }
+  if (!hn::AllFalse(d, mid)) {
+    // x (x + 3) as a double-double (it cancels near -3), then / 6.
+    const DDV s = TwoSumV(x, three);
+    const DDV pr = TwoProdV(x, s.hi);
+    const VD_ p_lo = hn::MulAdd(x, s.lo, pr.lo);
+    const VD_ q = hn::Div(pr.hi, six);
+    const VD_ rem = hn::NegMulAdd(q, six, pr.hi);
+    const VD_ q_lo = hn::Div(hn::Add(rem, p_lo), six);
+    BlendErr(mid, q, q_lo,
+             hn::Add(hn::Mul(hn::Abs(q_lo), hn::Set(d, 0x1p-50)), hn::Mul(hn::Abs(q), hn::Set(d, 0x1p-100))), lv);
   }
 }
 
@@ -833,6 +911,14 @@ size_t ReferenceLanes(int act, const float* x, size_t n, size_t head, double* ex
       return RunLanes<MishV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kSoftplus:
       return RunLanes<SoftplusV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kRelu:
+      return RunLanes<ReluV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kLeakyRelu:
+      return RunLanes<LeakyReluV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kHardSigmoid:
+      return RunLanes<HardSigmoidV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kHardSwish:
+      return RunLanes<HardSwishV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     default:
       break;
   }
@@ -846,9 +932,24 @@ size_t ReferenceLanes(int act, const float* x, size_t n, size_t head, double* ex
 int64_t VectorTargetFor(int act) {
 #if ACTBENCH_REF_VECTOR
   const Act a = static_cast<Act>(act);
-  if (a == Act::kSigmoid || a == Act::kTanh || a == Act::kGelu || a == Act::kSilu || a == Act::kGeluSigmoid ||
-      a == Act::kGeluTanh || a == Act::kElu || a == Act::kMish || a == Act::kSoftplus)
-    return HWY_TARGET;
+  switch (a) {
+    case Act::kSigmoid:
+    case Act::kTanh:
+    case Act::kGelu:
+    case Act::kSilu:
+    case Act::kGeluSigmoid:
+    case Act::kGeluTanh:
+    case Act::kElu:
+    case Act::kMish:
+    case Act::kSoftplus:
+    case Act::kRelu:
+    case Act::kLeakyRelu:
+    case Act::kHardSigmoid:
+    case Act::kHardSwish:
+      return HWY_TARGET;
+    default:
+      break;
+  }
 #else
   (void)act;
 #endif
@@ -912,12 +1013,14 @@ uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const 
     fallbacks += fell;
   };
   // The vector paths take the default parameters only (elu's alpha = 1,
-  // softplus's beta = 1 and threshold = 20); others take the scalar path.
+  // leaky_relu's 0.01, softplus's beta = 1 and threshold = 20); others take
+  // the scalar path.
   static thread_local std::vector<SlowLane> slow;
   if (slow.size() < n) slow.resize(n);
-  const bool defaults = act == Act::kElu        ? p.alpha == 1.0f
-                        : act == Act::kSoftplus ? p.beta == 1.0f && p.threshold == 20.0f
-                                                : true;
+  const bool defaults = act == Act::kElu         ? p.alpha == 1.0f
+                        : act == Act::kLeakyRelu ? p.alpha == 0.01f
+                        : act == Act::kSoftplus  ? p.beta == 1.0f && p.threshold == 20.0f
+                                                 : true;
   const size_t ns = !defaults ? SIZE_MAX
                               : HWY_DYNAMIC_DISPATCH(ReferenceLanes)(
                                     static_cast<int>(act), x, n, out.may_defer ? RefChunk::kHead : n, out.exact.data(),
@@ -925,6 +1028,22 @@ uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const 
   out.constant = ns == kConstantChunk;
   out.deferred_to = out.constant && out.may_defer ? n : 0;
   if (out.constant) return 0;
+  if (ns == SIZE_MAX && act == Act::kPrelu) {
+    // Exact (24 x 24 bit products), each input's channel slope: no decision.
+    size_t c = p.channels == 0 ? 0 : index0 % p.channels;
+    for (size_t i = 0; i < n; ++i) {
+      const double slope = p.channels == 0 ? 0.0 : p.slopes[c];
+      if (p.channels != 0 && ++c == p.channels) c = 0;
+      if (!std::isfinite(x[i])) {
+        scalar(i);
+        continue;
+      }
+      const double xi = x[i];
+      const double v = x[i] < 0 ? slope * xi : xi;
+      out.Set(i, {v, static_cast<float>(v)});
+    }
+    return fallbacks;
+  }
   if (ns == SIZE_MAX) {
     for (size_t i = 0; i < n; ++i) scalar(i);
     return fallbacks;

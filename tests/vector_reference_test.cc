@@ -133,8 +133,8 @@ void CheckChunk(Act a, const std::vector<float>& x, Tally* t) {
   t->fallbacks += ReferenceChunk(a, x.data(), x.size(), 0, p, all);
   t->inputs += x.size();
   for (size_t i = 0; i < x.size(); ++i) {
-    const RefValue ref = Reference(a, x[i], p, 0);
-    ReferenceChunk(a, &x[i], 1, 0, p, one);
+    const RefValue ref = Reference(a, x[i], p, i);  // element i: prelu's channel
+    ReferenceChunk(a, &x[i], 1, i, p, one);
     std::string why;
     if (!SameFloatBits(all.rounded[i], ref.rounded) && !(std::isnan(all.rounded[i]) && std::isnan(ref.rounded))) {
       why = "rounded " + std::to_string(all.rounded[i]) + " vs " + std::to_string(ref.rounded);
@@ -181,14 +181,17 @@ TEST(VectorReference, AgreesWithMultiprecisionAndNeverLooksAtNeighbours) {
                           // gelu_tanh's z = 700 and where e^z underflows; elu's
                           // saturation (e^x = 2^-202), mish's and softplus's
                           // thresholds, whole chunks of one direct value.
-                          21.0589f, -21.5173f, -140.01573f, -40.0f, 20.0f, -1000.0f, -150.0f, 500.0f};
+                          21.0589f, -21.5173f, -140.01573f, -40.0f, 20.0f, -1000.0f, -150.0f, 500.0f,
+                          // hard_sigmoid's and hard_swish's ends.
+                          3.0f, -3.0f};
   for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu, Act::kSilu, Act::kGeluSigmoid, Act::kGeluTanh, Act::kElu,
-                Act::kMish, Act::kSoftplus}) {
+                Act::kMish, Act::kSoftplus, Act::kRelu, Act::kLeakyRelu, Act::kPrelu, Act::kHardSigmoid,
+                Act::kHardSwish}) {
     SCOPED_TRACE(GetActivation(a).name);
     Tally t;
     std::mt19937 rng(11 + static_cast<unsigned>(a));
     std::vector<float> x;
-    for (int i = 0; i < 300000; ++i) x.push_back(FloatFromBits(static_cast<uint32_t>(rng())));
+    for (int i = 0; i < 100000; ++i) x.push_back(FloatFromBits(static_cast<uint32_t>(rng())));
     CheckChunk(a, x, &t);
     for (float s : starts) {
       x.clear();
@@ -210,7 +213,8 @@ TEST(VectorReference, FallsBackNearMidpoints) {
   if (!ReferenceLanesTarget(Act::kSigmoid)) GTEST_SKIP() << "no vector reference on this CPU (it needs FMA)";
   uint64_t hard = 0;
   for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu, Act::kSilu, Act::kGeluSigmoid, Act::kGeluTanh, Act::kElu,
-                Act::kMish, Act::kSoftplus}) {
+                Act::kMish, Act::kSoftplus, Act::kRelu, Act::kLeakyRelu, Act::kPrelu, Act::kHardSigmoid,
+                Act::kHardSwish}) {
     SCOPED_TRACE(GetActivation(a).name);
     const Params p = DefaultParams(GetActivation(a));
     std::vector<float> x;
