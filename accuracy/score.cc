@@ -74,7 +74,8 @@ size_t ScoreLanes(const float* x, const float* y, const float* rounded, const do
   const VD q_scale = hn::Set(d, 0x1p24), q_half = hn::Set(d, 0.5);
   const VI mag_mask = hn::Set(di, 0x7fffffff);
   const VI vcut_bits = hn::Set(di, static_cast<int64_t>(cut_bits));
-  const VU low32 = hn::Set(du, 0xffffffffu);
+  const VD two_32 = hn::Set(d, 0x1p32), two_m32 = hn::Set(d, 0x1p-32), magic = hn::Set(d, 0x1p52);
+  const VU magic_bits = hn::BitCast(du, magic);
   const double thresholds[ErrorStats::kHistogramBins - 1] = {0, 0.5, 1, 2, 4, 16, 256};
   VD vt[ErrorStats::kHistogramBins - 1];
   VI above[ErrorStats::kHistogramBins - 1];  // the count of errors > thresholds[k], per lane
@@ -82,7 +83,6 @@ size_t ScoreLanes(const float* x, const float* y, const float* rounded, const do
     vt[k] = hn::Set(d, thresholds[k]);
     above[k] = hn::Zero(di);
   }
-  const VI one = hn::Set(di, 1);
   VD max_ulp = zero, max_abs = zero, max_rel = zero;
   VI max_dist = hn::Zero(di);
   auto outside = hn::Lt(zero, zero);  // no lane yet
@@ -125,12 +125,19 @@ size_t ScoreLanes(const float* x, const float* y, const float* rounded, const do
     max_rel = hn::Max(max_rel, hn::IfThenElseZero(fast, rel));
     const VI dist = hn::Abs(hn::Sub(ordered(yf), ordered(rf)));
     max_dist = hn::Max(max_dist, hn::IfThenElseZero(hn::RebindMask(di, fast), dist));
+    // A true mask is all ones, -1: subtracting it counts the lane.
     for (size_t k = 0; k + 1 < ErrorStats::kHistogramBins; ++k)
-      above[k] = hn::IfThenElse(hn::RebindMask(di, hn::Gt(u, vt[k])), hn::Add(above[k], one), above[k]);
-    // QuantizeUlp: u * 2^24 + 0.5, truncated (u < 2^39: below 2^63).
-    const VU q = hn::BitCast(du, hn::ConvertTo(di, hn::Add(hn::Mul(u, q_scale), q_half)));
-    sum_lo = hn::Add(sum_lo, hn::And(q, low32));
-    sum_hi = hn::Add(sum_hi, hn::ShiftRight<32>(q));
+      above[k] = hn::Sub(above[k], hn::BitCast(di, hn::VecFromMask(d, hn::Gt(u, vt[k]))));
+    // QuantizeUlp: u * 2^24 + 0.5, truncated (u < 2^39: below 2^63), as its
+    // 32-bit halves: f = floor(q) and hi = floor(f / 2^32) are integers in
+    // doubles, lo = f - hi 2^32 is exact, and an integer v < 2^52 is the low
+    // bits of v + 2^52 (without AVX-512, Highway's double-to-int64
+    // conversion is a dozen operations).
+    const VD f = hn::Floor(hn::Add(hn::Mul(u, q_scale), q_half));
+    const VD f_hi = hn::Floor(hn::Mul(f, two_m32));
+    const VD f_lo = hn::NegMulAdd(f_hi, two_32, f);
+    sum_lo = hn::Add(sum_lo, hn::Sub(hn::BitCast(du, hn::Add(f_lo, magic)), magic_bits));
+    sum_hi = hn::Add(sum_hi, hn::Sub(hn::BitCast(du, hn::Add(f_hi, magic)), magic_bits));
   }
   const size_t vector_slow = nslow, vector_lanes = i;
   for (; i < n; ++i) {
