@@ -298,6 +298,20 @@ HWY_INLINE hn::Mask<DD_> IsPowerOfTwoV(DD_ d, VD_ v) {
   return hn::RebindMask(d, hn::Eq(hn::And(hn::BitCast(du, v), hn::Set(du, (uint64_t(1) << 52) - 1)), hn::Zero(du)));
 }
 
+// a + b whose value stays well inside the rounding cell of the float a (a
+// normal float, 2^-196 |a| < |b| < 2^-26 |a|): what the decision test gives
+// those lanes, without it. The float is a; the exact double is hi, a + b
+// rounded, but where hi is a itself, a power of two, and b points toward
+// zero, the value lies in the binade below: the double below |a| (the
+// test's power-of-two branch). Lanes in m become direct values.
+HWY_INLINE void NearFloat(DD_ d, hn::Mask<DD_> m, VD_ a, VD_ b, LaneValues* lv) {
+  if (hn::AllFalse(d, m)) return;
+  const VD_ hi = hn::Add(a, b);
+  const auto inward = hn::Lt(hn::Mul(a, b), hn::Zero(d));
+  const auto lower = hn::And(hn::And(IsPowerOfTwoV(d, a), hn::Eq(hi, a)), inward);
+  Direct(m, hn::IfThenElse(lower, hn::Mul(a, hn::Set(d, 1 - 0x1p-53)), hi), a, lv);
+}
+
 // sigmoid: the scalar Sigmoid's branches, and x/4 - x^3/48 below 2^-20
 // (tanh(x/2)/2 to within (x/2)^4 2/15 < 2^-80 relative).
 HWY_INLINE void SigmoidV(DD_ d, VD_ x, LaneValues* lv) {
@@ -323,6 +337,9 @@ HWY_INLINE void SigmoidV(DD_ d, VD_ x, LaneValues* lv) {
   if (!hn::AllFalse(d, tiny)) {
     const VD_ b = hn::Sub(hn::Mul(x, hn::Set(d, 0.25)), hn::Mul(hn::Mul(hn::Mul(x, x), x), hn::Set(d, 1.0 / 48)));
     Blend(tiny, half, b, b, kRelV, lv);
+    // Below 2^-25, |b| < 2^-27: inside the float 1/2's cell (half of its
+    // spacing below is 2^-26).
+    NearFloat(d, hn::And(tiny, hn::Lt(ax, hn::Set(d, 0x1p-25))), half, b, lv);
   }
   if (!hn::AllFalse(d, mid)) {
     const VD_ b = hn::Mul(half, SleefTanh(hn::Mul(x, half)));
@@ -378,6 +395,9 @@ HWY_INLINE void TanhV(DD_ d, VD_ x, LaneValues* lv) {
     // x - x^3/3, the x^5 term below 2^-38 of the cubic one.
     const VD_ b = hn::Neg(hn::Mul(hn::Mul(hn::Mul(x, x), x), hn::Set(d, 1.0 / 3)));
     Blend(tiny, x, b, b, 0x1p-36, lv);
+    // From 2^-27 (below, subnormal x and the powers of two left to the
+    // fallback): |b| < 2^-41 |x|.
+    NearFloat(d, hn::And(tiny, hn::Ge(ax, hn::Set(d, 0x1p-27))), x, b, lv);
   }
   if (!hn::AllFalse(d, mid)) {
     const VD_ y = SleefTanh(x);
@@ -429,6 +449,8 @@ HWY_INLINE void GeluV(DD_ d, VD_ x, LaneValues* lv) {
   if (!hn::AllFalse(d, tiny)) {
     const VD_ b = hn::Mul(hn::Mul(x, x), hn::Set(d, 0x1.9884533d43651p-2));  // 1/sqrt(2 pi)
     Blend(tiny, x2, b, b, kRelErfcV, lv);
+    // From 2^-56 (x/2 a normal float): 2^-58 |x/2| < |b| < 2^-30 |x/2|.
+    NearFloat(d, hn::And(tiny, hn::Ge(ax, hn::Set(d, 0x1p-56))), x2, b, lv);
   }
   if (!hn::AllFalse(d, mid)) {
     const VD_ b = hn::Mul(x2, SleefErf(hn::Mul(x, hn::Set(d, 0x1.6a09e667f3bcdp-1))));
@@ -477,6 +499,9 @@ HWY_INLINE void XSigmoidV(DD_ d, VD_ x, double k, LaneValues* lv) {
     const VD_ lead = hn::Mul(hn::Mul(x_sq, vk), hn::Set(d, 0.25));
     const VD_ b = hn::Mul(lead, hn::Sub(one, hn::Mul(x_sq, hn::Set(d, k * k / 12))));
     Blend(tiny, x2, b, b, kRelV, lv);
+    // From 2^-56 to 2^-26 (x/2 a normal float), |b| < k |x|/2 |x/2| < 2^-26 |x/2|.
+    NearFloat(d, hn::And(tiny, hn::And(hn::Ge(ax, hn::Set(d, 0x1p-56)), hn::Lt(ax, hn::Set(d, 0x1p-26)))), x2, b,
+              lv);
   }
   if (!hn::AllFalse(d, mid)) {
     const VD_ b = hn::Mul(x2, SleefTanh(hn::Mul(z, half)));
