@@ -63,8 +63,10 @@ enum class LaneFate : uint8_t {
   kScalar,    // no vector formula (zero, NaN, infinities): FastReference, then Reference()
   kUndecided  // a, b, err computed; the vector test did not decide: Decide, then Reference()
 };
-// ReferenceLanes' answer for a run it filled with one value.
+// ReferenceLanes' answers for a run it filled with one value, and with
+// values that are floats (x or x/2).
 inline constexpr size_t kConstantChunk = SIZE_MAX - 1;
+inline constexpr size_t kExactChunk = SIZE_MAX - 2;
 struct SlowLane {
   uint32_t i;
   LaneFate fate;
@@ -865,12 +867,20 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, size_t head, double* exact,
         return kConstantChunk;
       }
       if (identity && run()) {
+        // The rounded floats (k x, exact), and the other arrays up to `head`.
         for (size_t i = 0; i < n; i += N) {
           const size_t m = n - i < N ? n - i : N;
           const VD_ e = hn::Mul(load(i, m), hn::Set(d, k));
-          store(i, m, e, e);
+          if (i < head) {
+            store(i, m, e, e);
+          } else if (m == N) {
+            hn::StoreU(hn::DemoteTo(df, e), df, rounded + i);
+          } else {
+            hn::Store(hn::DemoteTo(df, e), df, rd);
+            std::memcpy(rounded + i, rd, m * sizeof(float));
+          }
         }
-        return 0;
+        return kExactChunk;
       }
     }
   }
@@ -912,8 +922,8 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, size_t head, double* exact,
 
 // Fills entries [0, n) of the arrays for act from x, but for the lanes listed
 // in slow (returned count); SIZE_MAX when this target has no vector path for
-// act. For a run of one value (kConstantChunk), exact, inv_ulp and inv_abs
-// only up to `head`.
+// act. For a run of one value (kConstantChunk) or of floats (kExactChunk),
+// exact, inv_ulp and inv_abs only up to `head`.
 size_t ReferenceLanes(int act, const float* x, size_t n, size_t head, double* exact, float* rounded,
                       double* inv_ulp, double* inv_abs, SlowLane* slow) {
 #if ACTBENCH_REF_VECTOR
@@ -1051,8 +1061,9 @@ uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const 
                                     static_cast<int>(act), x, n, out.may_defer ? RefChunk::kHead : n, out.exact.data(),
                                     out.rounded.data(), out.inv_ulp.data(), out.inv_abs.data(), slow.data());
   out.constant = ns == kConstantChunk;
-  out.deferred_to = out.constant && out.may_defer ? n : 0;
-  if (out.constant) return 0;
+  out.exact_floats = ns == kExactChunk;
+  out.deferred_to = (out.constant || out.exact_floats) && out.may_defer ? n : 0;
+  if (out.constant || out.exact_floats) return 0;
   if (ns == SIZE_MAX && act == Act::kPrelu) {
     // Exact (24 x 24 bit products), each input's channel slope: no decision.
     size_t c = p.channels == 0 ? 0 : index0 % p.channels;

@@ -207,7 +207,9 @@ double InvUlpOf(double y) {
 }
 
 void RefChunk::Complete() {
-  if (deferred_to > kHead) {
+  if (deferred_to > kHead && exact_floats) {
+    for (size_t i = kHead; i < deferred_to; ++i) Set(i, {static_cast<double>(rounded[i]), rounded[i]});
+  } else if (deferred_to > kHead) {
     std::fill(exact.begin() + kHead, exact.begin() + deferred_to, exact[0]);
     std::fill(inv_ulp.begin() + kHead, inv_ulp.begin() + deferred_to, inv_ulp[0]);
     std::fill(inv_abs.begin() + kHead, inv_abs.begin() + deferred_to, inv_abs[0]);
@@ -323,6 +325,17 @@ bool ScoredAsConstant(const RefChunk& ref, const float* x, const float* y, size_
 double ScoreChunk(ErrorStats& s, const float* x, const float* y, const RefChunk& ref, size_t n,
                   size_t binade, const Range& range, bool* out_of_range, const WorstInput* floor) {
   static_assert(RefChunk::kHead >= ErrorStats::kWorstKept, "the constant case reads the head only");
+  if (ref.exact_floats && y == ref.rounded.data()) {
+    // The exact values themselves (finite floats): every error is 0, and
+    // no input enters a worst list (ScoreOne keeps errors above 0 only).
+    ScoreAcc acc;
+    acc.finite = n;
+    acc.hist[0] = n;
+    bool outside = false;
+    for (size_t i = 0; i < n; ++i) outside |= !(y[i] >= range.lo && y[i] <= range.hi);
+    if (out_of_range && outside) *out_of_range = true;
+    return Fold(s, acc, n, binade);
+  }
   if (ScoredAsConstant(ref, x, y, n)) {
     // Score the first ten, then add what each further input adds (the same).
     const size_t k = ErrorStats::kWorstKept;

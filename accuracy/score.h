@@ -28,15 +28,20 @@ struct RefChunk {
   // Set by whoever filled the entries: all of them are the same value (a
   // saturated chunk), which lets ScoreChunk score one input for all.
   bool constant = false;
-  // Set by the caller before the chunk is filled: a constant chunk may then
-  // leave exact, inv_ulp and inv_abs past the first kHead entries unwritten
-  // until Complete() (rounded is always written). Most constant chunks are
-  // scored from their first ten inputs (ScoreChunk), and writing 24 bytes
-  // per input took a sixth of a sigmoid sweep's reference time.
+  // Set by whoever filled the entries: every exact value is its rounded
+  // float (x or x/2 exactly: identity chunks). ScoreChunk scores outputs
+  // that are these floats themselves (the same array) as all errors 0.
+  bool exact_floats = false;
+  // Set by the caller before the chunk is filled: a constant or exact-floats
+  // chunk may then leave exact, inv_ulp and inv_abs past the first kHead
+  // entries unwritten until Complete() (rounded is always written). Most
+  // such chunks are scored from their first ten inputs or as all errors 0,
+  // and writing 24 bytes per input took a sixth of a sigmoid sweep's
+  // reference time.
   bool may_defer = false;
   static constexpr size_t kHead = 16;
   size_t deferred_to = 0;  // entries [kHead, deferred_to) are not written yet
-  // Writes the deferred entries (entry 0's values).
+  // Writes the deferred entries (entry 0's values, or the rounded floats').
   void Complete();
   void Resize(size_t n) {
     exact.resize(n);

@@ -509,17 +509,24 @@ TEST(Exhaustive, BackwardRowsScoreAsTheSampledSweepDoes) {
   }
 }
 
-// A saturated chunk's reference (elu = -1 below -140) is one value, and the
-// sweep writes only its first entries (RefChunk::kHead) until someone needs
-// the rest: outputs that are not one value there (this kernel alternates
-// between -1 and the float above it), the contract check, a promise's domain
-// boundary inside the chunk. Scored as the sampled sweep scores them.
+// A saturated chunk's reference (elu = -1 below -140) is one value, an
+// identity chunk's (elu = x above 0) the inputs themselves, and the sweep
+// writes only their first entries (RefChunk::kHead) until someone needs the
+// rest: outputs that are not the reference's floats there (this kernel
+// alternates between them and the float next to them), the contract check,
+// a promise's domain boundary inside the chunk. Scored as the sampled sweep
+// scores them.
 void AlternatingSaturation(const float* in, float* out, size_t n, const Params&) {
-  for (size_t i = 0; i < n; ++i)
-    out[i] = in[i] < -150.0f ? ((FloatBits(in[i]) & 1) ? -1.0f : std::nextafter(-1.0f, 0.0f)) : std::expm1(in[i]);
+  for (size_t i = 0; i < n; ++i) {
+    const bool odd = FloatBits(in[i]) & 1;
+    if (in[i] > 0)
+      out[i] = odd ? in[i] : std::nextafter(in[i], 0.0f);
+    else
+      out[i] = in[i] < -150.0f ? (odd ? -1.0f : std::nextafter(-1.0f, 0.0f)) : std::expm1(in[i]);
+  }
 }
 void SaturatingAt(const float* in, float* out, size_t n, const Params&) {
-  for (size_t i = 0; i < n; ++i) out[i] = in[i] < -150.0f ? -1.0f : std::expm1(in[i]);
+  for (size_t i = 0; i < n; ++i) out[i] = in[i] > 0 ? in[i] : in[i] < -150.0f ? -1.0f : std::expm1(in[i]);
 }
 
 TEST(Exhaustive, DeferredSaturatedReferencesScoreAsTheSampledSweepDoes) {
@@ -527,7 +534,8 @@ TEST(Exhaustive, DeferredSaturatedReferencesScoreAsTheSampledSweepDoes) {
     Variant v{Act::kElu, Act::kElu, name, "user", "test", {}, {}};
     v.promise.promised = true;
     v.promise.max_ulp = 1;
-    v.promise.domain_lo = domain_lo;  // -200.5 lies inside a chunk
+    v.promise.domain_lo = domain_lo;  // -200.5 and 100.5 lie inside chunks
+    v.promise.domain_hi = -domain_lo / 2;
     TargetKernel t;
     t.target = "baseline";
     t.fn = fn;
@@ -538,9 +546,12 @@ TEST(Exhaustive, DeferredSaturatedReferencesScoreAsTheSampledSweepDoes) {
                                   make("saturating", SaturatingAt, -200.5);
   const std::vector<VariantTarget> rows = {{&saturating, &saturating.kernels[0]},
                                            {&alternating, &alternating.kernels[0]}};
+  // [-200, -256), then [-256, -512) in part: saturated, chunk after chunk;
+  // [100, 128), then [128, 256) in part: identity chunks.
+  for (auto [lo, hi] : {std::pair<uint32_t, uint32_t>{0xc3480000u, 0xc3820fffu}, {0x42c80000u, 0x43020fffu}}) {
   ExhaustiveOptions o;
-  o.lo = 0xc3480000u;  // [-200, -256), then [-256, -512) in part: saturated, chunk after chunk
-  o.hi = 0xc3820fffu;
+  o.lo = lo;
+  o.hi = hi;
   o.threads = 1;
   const ExhaustiveResult ex = RunExhaustive(rows, o);
   std::vector<float> in;
@@ -560,6 +571,7 @@ TEST(Exhaustive, DeferredSaturatedReferencesScoreAsTheSampledSweepDoes) {
     EXPECT_EQ(ex.rows[k].promise_held, s.promise_held);
   }
   EXPECT_GT(ex.rows[1].error.max_ulp, 0.0);  // the alternating outputs were scored
+  }
 }
 
 TEST(Exhaustive, ReportRoundTripKeepsTheNewFields) {
