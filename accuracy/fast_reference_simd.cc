@@ -1,8 +1,9 @@
 // The fast reference in SIMD lanes (fast_reference.h, ReferenceChunk): the
 // same double paths as fast_reference.cc, their libm calls replaced by
 // SLEEF's double-precision vector functions (documented bounds: exp, expm1,
-// tanh, erf 1.0 ULP, erfc 1.5 ULP, below glibc's that the scalar path's
-// bounds assume), and the decision test in lanes. Every lane's result depends
+// log1p, erf 1.0 ULP, erfc 1.5 ULP, below glibc's that the scalar path's
+// bounds assume) and, for tanh, by the -cr kernels' expm1 (TanhHalfV), and
+// the decision test in lanes. Every lane's result depends
 // on its input only (the formula is chosen per lane), so a chunk's references
 // do not depend on the range or the shard it was swept in. Lanes the vector
 // code does not handle (zeros, NaN, infinities, exact ties, results too close
@@ -25,6 +26,7 @@
 #include "accuracy/fast_reference.h"
 #include "accuracy/score.h"
 #include "accuracy/ulp.h"
+#include "impls/simd/math-inl.h"  // Expm1AccurateD: the -cr kernels' double expm1
 
 
 #ifndef ACTBENCH_FAST_REF_SIMD_ONCE
@@ -40,7 +42,6 @@
 // would make them multiversioned).
 #define ACTBENCH_SLEEF_DECLARATIONS(RAW, LANES, ISA, TARGET)                        \
   extern "C" __attribute__((target(TARGET))) RAW Sleef_expd##LANES##_u10##ISA(RAW);  \
-  extern "C" __attribute__((target(TARGET))) RAW Sleef_tanhd##LANES##_u10##ISA(RAW); \
   extern "C" __attribute__((target(TARGET))) RAW Sleef_erfd##LANES##_u10##ISA(RAW);  \
   extern "C" __attribute__((target(TARGET))) RAW Sleef_erfcd##LANES##_u15##ISA(RAW);  \
   extern "C" __attribute__((target(TARGET))) RAW Sleef_expm1d##LANES##_u10##ISA(RAW); \
@@ -51,7 +52,6 @@ ACTBENCH_SLEEF_DECLARATIONS(__m512d, 8, avx512f, "avx512f")
 #endif
 #define ACTBENCH_SLEEF_WRAPPERS(LANES, ISA)                                                   \
   HWY_INLINE VD_ SleefExp(VD_ v) { return VD_{Sleef_expd##LANES##_u10##ISA(v.raw)}; }   \
-  HWY_INLINE VD_ SleefTanh(VD_ v) { return VD_{Sleef_tanhd##LANES##_u10##ISA(v.raw)}; } \
   HWY_INLINE VD_ SleefErf(VD_ v) { return VD_{Sleef_erfd##LANES##_u10##ISA(v.raw)}; }   \
   HWY_INLINE VD_ SleefErfc(VD_ v) { return VD_{Sleef_erfcd##LANES##_u15##ISA(v.raw)}; } \
   HWY_INLINE VD_ SleefExpm1(VD_ v) { return VD_{Sleef_expm1d##LANES##_u10##ISA(v.raw)}; } \
@@ -256,6 +256,20 @@ HWY_INLINE VD_ ErfcDDV(DD_ d, VD_ hi, VD_ lo) {
   return hn::Sub(SleefErfc(hi), g);
 }
 
+// tanh(z/2) = E/(E + 2), E = e^z - 1, for |z| < 2: Expm1AccurateD
+// (impls/simd/math-inl.h, the -cr kernels' expm1: degree-9 fit of 2^-51.9
+// shrunk to 2^-54, about 2^-52 with its roundings), the sum and the quotient
+// add 2^-53 each: within 2^-49.9, under the 2^-48 the decision test is
+// given. Odd, as SLEEF's tanh it replaces: evaluated at |z|, so that x and
+// -x (tanh, sigmoid around 1/2) get errors of exactly one size and rank in
+// the worst lists by bit pattern, as before. A third of SLEEF's tanh's
+// time (which made up 60% of a sigmoid sweep's reference between 2^-20 and
+// 1).
+HWY_INLINE VD_ TanhHalfV(DD_ d, VD_ z) {
+  const VD_ e = Expm1AccurateD(hn::Abs(z));
+  return hn::CopySignToAbs(hn::Div(e, hn::Add(e, hn::Set(d, 2.0))), z);
+}
+
 // Per lane: either a direct value (exact, rounded), or a + b within err for
 // the decision test, or the scalar path.
 struct LaneValues {
@@ -344,7 +358,7 @@ HWY_INLINE void SigmoidV(DD_ d, VD_ x, LaneValues* lv) {
     NearFloat(d, hn::And(tiny, hn::Lt(ax, hn::Set(d, 0x1p-25))), half, b, lv);
   }
   if (!hn::AllFalse(d, mid)) {
-    const VD_ b = hn::Mul(half, SleefTanh(hn::Mul(x, half)));
+    const VD_ b = hn::Mul(half, TanhHalfV(d, x));
     Blend(mid, half, b, b, kRelV, lv);
   }
   if (!hn::AllFalse(d, pos)) {
@@ -402,7 +416,7 @@ HWY_INLINE void TanhV(DD_ d, VD_ x, LaneValues* lv) {
     NearFloat(d, hn::And(tiny, hn::Ge(ax, hn::Set(d, 0x1p-27))), x, b, lv);
   }
   if (!hn::AllFalse(d, mid)) {
-    const VD_ y = SleefTanh(x);
+    const VD_ y = TanhHalfV(d, hn::Add(x, x));
     Blend(mid, y, hn::Zero(d), y, kRelV, lv);
   }
   if (!hn::AllFalse(d, core)) {
@@ -506,7 +520,7 @@ HWY_INLINE void XSigmoidV(DD_ d, VD_ x, double k, LaneValues* lv) {
               lv);
   }
   if (!hn::AllFalse(d, mid)) {
-    const VD_ b = hn::Mul(x2, SleefTanh(hn::Mul(z, half)));
+    const VD_ b = hn::Mul(x2, TanhHalfV(d, z));
     Blend(mid, x2, b, b, kRelV, lv);
   }
   if (!hn::AllFalse(d, pos)) {
@@ -669,7 +683,7 @@ HWY_INLINE void GeluTanhV(DD_ d, VD_ x, LaneValues* lv) {
   const VD_ x2 = hn::Mul(x, half);
   if (!hn::AllFalse(d, tiny0)) HalfX(d, tiny0, x, x2, lv);
   if (!hn::AllFalse(d, mid)) {
-    const VD_ b = hn::Mul(x2, SleefTanh(hn::Mul(z.hi, half)));
+    const VD_ b = hn::Mul(x2, TanhHalfV(d, z.hi));
     Blend(mid, x2, b, b, kRelV, lv);
   }
   if (!hn::AllFalse(d, pos)) {
