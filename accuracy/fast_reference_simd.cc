@@ -649,7 +649,7 @@ HWY_INLINE DDV TwoProdV(VD_ a, VD_ b) {
 }
 HWY_INLINE DDV MulV(DD_ d, double a_hi, double a_lo, VD_ b) {  // (a_hi + a_lo) b
   const DDV p = TwoProdV(hn::Set(d, a_hi), b);
-  return TwoSumV(p.hi, hn::MulAdd(hn::Set(d, a_lo), b, p.lo));
+  return TwoSumV(p.hi, hn::Add(p.lo, hn::Mul(hn::Set(d, a_lo), b)));  // two roundings, as the scalar Mul
 }
 HWY_INLINE DDV MulV(DD_ d, double a_hi, double a_lo, DDV b) {
   const DDV p = TwoProdV(hn::Set(d, a_hi), b.hi);

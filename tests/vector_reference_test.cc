@@ -204,6 +204,56 @@ TEST(VectorReference, AgreesWithMultiprecisionAndNeverLooksAtNeighbours) {
   }
 }
 
+// Where the lanes give a value directly because it lies well inside a
+// float's rounding cell (NearFloat: sigmoid near 1/2, tanh x - x^3/3, gelu
+// and silu near x/2), the exact double and the float are bit for bit what
+// the decision test gives for the same a + b (the scalar DecideValue, with
+// the lanes' own arithmetic for b), powers of two included.
+TEST(VectorReference, DirectValuesAreTheDecisionTestsOwn) {
+  if (!ReferenceLanesTarget(Act::kSigmoid)) GTEST_SKIP() << "no vector reference on this CPU (it needs FMA)";
+  struct Case {
+    Act act;
+    uint32_t lo, hi;  // |x| patterns: both signs are checked
+    double (*a)(double);
+    double (*b)(double);
+  };
+  const Case cases[] = {
+      {Act::kSigmoid, 0x23800000u, 0x33000000u, [](double) { return 0.5; },
+       [](double x) { return x * 0.25 - x * x * x * (1.0 / 48); }},
+      {Act::kTanh, 0x32000000u, 0x35800000u, [](double x) { return x; },
+       [](double x) { return -(x * x * x * (1.0 / 3)); }},
+      {Act::kGelu, 0x23800000u, 0x30800000u, [](double x) { return x * 0.5; },
+       [](double x) { return x * x * 0x1.9884533d43651p-2; }},
+      {Act::kSilu, 0x23800000u, 0x32800000u, [](double x) { return x * 0.5; },
+       [](double x) { return x * x * 1.0 * 0.25 * (1 - x * x * (1.0 / 12)); }},
+  };
+  std::mt19937 rng(5);
+  for (const Case& c : cases) {
+    SCOPED_TRACE(GetActivation(c.act).name);
+    std::vector<float> x;
+    for (uint32_t e = c.lo; e < c.hi; e += 0x00800000u) {  // each binade: its power of two, its ends, a sample
+      for (uint32_t m : {0u, 1u, 2u, 0x7fffffu, 0x7ffffeu}) x.push_back(FloatFromBits(e + m));
+      for (int i = 0; i < 200; ++i) x.push_back(FloatFromBits(e + (static_cast<uint32_t>(rng()) & 0x7fffffu)));
+    }
+    const size_t n = x.size();
+    for (size_t i = 0; i < n; ++i) x.push_back(-x[i]);
+    const Params p = DefaultParams(GetActivation(c.act));
+    RefChunk rc;
+    rc.Resize(1);
+    size_t checked = 0;
+    for (float xi : x) {
+      ReferenceChunk(c.act, &xi, 1, 0, p, rc);
+      RefValue v;
+      const double a = c.a(xi), b = c.b(xi);
+      ASSERT_TRUE(DecideValue(a, b, std::fabs(b) * 0x1p-46, &v)) << xi;
+      EXPECT_EQ(Bits64(rc.exact[0]), Bits64(v.exact)) << xi << " " << rc.exact[0] << " " << v.exact;
+      EXPECT_TRUE(SameFloatBits(rc.rounded[0], v.rounded)) << xi;
+      ++checked;
+    }
+    RecordProperty(std::string(GetActivation(c.act).name) + "_checked", std::to_string(checked));
+  }
+}
+
 // Inputs whose exact value lies within 2^-47 of its size from a float
 // midpoint (found by scanning with the scalar double path, which falls back on
 // them, and measured with the multiprecision reference): no double path with
