@@ -977,6 +977,34 @@ size_t ReferenceLanes(int act, const float* x, size_t n, size_t head, double* ex
   return SIZE_MAX;
 }
 
+// The rounded floats and score factors of n exact doubles (prelu's values,
+// exact in double); false when this target has no vector path.
+bool FactorLanes(const double* exact, size_t n, float* rounded, double* inv_ulp, double* inv_abs) {
+#if ACTBENCH_REF_VECTOR
+  const DD_ d;
+  const hn::Rebind<float, DD_> df;
+  const size_t N = hn::Lanes(d);
+  size_t i = 0;
+  for (; i + N <= n; i += N) {
+    const VD_ e = hn::LoadU(d, exact + i);
+    VD_ inv_u, inv_a;
+    ScoreFactors(d, e, &inv_u, &inv_a);
+    hn::StoreU(hn::DemoteTo(df, e), df, rounded + i);
+    hn::StoreU(inv_u, d, inv_ulp + i);
+    hn::StoreU(inv_a, d, inv_abs + i);
+  }
+  for (; i < n; ++i) {
+    rounded[i] = static_cast<float>(exact[i]);
+    inv_ulp[i] = InvUlpOf(exact[i]);
+    inv_abs[i] = exact[i] != 0 && std::isfinite(exact[i]) ? 1.0 / std::fabs(exact[i]) : 0.0;
+  }
+  return true;
+#else
+  (void)exact, (void)n, (void)rounded, (void)inv_ulp, (void)inv_abs;
+  return false;
+#endif
+}
+
 // This target's HWY_TARGET when it has a vector path for act, else 0.
 int64_t VectorTargetFor(int act) {
 #if ACTBENCH_REF_VECTOR
@@ -1046,6 +1074,7 @@ HWY_AFTER_NAMESPACE();
 namespace actbench {
 
 HWY_EXPORT(ReferenceLanes);
+HWY_EXPORT(FactorLanes);
 HWY_EXPORT(DecideLanes);
 HWY_EXPORT(VectorTargetFor);
 
@@ -1079,18 +1108,22 @@ uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const 
   out.deferred_to = (out.constant || out.exact_floats) && out.may_defer ? n : 0;
   if (out.constant || out.exact_floats) return 0;
   if (ns == SIZE_MAX && act == Act::kPrelu) {
-    // Exact (24 x 24 bit products), each input's channel slope: no decision.
+    // Exact (24 x 24 bit products), each input's channel slope: no decision;
+    // the floats and score factors in lanes where there are some.
     size_t c = p.channels == 0 ? 0 : index0 % p.channels;
     for (size_t i = 0; i < n; ++i) {
       const double slope = p.channels == 0 ? 0.0 : p.slopes[c];
       if (p.channels != 0 && ++c == p.channels) c = 0;
-      if (!std::isfinite(x[i])) {
-        scalar(i);
-        continue;
-      }
       const double xi = x[i];
-      const double v = x[i] < 0 ? slope * xi : xi;
-      out.Set(i, {v, static_cast<float>(v)});
+      out.exact[i] = x[i] < 0 ? slope * xi : xi;
+    }
+    const bool lanes = HWY_DYNAMIC_DISPATCH(FactorLanes)(out.exact.data(), n, out.rounded.data(), out.inv_ulp.data(),
+                                                          out.inv_abs.data());
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(x[i]))
+        scalar(i);  // NaN, the infinities: Reference()'s limits
+      else if (!lanes)
+        out.Set(i, {out.exact[i], static_cast<float>(out.exact[i])});
     }
     return fallbacks;
   }
