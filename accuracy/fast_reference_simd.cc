@@ -790,6 +790,54 @@ HWY_INLINE void HardSwishV(DD_ d, VD_ x, LaneValues* lv) {
   }
 }
 
+// Backward activations whose derivative is piecewise exact (fast_reference.cc's
+// Grad, dy = 1): relu' and leaky_relu' (1 above 0, the slope at and below),
+// hard_sigmoid' (1/6 inside (-3, 3), as Decide(1/6, 0, 2^-55) gives it: the
+// double 1/6 and its float; 0 outside), hard_swish' (0 below -3, 1 from 3,
+// x/3 + 1/2 between: the scalar path's forms, decided in lanes).
+HWY_INLINE void StepGradV(DD_ d, VD_ x, double slope, LaneValues* lv) {
+  const auto fin = hn::IsFinite(x);
+  const auto up = hn::And(fin, hn::Gt(x, hn::Zero(d)));
+  lv->scalar = hn::Not(fin);
+  Direct(up, hn::Set(d, 1.0), lv);
+  Direct(hn::AndNot(up, fin), hn::Set(d, slope), lv);
+}
+HWY_INLINE void ReluGradV(DD_ d, VD_ x, LaneValues* lv) { StepGradV(d, x, 0.0, lv); }
+HWY_INLINE void LeakyReluGradV(DD_ d, VD_ x, LaneValues* lv) { StepGradV(d, x, static_cast<double>(0.01f), lv); }
+HWY_INLINE void HardSigmoidGradV(DD_ d, VD_ x, LaneValues* lv) {
+  const auto fin = hn::IsFinite(x);
+  const auto in = hn::And(hn::Gt(x, hn::Set(d, -3.0)), hn::Lt(x, hn::Set(d, 3.0)));
+  lv->scalar = hn::Not(fin);
+  Direct(in, hn::Set(d, 1.0 / 6), hn::Set(d, static_cast<double>(static_cast<float>(1.0 / 6))), lv);
+  Direct(hn::AndNot(in, fin), hn::Zero(d), lv);
+}
+HWY_INLINE void HardSwishGradV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ three = hn::Set(d, 3.0);
+  const auto fin = hn::IsFinite(x);
+  const auto low = hn::And(fin, hn::Lt(x, hn::Neg(three)));
+  const auto high = hn::And(fin, hn::Ge(x, three));
+  const auto small = hn::Lt(hn::Abs(x), hn::Set(d, 1.0));
+  const auto mid = hn::AndNot(small, hn::And(hn::Ge(x, hn::Neg(three)), hn::Lt(x, three)));
+  lv->scalar = hn::Not(fin);
+  Direct(low, hn::Zero(d), lv);
+  Direct(high, hn::Set(d, 1.0), lv);
+  if (!hn::AllFalse(d, small)) {  // 1/2 + x/3, one rounding in b
+    const VD_ b = hn::Div(x, three);
+    BlendErr(small, hn::Set(d, 0.5), b, hn::Mul(hn::Abs(b), hn::Set(d, 0x1p-52)), lv);
+  }
+  if (!hn::AllFalse(d, mid)) {
+    // (x + 1.5)/3, x + 1.5 exact here; an exact quotient is its own value.
+    const VD_ sum = hn::Add(x, hn::Set(d, 1.5));
+    const VD_ q = hn::Div(sum, three);
+    const VD_ rem = hn::NegMulAdd(q, three, sum);
+    const auto exact = hn::And(mid, hn::Eq(rem, hn::Zero(d)));
+    Direct(exact, q, lv);
+    const VD_ q_lo = hn::Div(rem, three);
+    BlendErr(hn::AndNot(exact, mid), q, q_lo,
+             hn::Add(hn::Mul(hn::Abs(q_lo), hn::Set(d, 0x1p-50)), hn::Mul(hn::Abs(q), hn::Set(d, 0x1p-100))), lv);
+  }
+}
+
 // 1/UlpOf(y) (score.cc's InvUlpOf) and 1/|y| (0 where y is 0 or not finite).
 HWY_INLINE void ScoreFactors(DD_ d, VD_ y, VD_* inv_ulp, VD_* inv_abs) {
   const hn::RebindToSigned<DD_> di;
@@ -980,6 +1028,14 @@ size_t ReferenceLanes(int act, const float* x, size_t n, size_t head, double* ex
       return RunLanes<HardSigmoidV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     case Act::kHardSwish:
       return RunLanes<HardSwishV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kReluGrad:
+      return RunLanes<ReluGradV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kLeakyReluGrad:
+      return RunLanes<LeakyReluGradV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kHardSigmoidGrad:
+      return RunLanes<HardSigmoidGradV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
+    case Act::kHardSwishGrad:
+      return RunLanes<HardSwishGradV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
     default:
       break;
   }
@@ -1035,6 +1091,10 @@ int64_t VectorTargetFor(int act) {
     case Act::kLeakyRelu:
     case Act::kHardSigmoid:
     case Act::kHardSwish:
+    case Act::kReluGrad:
+    case Act::kLeakyReluGrad:
+    case Act::kHardSigmoidGrad:
+    case Act::kHardSwishGrad:
       return HWY_TARGET;
     default:
       break;
@@ -1107,8 +1167,8 @@ uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const 
   // the scalar path.
   static thread_local std::vector<SlowLane> slow;
   if (slow.size() < n) slow.resize(n);
-  const bool defaults = act == Act::kElu         ? p.alpha == 1.0f
-                        : act == Act::kLeakyRelu ? p.alpha == 0.01f
+  const bool defaults = act == Act::kElu                                         ? p.alpha == 1.0f
+                        : act == Act::kLeakyRelu || act == Act::kLeakyReluGrad ? p.alpha == 0.01f
                         : act == Act::kSoftplus  ? p.beta == 1.0f && p.threshold == 20.0f
                                                  : true;
   const size_t ns = !defaults ? SIZE_MAX
@@ -1119,7 +1179,7 @@ uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const 
   out.exact_floats = ns == kExactChunk;
   out.deferred_to = (out.constant || out.exact_floats) && out.may_defer ? n : 0;
   if (out.constant || out.exact_floats) return 0;
-  if (ns == SIZE_MAX && act == Act::kPrelu) {
+  if (ns == SIZE_MAX && (act == Act::kPrelu || act == Act::kPreluGrad)) {
     // Exact (24 x 24 bit products), each input's channel slope: no decision;
     // the floats and score factors in lanes where there are some.
     size_t c = p.channels == 0 ? 0 : index0 % p.channels;
@@ -1127,7 +1187,10 @@ uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const 
       const double slope = p.channels == 0 ? 0.0 : p.slopes[c];
       if (p.channels != 0 && ++c == p.channels) c = 0;
       const double xi = x[i];
-      out.exact[i] = x[i] < 0 ? slope * xi : xi;
+      if (act == Act::kPrelu)
+        out.exact[i] = x[i] < 0 ? slope * xi : xi;
+      else
+        out.exact[i] = x[i] > 0 ? 1.0 : slope;  // prelu': 1 above 0, the slope at and below
     }
     const bool lanes = HWY_DYNAMIC_DISPATCH(FactorLanes)(out.exact.data(), n, out.rounded.data(), out.inv_ulp.data(),
                                                           out.inv_abs.data());

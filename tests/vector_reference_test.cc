@@ -186,7 +186,8 @@ TEST(VectorReference, AgreesWithMultiprecisionAndNeverLooksAtNeighbours) {
                           3.0f, -3.0f};
   for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu, Act::kSilu, Act::kGeluSigmoid, Act::kGeluTanh, Act::kElu,
                 Act::kMish, Act::kSoftplus, Act::kRelu, Act::kLeakyRelu, Act::kPrelu, Act::kHardSigmoid,
-                Act::kHardSwish}) {
+                Act::kHardSwish, Act::kReluGrad, Act::kLeakyReluGrad, Act::kPreluGrad, Act::kHardSigmoidGrad,
+                Act::kHardSwishGrad}) {
     SCOPED_TRACE(GetActivation(a).name);
     Tally t;
     std::mt19937 rng(11 + static_cast<unsigned>(a));
@@ -264,7 +265,8 @@ TEST(VectorReference, FallsBackNearMidpoints) {
   uint64_t hard = 0;
   for (Act a : {Act::kSigmoid, Act::kTanh, Act::kGelu, Act::kSilu, Act::kGeluSigmoid, Act::kGeluTanh, Act::kElu,
                 Act::kMish, Act::kSoftplus, Act::kRelu, Act::kLeakyRelu, Act::kPrelu, Act::kHardSigmoid,
-                Act::kHardSwish}) {
+                Act::kHardSwish, Act::kReluGrad, Act::kLeakyReluGrad, Act::kPreluGrad, Act::kHardSigmoidGrad,
+                Act::kHardSwishGrad}) {
     SCOPED_TRACE(GetActivation(a).name);
     const Params p = DefaultParams(GetActivation(a));
     std::vector<float> x;
