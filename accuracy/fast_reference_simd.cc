@@ -992,6 +992,14 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, size_t head, double* exact,
   return ns;
 }
 
+// The activations with a formula in lanes: ReferenceLanes runs them and
+// VectorTargetFor names the target for them, from this one list.
+#define ACTBENCH_LANE_FORMULAS(X)                                                                              \
+  X(kSigmoid, SigmoidV) X(kTanh, TanhV) X(kGelu, GeluV) X(kSilu, SiluV) X(kGeluSigmoid, GeluSigmoidV)          \
+  X(kGeluTanh, GeluTanhV) X(kElu, EluV) X(kMish, MishV) X(kSoftplus, SoftplusV) X(kRelu, ReluV)                \
+  X(kLeakyRelu, LeakyReluV) X(kHardSigmoid, HardSigmoidV) X(kHardSwish, HardSwishV) X(kReluGrad, ReluGradV)  \
+  X(kLeakyReluGrad, LeakyReluGradV) X(kHardSigmoidGrad, HardSigmoidGradV) X(kHardSwishGrad, HardSwishGradV)
+
 #endif  // ACTBENCH_REF_VECTOR
 
 // Fills entries [0, n) of the arrays for act from x, but for the lanes listed
@@ -1002,40 +1010,11 @@ size_t ReferenceLanes(int act, const float* x, size_t n, size_t head, double* ex
                       double* inv_ulp, double* inv_abs, SlowLane* slow) {
 #if ACTBENCH_REF_VECTOR
   switch (static_cast<Act>(act)) {
-    case Act::kSigmoid:
-      return RunLanes<SigmoidV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kTanh:
-      return RunLanes<TanhV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kGelu:
-      return RunLanes<GeluV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kSilu:
-      return RunLanes<SiluV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kGeluSigmoid:
-      return RunLanes<GeluSigmoidV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kGeluTanh:
-      return RunLanes<GeluTanhV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kElu:
-      return RunLanes<EluV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kMish:
-      return RunLanes<MishV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kSoftplus:
-      return RunLanes<SoftplusV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kRelu:
-      return RunLanes<ReluV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kLeakyRelu:
-      return RunLanes<LeakyReluV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kHardSigmoid:
-      return RunLanes<HardSigmoidV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kHardSwish:
-      return RunLanes<HardSwishV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kReluGrad:
-      return RunLanes<ReluGradV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kLeakyReluGrad:
-      return RunLanes<LeakyReluGradV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kHardSigmoidGrad:
-      return RunLanes<HardSigmoidGradV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
-    case Act::kHardSwishGrad:
-      return RunLanes<HardSwishGradV>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
+#define ACTBENCH_RUN_LANES(ACT, FORMULA) \
+  case Act::ACT:                          \
+    return RunLanes<FORMULA>(x, n, head, exact, rounded, inv_ulp, inv_abs, slow);
+    ACTBENCH_LANE_FORMULAS(ACTBENCH_RUN_LANES)
+#undef ACTBENCH_RUN_LANES
     default:
       break;
   }
@@ -1076,26 +1055,11 @@ bool FactorLanes(const double* exact, size_t n, float* rounded, double* inv_ulp,
 // This target's HWY_TARGET when it has a vector path for act, else 0.
 int64_t VectorTargetFor(int act) {
 #if ACTBENCH_REF_VECTOR
-  const Act a = static_cast<Act>(act);
-  switch (a) {
-    case Act::kSigmoid:
-    case Act::kTanh:
-    case Act::kGelu:
-    case Act::kSilu:
-    case Act::kGeluSigmoid:
-    case Act::kGeluTanh:
-    case Act::kElu:
-    case Act::kMish:
-    case Act::kSoftplus:
-    case Act::kRelu:
-    case Act::kLeakyRelu:
-    case Act::kHardSigmoid:
-    case Act::kHardSwish:
-    case Act::kReluGrad:
-    case Act::kLeakyReluGrad:
-    case Act::kHardSigmoidGrad:
-    case Act::kHardSwishGrad:
-      return HWY_TARGET;
+  switch (static_cast<Act>(act)) {
+#define ACTBENCH_HAS_LANES(ACT, FORMULA) case Act::ACT:
+    ACTBENCH_LANE_FORMULAS(ACTBENCH_HAS_LANES)
+#undef ACTBENCH_HAS_LANES
+    return HWY_TARGET;
     default:
       break;
   }
