@@ -456,7 +456,9 @@ TEST(Exhaustive, BitIdenticalAcrossTargets) {
       uint64_t want = 0;
       for (uint8_t d : diff) want += d;
       EXPECT_EQ(a.differing, want) << rows[k].label();
-      if (rows[k].variant->name.find("-cr") != std::string::npos) EXPECT_TRUE(a.identical()) << rows[k].label();
+      if (rows[k].variant->name.find("-cr") != std::string::npos) {
+        EXPECT_TRUE(a.identical()) << rows[k].label();
+      }
     }
     if (combined.empty()) {
       combined = res.rows;
@@ -475,7 +477,9 @@ TEST(Exhaustive, BitIdenticalAcrossTargets) {
     EXPECT_EQ(a.inputs, total) << rows[k].label();
     some_differ = some_differ || a.differing > 0;
   }
-  if (rows.size() > 3) EXPECT_TRUE(some_differ);
+  if (rows.size() > 3) {
+    EXPECT_TRUE(some_differ);
+  }
 }
 
 // The exhaustive sweep of backward rows (dy = 1; a from-output row given the
