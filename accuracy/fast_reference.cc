@@ -539,7 +539,17 @@ bool Grad(Act fwd, double x, const Params& p, size_t index, RefValue* out) {
       // Small x: 1/2 + x/3, one rounding in b. Else x/3 + 1/2 = (x + 1.5)/3
       // with x + 1.5 exact (|x| >= 1: ulp(x) >= 2^-23); an exact quotient
       // decides itself (a float midpoint is no problem then).
-      if (std::fabs(x) < 1) return Decide(0.5, x / 3, std::fabs(x / 3) * 0x1p-52, out);
+      // 1/2 + x/3 is a float midpoint only where x/3 and 1/2 + x/3 are
+      // exact doubles (x = 3 odd 2^-25 ...: millions of inputs), so an exact
+      // sum is its own value and the rest is decided around it.
+      if (std::fabs(x) < 1) {
+        const double q = x / 3;
+        if (std::fma(-q, 3.0, x) == 0) {
+          const DD s = TwoSum(0.5, q);
+          if (s.lo == 0) return *out = ExactValue(s.hi), true;
+        }
+        return Decide(0.5, q, std::fabs(q) * 0x1p-52, out);
+      }
       const double sum = x + 1.5, q = sum / 3, rem = std::fma(-q, 3.0, sum);
       if (rem == 0) return *out = ExactValue(q), true;
       const double q_lo = rem / 3;

@@ -821,9 +821,13 @@ HWY_INLINE void HardSwishGradV(DD_ d, VD_ x, LaneValues* lv) {
   lv->scalar = hn::Not(fin);
   Direct(low, hn::Zero(d), lv);
   Direct(high, hn::Set(d, 1.0), lv);
-  if (!hn::AllFalse(d, small)) {  // 1/2 + x/3, one rounding in b
+  if (!hn::AllFalse(d, small)) {  // 1/2 + x/3, one rounding in b; exact sums (the ties) direct
     const VD_ b = hn::Div(x, three);
     BlendErr(small, hn::Set(d, 0.5), b, hn::Mul(hn::Abs(b), hn::Set(d, 0x1p-52)), lv);
+    const DDV s = TwoSumV(hn::Set(d, 0.5), b);
+    const auto exact =
+        hn::And(small, hn::And(hn::Eq(hn::NegMulAdd(b, three, x), hn::Zero(d)), hn::Eq(s.lo, hn::Zero(d))));
+    Direct(exact, s.hi, lv);
   }
   if (!hn::AllFalse(d, mid)) {
     // (x + 1.5)/3, x + 1.5 exact here; an exact quotient is its own value.

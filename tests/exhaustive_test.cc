@@ -13,10 +13,12 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "accuracy/fast_reference.h"
+#include "accuracy/score.h"
 #include "accuracy/ulp.h"
 #include "reports/combine.h"
 #include "reports/report.h"
@@ -128,6 +130,36 @@ TEST(FastReference, DecidesExactHardSigmoidTiesExactly) {
       ASSERT_TRUE(SameFloat(fast.rounded, r.rounded)) << x;
       ASSERT_EQ(fast.exact, r.exact) << x;
     }
+  }
+}
+
+// hard_swish'(x) = 1/2 + x/3 is exactly a midpoint between two floats for
+// x = 3 (2j + 1) 2^-25 (values above 1/2, 2^-24 apart) and x = -3 (2j + 1)
+// 2^-26 down to -3/4 (values in [1/4, 1/2)): 5.6 million inputs of the
+// exhaustive sweep. Both the scalar double path and the lanes decide them
+// directly, MPFR's ties-to-even result, without a fallback.
+TEST(FastReference, DecidesExactHardSwishGradTiesExactly) {
+  const Params p = DefaultParams(GetActivation(Act::kHardSwishGrad));
+  std::vector<float> ties;
+  for (uint32_t j = 0; j < 20000; ++j) {
+    ties.push_back(static_cast<float>(3 * (2 * j + 1)) * 0x1p-25f);
+    ties.push_back(-static_cast<float>(3 * (2 * j + 1)) * 0x1p-26f);
+  }
+  for (float x : ties) {
+    const RefValue r = Reference(Act::kHardSwishGrad, x, p, 0);
+    ASSERT_EQ(std::fabs(static_cast<double>(r.rounded) - r.exact), UlpOf(r.exact) / 2) << x;  // a tie
+    RefValue fast;
+    ASSERT_TRUE(FastReference(Act::kHardSwishGrad, x, p, 0, &fast)) << x;
+    ASSERT_TRUE(SameFloat(fast.rounded, r.rounded)) << x;
+    ASSERT_EQ(fast.exact, r.exact) << x;
+  }
+  RefChunk rc;
+  rc.Resize(ties.size());
+  EXPECT_EQ(ReferenceChunk(Act::kHardSwishGrad, ties.data(), ties.size(), 0, p, rc), 0u);
+  for (size_t i = 0; i < ties.size(); ++i) {
+    const RefValue r = Reference(Act::kHardSwishGrad, ties[i], p, 0);
+    ASSERT_TRUE(SameFloat(rc.rounded[i], r.rounded)) << ties[i];
+    ASSERT_EQ(rc.exact[i], r.exact) << ties[i];
   }
 }
 
