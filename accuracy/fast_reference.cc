@@ -394,6 +394,24 @@ bool Terms(double a, double b, double rel, RefValue* out) {
 
 constexpr double kRelGrad = 0x1p-47;  // a dozen roundings and the libm calls, 4x margin
 
+// Near the roots of silu', gelu_sigmoid', mish', gelu' and gelu_tanh' the
+// terms cancel and the double paths' bounds (on the terms' magnitudes) stop
+// deciding within about 2^-4 of the root: millions of inputs, which took
+// MPFR. The same forms in long double (the x87's 64-bit significand) then
+// decide all but those within about 2^-12 of it: glibc's expl, erfl and
+// tanhl are within a few ULP of 2^-64 (its published maxima for x86-64
+// long double: at most 4), the forms add about a dozen roundings of 2^-64,
+// and the bound on the terms' magnitudes is 2^-56 (a factor 8 of margin);
+// the sum a + b is rounded once more (2^-64 of it). Returns what Sum does.
+using LD = long double;
+constexpr LD kRelLong = 0x1p-56L;
+bool SumLong(LD a, LD b, LD magnitude, RefValue* out) {
+  const LD s = a + b;
+  const double hi = static_cast<double>(s), lo = static_cast<double>(s - hi);  // hi + lo = s exactly
+  const LD err = magnitude * kRelLong + (s < 0 ? -s : s) * 0x1p-64L;
+  return Sum(hi, lo, static_cast<double>(err) * (1 + 0x1p-50), out);
+}
+
 // s + k x s (1 - s) for silu' (k = 1) and gelu_sigmoid' (k = 1.702f); kx exact.
 bool XSigmoidGrad(double kx, RefValue* out) {
   if (std::fabs(kx) < 1) {
@@ -408,7 +426,9 @@ bool XSigmoidGrad(double kx, RefValue* out) {
     return NearOne(-p.sm + t, p.sm + t, kRelGrad, out);  // 1 - sm + kx s sm
   }
   if (p.e == 0) return *out = ExactValue(-0.0), true;  // s (1 + kx sm) < 0, below 2^-1074
-  return Terms(p.s, kx * (p.s * p.sm), kRelGrad, out);
+  if (Terms(p.s, kx * (p.s * p.sm), kRelGrad, out)) return true;
+  const LD e = expl(static_cast<LD>(kx)), d = 1 + e, s = e / d, t = kx * (s / d);  // the root z = -1.278
+  return SumLong(s, t, s + (t < 0 ? -t : t), out);
 }
 
 bool GeluGrad(double x, RefValue* out) {
@@ -419,7 +439,10 @@ bool GeluGrad(double x, RefValue* out) {
     // and |x erf'| <= 1 here, so the argument's rounding costs 2^-53)
     // carries less error than erfc: the 2^-48 of the other double paths.
     const double h = 0.5 * std::erf(x * kInvSqrt2.hi), t = x * phi;
-    return Sum(0.5, h + t, (std::fabs(h) + std::fabs(t)) * kRel, out);
+    if (Sum(0.5, h + t, (std::fabs(h) + std::fabs(t)) * kRel, out)) return true;
+    const LD xl = x, hl = 0.5L * erfl(xl * 0.707106781186547524400844362104849039L);  // the root x = -0.752
+    const LD tl = xl * expl(-0.5L * (xl * xl)) * 0.398942280401432677939946059934381868L;
+    return SumLong(0.5L, hl + tl, (hl < 0 ? -hl : hl) + (tl < 0 ? -tl : tl), out);
   }
   if (x >= 0) {
     // 1 - erfc(x/sqrt2)/2 + x phi(x).
@@ -443,7 +466,12 @@ bool GeluTanhGrad(double x, RefValue* out) {
   const double k = kA.hi + 3 * kB.hi * (x * x);
   if (std::fabs(x) < 1) {  // 1/2 + th/2 + x (1 - th^2) k/4, th = tanh(z/2): around 1/2
     const double th = std::tanh(z.hi / 2), h = th / 2, t = x * (1 - th * th) * k / 4;
-    return Sum(0.5, h + t, (std::fabs(h) + std::fabs(t)) * kRelGrad, out);
+    if (Sum(0.5, h + t, (std::fabs(h) + std::fabs(t)) * kRelGrad, out)) return true;
+    // The root x = -0.752: in long double, z and k from their double-doubles.
+    const LD xl = x, thl = tanhl((static_cast<LD>(z.hi) + z.lo) / 2);
+    const LD kl = (static_cast<LD>(kA.hi) + kA.lo) + 3 * (static_cast<LD>(kB.hi) + kB.lo) * (xl * xl);
+    const LD hl = thl / 2, tl = xl * (1 - thl * thl) * kl / 4;
+    return SumLong(0.5L, hl + tl, (hl < 0 ? -hl : hl) + (tl < 0 ? -tl : tl), out);
   }
   const SigmoidPair p = Sigmoids(z.hi, z.lo);
   const double t = x * (p.s * p.sm) * k;
@@ -464,7 +492,10 @@ bool MishGrad(double x, RefValue* out) {
   if (ex == 0) return *out = ExactValue(-0.0), true;
   // About 12 roundings and one exp: under 2^-49 relative on each term.
   const double n = ex * (ex + 2), m = n + 2, s = ex / (1 + ex);
-  return Terms(n / m, x * s * (4 * (n + 1) / (m * m)), kRel, out);
+  if (Terms(n / m, x * s * (4 * (n + 1) / (m * m)), kRel, out)) return true;
+  const LD el = expl(static_cast<LD>(x)), nl = el * (el + 2), ml = nl + 2;  // the root x = -1.192
+  const LD a = nl / ml, b = x * (el / (1 + el)) * (4 * (nl + 1) / (ml * ml));
+  return SumLong(a, b, a + (b < 0 ? -b : b), out);
 }
 
 bool Grad(Act fwd, double x, const Params& p, size_t index, RefValue* out) {

@@ -842,6 +842,293 @@ HWY_INLINE void HardSwishGradV(DD_ d, VD_ x, LaneValues* lv) {
   }
 }
 
+// Backward activations with transcendental derivatives: fast_reference.cc's
+// Grad (dy = 1), its branches and bounds, with SLEEF's exp and expm1 and the
+// -cr kernels' tanh (TanhHalfV) in place of libm, plus direct values where
+// the value stays inside one float's rounding cell (NearFloat) or is a
+// constant. Sums of two terms that may cancel carry their bound on the terms'
+// magnitudes, as the scalar Sum does: lanes where that bound exceeds 2^-44 of
+// the sum (near a root) take the scalar path, which falls back to MPFR.
+constexpr double kRelGradV = 0x1p-47;  // fast_reference.cc's kRelGrad
+
+HWY_INLINE void SumErr(DD_ d, hn::Mask<DD_> m, VD_ a, VD_ b, VD_ err, LaneValues* lv) {
+  BlendErr(m, a, b, err, lv);
+  const auto loose = hn::And(m, hn::Not(hn::Le(err, hn::Mul(hn::Abs(hn::Add(a, b)), hn::Set(d, 0x1p-44)))));
+  lv->scalar = hn::Or(lv->scalar, loose);
+}
+
+// sigmoid' (c = 1/4, z = |x|/2) and tanh' (c = 1, z = |x|): c (1 - tanh^2 z)
+// = c - c th^2 below |x| = 1, c e/(1 + e)^2 (times 4 for tanh) from 1, e =
+// e^-2z. Below |x| = 2^-60 Reference() holds c when c z^2 is at most half of
+// its 201-bit spacing under c (2^-204, 2^-202), else the double below c (the
+// scalar path's direct values); up to z = 2^-13, c z^2 < 2^-26 c keeps the
+// value in c's rounding cell (NearFloat, th^2 = z^2 (1 - 2z^2/3) to within
+// 0.4 z^4). From 708 (sigmoid) or 354 (tanh) e is a double subnormal, where
+// SLEEF and glibc may round differently: the scalar path; beyond 746 (373)
+// e^-2z is 0 in double and so is the value, +0.
+template <bool kTanh>
+HWY_INLINE void SigmoidTanhGradV(DD_ d, VD_ x, LaneValues* lv) {
+  const double c = kTanh ? 1.0 : 0.25;
+  const VD_ ax = hn::Abs(x), vc = hn::Set(d, c), one = hn::Set(d, 1.0);
+  const VD_ z = kTanh ? ax : hn::Mul(ax, hn::Set(d, 0.5));
+  const auto fin = hn::IsFinite(x);
+  const auto tiny0 = hn::Lt(ax, hn::Set(d, 0x1p-60));
+  const auto tiny = hn::And(hn::Ge(ax, hn::Set(d, 0x1p-60)), hn::Lt(z, hn::Set(d, 0x1p-13)));
+  const auto mid = hn::And(hn::Ge(z, hn::Set(d, 0x1p-13)), hn::Lt(ax, one));
+  const auto core = hn::And(hn::Ge(ax, one), hn::Le(ax, hn::Set(d, kTanh ? 354.0 : 708.0)));
+  const auto zero = hn::And(fin, hn::Gt(ax, hn::Set(d, kTanh ? 373.0 : 746.0)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(tiny0, tiny), hn::Or(hn::Or(mid, core), zero)));
+  const VD_ z_sq = hn::Mul(z, z);
+  if (!hn::AllFalse(d, tiny0)) {
+    const auto at_c = hn::Le(hn::Mul(vc, z_sq), hn::Set(d, kTanh ? 0x1p-202 : 0x1p-204));
+    Direct(tiny0, hn::IfThenElse(at_c, vc, hn::Set(d, c * (1 - 0x1p-53))), vc, lv);
+  }
+  if (!hn::AllFalse(d, tiny)) {
+    const VD_ b = hn::Neg(hn::Mul(hn::Mul(vc, z_sq), hn::NegMulAdd(z_sq, hn::Set(d, 2.0 / 3), one)));
+    NearFloat(d, tiny, vc, b, lv);
+  }
+  if (!hn::AllFalse(d, mid)) {
+    const VD_ th = TanhHalfV(d, hn::Add(z, z));
+    const VD_ b = hn::Neg(hn::Mul(vc, hn::Mul(th, th)));
+    Blend(mid, vc, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, core)) {
+    const VD_ e = SleefExp(hn::Neg(hn::Add(z, z)));
+    const VD_ ope = hn::Add(one, e);
+    VD_ y = hn::Div(e, hn::Mul(ope, ope));
+    if (kTanh) y = hn::Mul(y, hn::Set(d, 4.0));
+    Blend(core, y, hn::Zero(d), y, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Zero(d), lv);
+}
+HWY_INLINE void SigmoidGradV(DD_ d, VD_ x, LaneValues* lv) { SigmoidTanhGradV<false>(d, x, lv); }
+HWY_INLINE void TanhGradV(DD_ d, VD_ x, LaneValues* lv) { SigmoidTanhGradV<true>(d, x, lv); }
+
+// softplus' with beta = 1 and threshold = 20 (the vector path takes the
+// defaults only): sigmoid(x), 1 exactly above the threshold.
+HWY_INLINE void SoftplusGradV(DD_ d, VD_ x, LaneValues* lv) {
+  SigmoidV(d, x, lv);
+  Direct(hn::And(hn::IsFinite(x), hn::Gt(x, hn::Set(d, 20.0))), hn::Set(d, 1.0), lv);
+}
+
+// elu' with alpha = 1 (the default only): 1 above 0, 1 + expm1(x) down to -1
+// (above -2^-26 inside 1's rounding cell: NearFloat, expm1 x = x + x^2/2 +
+// x^3/6 to within x^4/24), e^x below; e^x subnormal (-746 <= x < -708): the
+// scalar path; below -746, +0.
+HWY_INLINE void EluGradV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ one = hn::Set(d, 1.0);
+  const auto fin = hn::IsFinite(x);
+  const auto pos = hn::And(fin, hn::Gt(x, hn::Zero(d)));
+  const auto tiny = hn::And(hn::Lt(x, hn::Zero(d)), hn::Gt(x, hn::Set(d, -0x1p-26)));
+  const auto mid = hn::And(hn::Le(x, hn::Set(d, -0x1p-26)), hn::Gt(x, hn::Neg(one)));
+  const auto neg = hn::And(hn::Le(x, hn::Neg(one)), hn::Ge(x, hn::Set(d, kExpSubnormal)));
+  const auto zero = hn::And(fin, hn::Lt(x, hn::Set(d, -746.0)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(pos, tiny), hn::Or(hn::Or(mid, neg), zero)));
+  if (!hn::AllFalse(d, pos)) Direct(pos, one, lv);
+  if (!hn::AllFalse(d, tiny)) {
+    const VD_ x_sq = hn::Mul(x, x);
+    const VD_ b = hn::Add(x, hn::MulAdd(x_sq, hn::Mul(x, hn::Set(d, 1.0 / 6)), hn::Mul(x_sq, hn::Set(d, 0.5))));
+    NearFloat(d, tiny, one, b, lv);
+  }
+  if (!hn::AllFalse(d, mid)) {
+    const VD_ b = SleefExpm1(x);
+    Blend(mid, one, b, b, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, neg)) {
+    const VD_ e = SleefExp(x);
+    Blend(neg, e, hn::Zero(d), e, kRelV, lv);
+  }
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Zero(d), lv);
+}
+
+// silu' (k = 1) and gelu_sigmoid' (k = 1.702f): silu'(z), z = k x exact:
+// 1/2 + z/2 - z^3/12 below 2^-26 (inside 1/2's rounding cell: NearFloat; the
+// next term is below z^5/80), 1/2 + th/2 + z (1 - th^2)/4 below 1 (th =
+// tanh(z/2)), 1 - sm + z s sm from 1 (s = sigmoid(z), sm = 1 - s), which
+// from z = 41 is 1 + d with 0 < d < 2^-53.8: the scalar test's value, 1;
+// s + z s sm below -1, which cancels at the root z = -1.278 (the scalar
+// path there); e^z subnormal (-746 <= z < -708): the scalar path; below
+// -746, -0.
+HWY_INLINE void XSigmoidGradV(DD_ d, VD_ x, double k, LaneValues* lv) {
+  const VD_ one = hn::Set(d, 1.0), half = hn::Set(d, 0.5), quarter = hn::Set(d, 0.25);
+  const VD_ z = hn::Mul(hn::Set(d, k), x), az = hn::Abs(z);
+  const auto fin = hn::IsFinite(x);
+  const auto tiny = hn::And(hn::Ne(z, hn::Zero(d)), hn::Lt(az, hn::Set(d, 0x1p-26)));
+  const auto mid = hn::And(hn::Ge(az, hn::Set(d, 0x1p-26)), hn::Lt(az, one));
+  const auto pos = hn::And(hn::Ge(z, one), hn::Lt(z, hn::Set(d, 41.0)));
+  const auto big = hn::And(fin, hn::Ge(z, hn::Set(d, 41.0)));
+  const auto neg = hn::And(hn::Le(z, hn::Neg(one)), hn::Ge(z, hn::Set(d, kExpSubnormal)));
+  const auto zero = hn::And(fin, hn::Lt(z, hn::Set(d, -746.0)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(hn::Or(tiny, mid), hn::Or(pos, big)), hn::Or(neg, zero)));
+  if (!hn::AllFalse(d, tiny)) {
+    const VD_ b = hn::NegMulAdd(hn::Mul(hn::Mul(z, z), z), hn::Set(d, 1.0 / 12), hn::Mul(z, half));
+    NearFloat(d, tiny, half, b, lv);
+  }
+  if (!hn::AllFalse(d, mid)) {
+    const VD_ th = TanhHalfV(d, z);
+    const VD_ h = hn::Mul(th, half);
+    const VD_ b = hn::MulAdd(hn::Mul(z, hn::NegMulAdd(th, th, one)), quarter, h);
+    SumErr(d, mid, half, b, hn::Mul(hn::MulAdd(az, quarter, hn::Abs(h)), hn::Set(d, kRelGradV)), lv);
+  }
+  if (!hn::AllFalse(d, pos)) {
+    const VD_ e = SleefExp(hn::Neg(z)), den = hn::Add(one, e);
+    const VD_ s = hn::Div(one, den), sm = hn::Div(e, den), t = hn::Mul(z, hn::Mul(s, sm));
+    SumErr(d, pos, one, hn::Sub(t, sm), hn::Mul(hn::Add(sm, t), hn::Set(d, kRelGradV)), lv);
+  }
+  if (!hn::AllFalse(d, big)) Direct(big, one, lv);
+  if (!hn::AllFalse(d, neg)) {
+    const VD_ e = SleefExp(z), den = hn::Add(one, e);
+    const VD_ s = hn::Div(e, den), sm = hn::Div(one, den), t = hn::Mul(z, hn::Mul(s, sm));
+    SumErr(d, neg, s, t, hn::Mul(hn::Add(hn::Abs(s), hn::Abs(t)), hn::Set(d, kRelGradV)), lv);
+  }
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
+}
+HWY_INLINE void SiluGradV(DD_ d, VD_ x, LaneValues* lv) { XSigmoidGradV(d, x, 1.0, lv); }
+HWY_INLINE void GeluSigmoidGradV(DD_ d, VD_ x, LaneValues* lv) {
+  XSigmoidGradV(d, x, static_cast<double>(1.702f), lv);
+}
+
+// mish' (fast_reference.cc's MishGrad): above 0, 1 + t - a (t = 4x (1 + e)
+// e^2/q^2, a = 2e^2/q, e = e^-x, q = 1 + 2e + 2e^2), which from x = 21 is
+// 1 + d, 0 < d < 2^-53.7: the scalar test's value, 1; below 0, n/m + x s
+// 4(n + 1)/m^2 (n = e^x (e^x + 2), m = n + 2, s = sigmoid(x)), which cancels
+// at the root x = -1.192 (the scalar path there). Below 2^-30 in magnitude,
+// 3/5 + 16x/25 - 6x^2/125 (mish'(0) = tanh(ln 2) = 3/5; the double 0.6 is
+// within 2^-55 of it, the next term below 2^-90), never within 2^-26 of a
+// float. e^x subnormal: the scalar path; below -746, -0.
+HWY_INLINE void MishGradV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ one = hn::Set(d, 1.0), two = hn::Set(d, 2.0), ax = hn::Abs(x);
+  const auto fin = hn::IsFinite(x);
+  const auto tiny = hn::And(hn::Ne(x, hn::Zero(d)), hn::Lt(ax, hn::Set(d, 0x1p-30)));
+  const auto pos = hn::And(hn::Ge(x, hn::Set(d, 0x1p-30)), hn::Lt(x, hn::Set(d, 21.0)));
+  const auto big = hn::And(fin, hn::Ge(x, hn::Set(d, 21.0)));
+  const auto neg = hn::And(hn::Le(x, hn::Set(d, -0x1p-30)), hn::Ge(x, hn::Set(d, kExpSubnormal)));
+  const auto zero = hn::And(fin, hn::Lt(x, hn::Set(d, -746.0)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(tiny, pos), hn::Or(hn::Or(big, neg), zero)));
+  if (!hn::AllFalse(d, tiny)) {
+    const VD_ b = hn::MulAdd(x, hn::Set(d, 16.0 / 25), hn::Mul(hn::Mul(x, x), hn::Set(d, -6.0 / 125)));
+    BlendErr(tiny, hn::Set(d, 0.6), b, hn::Set(d, 0x1p-53), lv);
+  }
+  if (!hn::AllFalse(d, pos)) {
+    const VD_ e = SleefExp(hn::Neg(x)), e2 = hn::Mul(e, e);
+    const VD_ q = hn::Add(hn::Add(one, hn::Mul(two, e)), hn::Mul(two, e2));
+    const VD_ a = hn::Div(hn::Mul(two, e2), q);
+    const VD_ t = hn::Div(hn::Mul(hn::Mul(hn::Mul(hn::Set(d, 4.0), x), hn::Add(one, e)), e2), hn::Mul(q, q));
+    SumErr(d, pos, one, hn::Sub(t, a), hn::Mul(hn::Add(t, a), hn::Set(d, kRelGradV)), lv);
+  }
+  if (!hn::AllFalse(d, big)) Direct(big, one, lv);
+  if (!hn::AllFalse(d, neg)) {
+    const VD_ ex = SleefExp(x), n = hn::Mul(ex, hn::Add(ex, two)), m = hn::Add(n, two);
+    const VD_ sg = hn::Div(ex, hn::Add(one, ex));
+    const VD_ a = hn::Div(n, m);
+    const VD_ b = hn::Mul(hn::Mul(x, sg), hn::Div(hn::Mul(hn::Set(d, 4.0), hn::Add(n, one)), hn::Mul(m, m)));
+    SumErr(d, neg, a, b, hn::Mul(hn::Add(hn::Abs(a), hn::Abs(b)), hn::Set(d, kRelV)), lv);
+  }
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
+}
+
+// gelu' (fast_reference.cc's GeluGrad): Phi(x) + x phi(x), phi(x) =
+// e^(-x^2/2)/sqrt(2 pi). Below 1 in magnitude 1/2 + erf(x/sqrt2)/2 + x phi(x)
+// (below 2^-28, 1/2 + 2 phi(0) x - 2/3 phi(0) x^3, inside 1/2's rounding
+// cell: NearFloat), which cancels at the root x = -0.752 (the scalar path
+// there); from 1, 1 - erfc(x/sqrt2)/2 + x phi(x), which from 9 is 1 + d, 0 <
+// d < 2^-56: the scalar test's value, 1; below -1, x phi(x) + erfc(-x/sqrt2)/2
+// with SLEEF's erfc and the 2^-46 of erfc's other uses (the scalar path
+// takes the x87's erfcl, to 2^-48, and decides the lanes this bound leaves
+// near -1); phi subnormal (x < -37.6): the scalar path; below -39 both terms
+// are 0 in double: -0.
+HWY_INLINE void GeluGradV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ one = hn::Set(d, 1.0), half = hn::Set(d, 0.5), ax = hn::Abs(x);
+  const auto fin = hn::IsFinite(x);
+  const auto tiny = hn::And(hn::Ne(x, hn::Zero(d)), hn::Lt(ax, hn::Set(d, 0x1p-28)));
+  const auto mid = hn::And(hn::Ge(ax, hn::Set(d, 0x1p-28)), hn::Lt(ax, one));
+  const auto pos = hn::And(hn::Ge(x, one), hn::Lt(x, hn::Set(d, 9.0)));
+  const auto big = hn::And(fin, hn::Ge(x, hn::Set(d, 9.0)));
+  const auto neg = hn::And(hn::Le(x, hn::Neg(one)), hn::Ge(x, hn::Set(d, -37.5)));
+  const auto zero = hn::And(fin, hn::Lt(x, hn::Set(d, -39.0)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(tiny, mid), hn::Or(hn::Or(pos, big), hn::Or(neg, zero))));
+  if (!hn::AllFalse(d, tiny)) {
+    const VD_ b = hn::NegMulAdd(hn::Mul(hn::Mul(x, x), x), hn::Set(d, 0.2659615202676218),
+                                hn::Mul(x, hn::Set(d, 0.7978845608028654)));
+    NearFloat(d, tiny, half, b, lv);
+  }
+  if (hn::AllFalse(d, hn::Or(hn::Or(mid, pos), neg))) {
+    if (!hn::AllFalse(d, big)) Direct(big, one, lv);
+    if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
+    return;
+  }
+  const VD_ phi = hn::Mul(SleefExp(hn::Mul(hn::Set(d, -0.5), hn::Mul(x, x))), hn::Set(d, 0x1.9884533d43651p-2));
+  const VD_ t = hn::Mul(x, phi);
+  if (!hn::AllFalse(d, mid)) {
+    const VD_ h = hn::Mul(half, SleefErf(hn::Mul(x, hn::Set(d, 0x1.6a09e667f3bcdp-1))));
+    SumErr(d, mid, half, hn::Add(h, t), hn::Mul(hn::Add(hn::Abs(h), hn::Abs(t)), hn::Set(d, kRelV)), lv);
+  }
+  if (!hn::AllFalse(d, pos)) {
+    VD_ th, tl;
+    TimesInvSqrt2(d, x, &th, &tl);
+    const VD_ tail = hn::Mul(half, ErfcDDV(d, th, tl));
+    SumErr(d, pos, one, hn::Sub(t, tail), hn::Mul(hn::Add(t, tail), hn::Set(d, kRelErfcV)), lv);
+  }
+  if (!hn::AllFalse(d, big)) Direct(big, one, lv);
+  if (!hn::AllFalse(d, neg)) {
+    VD_ th, tl;
+    TimesInvSqrt2(d, hn::Neg(x), &th, &tl);
+    const VD_ cdf = hn::Mul(half, ErfcDDV(d, th, tl));
+    SumErr(d, neg, t, cdf, hn::Mul(hn::Add(hn::Abs(t), cdf), hn::Set(d, kRelErfcV)), lv);
+  }
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
+}
+
+// gelu_tanh' (fast_reference.cc's GeluTanhGrad): s + x s (1 - s) k, s =
+// sigmoid(z), z = x (a + b x^2) as a double-double (GeluTanhV's), k = a +
+// 3b x^2. Below 1 in magnitude 1/2 + th/2 + x (1 - th^2) k/4 (th =
+// tanh(z/2)), which cancels at the root x = -0.752 (the scalar path there);
+// below 2^-28, 1/2 + (a/2) x + (b - a^3/12) x^3 inside 1/2's rounding cell
+// (NearFloat); from 1, 1 - sm + x s sm k, which from 8 is 1 + d, 0 < d <
+// 2^-63: the scalar test's value, 1; below -1, s + x s sm k; e^z subnormal:
+// the scalar path; below z = -746, -0.
+HWY_INLINE void GeluTanhGradV(DD_ d, VD_ x, LaneValues* lv) {
+  const VD_ one = hn::Set(d, 1.0), half = hn::Set(d, 0.5), ax = hn::Abs(x);
+  const auto fin = hn::IsFinite(x);
+  const VD_ x_sq = hn::Mul(x, x);
+  const DDV z = AddV(MulV(d, 0x1.9884533d43651p+0, -0x1.cbc0d30ebfd15p-54, x),
+                     MulV(d, 0x1.2444f2a4d8b4bp-4, -0x1.6c843a29d1c7p-61, TwoProdV(x_sq, x)));
+  const VD_ k = hn::Add(hn::Set(d, 0x1.9884533d43651p+0), hn::Mul(hn::Set(d, 3 * 0x1.2444f2a4d8b4bp-4), x_sq));
+  const auto tiny = hn::And(hn::Ne(x, hn::Zero(d)), hn::Lt(ax, hn::Set(d, 0x1p-28)));
+  const auto mid = hn::And(hn::Ge(ax, hn::Set(d, 0x1p-28)), hn::Lt(ax, one));
+  const auto pos = hn::And(hn::Ge(x, one), hn::Lt(x, hn::Set(d, 8.0)));
+  const auto big = hn::And(fin, hn::Ge(x, hn::Set(d, 8.0)));
+  const auto neg = hn::And(hn::Le(x, hn::Neg(one)), hn::Ge(z.hi, hn::Set(d, kExpSubnormal)));
+  const auto zero = hn::And(fin, hn::Lt(z.hi, hn::Set(d, -746.0)));
+  lv->scalar = hn::Not(hn::Or(hn::Or(tiny, mid), hn::Or(hn::Or(pos, big), hn::Or(neg, zero))));
+  if (!hn::AllFalse(d, tiny)) {
+    const VD_ b = hn::MulAdd(hn::Mul(x_sq, x), hn::Set(d, -0.26727790871001833),
+                             hn::Mul(x, hn::Set(d, 0.7978845608028654)));
+    NearFloat(d, tiny, half, b, lv);
+  }
+  if (!hn::AllFalse(d, mid)) {
+    const VD_ th = TanhHalfV(d, z.hi);
+    const VD_ h = hn::Mul(th, half);
+    const VD_ t = hn::Mul(hn::Mul(hn::Mul(x, hn::NegMulAdd(th, th, one)), k), hn::Set(d, 0.25));
+    SumErr(d, mid, half, hn::Add(h, t), hn::Mul(hn::Add(hn::Abs(h), hn::Abs(t)), hn::Set(d, kRelGradV)), lv);
+  }
+  if (!hn::AllFalse(d, pos)) {
+    // e^-(hi + lo) = e^-hi (1 - lo) to second order (fast_reference.cc's Sigmoids).
+    const VD_ e = hn::Mul(SleefExp(hn::Neg(z.hi)), hn::Sub(one, z.lo)), den = hn::Add(one, e);
+    const VD_ s = hn::Div(one, den), sm = hn::Div(e, den);
+    const VD_ t = hn::Mul(hn::Mul(x, hn::Mul(s, sm)), k);
+    SumErr(d, pos, one, hn::Sub(t, sm), hn::Mul(hn::Add(sm, t), hn::Set(d, kRelGradV)), lv);
+  }
+  if (!hn::AllFalse(d, big)) Direct(big, one, lv);
+  if (!hn::AllFalse(d, neg)) {
+    const VD_ e = hn::Mul(SleefExp(z.hi), hn::Add(one, z.lo)), den = hn::Add(one, e);
+    const VD_ s = hn::Div(e, den), sm = hn::Div(one, den);
+    const VD_ t = hn::Mul(hn::Mul(x, hn::Mul(s, sm)), k);
+    SumErr(d, neg, s, t, hn::Mul(hn::Add(s, hn::Abs(t)), hn::Set(d, kRelGradV)), lv);
+  }
+  if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
+}
+
 // 1/UlpOf(y) (score.cc's InvUlpOf) and 1/|y| (0 where y is 0 or not finite).
 HWY_INLINE void ScoreFactors(DD_ d, VD_ y, VD_* inv_ulp, VD_* inv_abs) {
   const hn::RebindToSigned<DD_> di;
@@ -1002,7 +1289,10 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, size_t head, double* exact,
   X(kSigmoid, SigmoidV) X(kTanh, TanhV) X(kGelu, GeluV) X(kSilu, SiluV) X(kGeluSigmoid, GeluSigmoidV)          \
   X(kGeluTanh, GeluTanhV) X(kElu, EluV) X(kMish, MishV) X(kSoftplus, SoftplusV) X(kRelu, ReluV)                \
   X(kLeakyRelu, LeakyReluV) X(kHardSigmoid, HardSigmoidV) X(kHardSwish, HardSwishV) X(kReluGrad, ReluGradV)  \
-  X(kLeakyReluGrad, LeakyReluGradV) X(kHardSigmoidGrad, HardSigmoidGradV) X(kHardSwishGrad, HardSwishGradV)
+  X(kLeakyReluGrad, LeakyReluGradV) X(kHardSigmoidGrad, HardSigmoidGradV) X(kHardSwishGrad, HardSwishGradV)    \
+  X(kSigmoidGrad, SigmoidGradV) X(kTanhGrad, TanhGradV) X(kSoftplusGrad, SoftplusGradV) X(kEluGrad, EluGradV)  \
+  X(kSiluGrad, SiluGradV) X(kGeluSigmoidGrad, GeluSigmoidGradV) X(kMishGrad, MishGradV) X(kGeluGrad, GeluGradV)   \
+  X(kGeluTanhGrad, GeluTanhGradV)
 
 #endif  // ACTBENCH_REF_VECTOR
 
@@ -1056,13 +1346,16 @@ bool FactorLanes(const double* exact, size_t n, float* rounded, double* inv_ulp,
 #endif
 }
 
-// This target's HWY_TARGET when it has a vector path for act, else 0.
+// This target's HWY_TARGET when it has a vector path for act (a formula,
+// or prelu's FactorLanes), else 0.
 int64_t VectorTargetFor(int act) {
 #if ACTBENCH_REF_VECTOR
   switch (static_cast<Act>(act)) {
 #define ACTBENCH_HAS_LANES(ACT, FORMULA) case Act::ACT:
     ACTBENCH_LANE_FORMULAS(ACTBENCH_HAS_LANES)
 #undef ACTBENCH_HAS_LANES
+    case Act::kPrelu:      // exact values written directly, their floats and
+    case Act::kPreluGrad:  // score factors in FactorLanes
     return HWY_TARGET;
     default:
       break;
@@ -1135,10 +1428,10 @@ uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const 
   // the scalar path.
   static thread_local std::vector<SlowLane> slow;
   if (slow.size() < n) slow.resize(n);
-  const bool defaults = act == Act::kElu                                         ? p.alpha == 1.0f
+  const bool defaults = act == Act::kElu || act == Act::kEluGrad                 ? p.alpha == 1.0f
                         : act == Act::kLeakyRelu || act == Act::kLeakyReluGrad ? p.alpha == 0.01f
-                        : act == Act::kSoftplus  ? p.beta == 1.0f && p.threshold == 20.0f
-                                                 : true;
+                        : act == Act::kSoftplus || act == Act::kSoftplusGrad   ? p.beta == 1.0f && p.threshold == 20.0f
+                                                                               : true;
   const size_t ns = !defaults ? SIZE_MAX
                               : HWY_DYNAMIC_DISPATCH(ReferenceLanes)(
                                     static_cast<int>(act), x, n, out.may_defer ? RefChunk::kHead : n, out.exact.data(),

@@ -163,6 +163,54 @@ TEST(FastReference, DecidesExactHardSwishGradTiesExactly) {
   }
 }
 
+// Near the roots of the derivatives that cross zero (silu' at -1.2785,
+// gelu_sigmoid' at -1.2785/1.702, mish' at -1.1924, gelu' at -0.7518,
+// gelu_tanh' at -0.7525) the double path's terms cancel; its long double
+// retry decides all but the few inputs closest to the root, each one as MPFR
+// does (the same float, the exact value within 1e-6 ULP in the same binade).
+TEST(FastReference, DecidesNearTheRootsOfTheDerivatives) {
+  const struct {
+    Act act;
+    float root;
+  } roots[] = {{Act::kSiluGrad, -1.2784645f},
+               {Act::kGeluSigmoidGrad, -0.7511542f},
+               {Act::kMishGrad, -1.1924312f},
+               {Act::kGeluGrad, -0.7517915f},
+               {Act::kGeluTanhGrad, -0.7524614f}};
+  for (const auto& r : roots) {
+    SCOPED_TRACE(GetActivation(r.act).name);
+    const Params p = DefaultParams(GetActivation(r.act));
+    uint64_t inputs = 0, decided = 0, sign_changes = 0;
+    double band = 0;  // the largest |x - root| undecided
+    float prev = 0;
+    constexpr int kHalf = 1 << 15;  // 2^-24 or 2^-23 apart: within 2e-3 or 4e-3 of the root
+    for (int j = -kHalf; j <= kHalf; ++j) {
+      const float x = FloatFromBits(FloatBits(r.root) + static_cast<uint32_t>(j));
+      const RefValue ref = Reference(r.act, x, p, 0);
+      if (j > -kHalf && std::signbit(ref.rounded) != std::signbit(prev)) ++sign_changes;
+      prev = ref.rounded;
+      ++inputs;
+      RefValue fast;
+      if (!FastReference(r.act, x, p, 0, &fast)) {
+        band = std::max(band, std::fabs(static_cast<double>(x) - r.root));
+        continue;
+      }
+      ++decided;
+      ASSERT_TRUE(SameFloat(fast.rounded, ref.rounded)) << x;
+      ASSERT_EQ(UlpOf(fast.exact), UlpOf(ref.exact)) << x;
+      ASSERT_LT(std::fabs(fast.exact - ref.exact) / UlpOf(ref.exact), 1e-6) << x;
+    }
+    EXPECT_EQ(sign_changes, 1u);  // the root is inside the window
+    // The double path alone decides none of these; the undecided ones lie
+    // within 2^-10 of the root (the terms' 2^-56 against 2^-44 of the value).
+    EXPECT_LT(band, 0x1p-10) << decided << " of " << inputs << " decided";
+    EXPECT_GT(decided, inputs * 3 / 4) << decided << " of " << inputs;
+    std::printf("%s: %llu of %llu undecided, within %g of the root\n", GetActivation(r.act).name,
+                static_cast<unsigned long long>(inputs - decided), static_cast<unsigned long long>(inputs), band);
+    RecordProperty(std::string(GetActivation(r.act).name) + "_undecided", std::to_string(inputs - decided));
+  }
+}
+
 // hard_swish(x) = x (x + 3)/6 is exactly a midpoint for x = +-3k/2^m (k odd)
 // when 3k(k +- 2^m) has 25 significant bits: then the value is that odd
 // number over 2^(2m+1). No error bound can decide these, so the double path
