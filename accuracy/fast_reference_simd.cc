@@ -994,8 +994,9 @@ HWY_INLINE void GeluSigmoidGradV(DD_ d, VD_ x, LaneValues* lv) {
 // 4(n + 1)/m^2 (n = e^x (e^x + 2), m = n + 2, s = sigmoid(x)), which cancels
 // at the root x = -1.192 (the scalar path there). Below 2^-30 in magnitude,
 // 3/5 + 16x/25 - 6x^2/125 (mish'(0) = tanh(ln 2) = 3/5; the double 0.6 is
-// within 2^-55 of it, the next term below 2^-90), never within 2^-26 of a
-// float. e^x subnormal: the scalar path; below -746, -0.
+// within 2^-55 of it, the next term below 2^-90), inside the float 0.6f's
+// rounding cell: a direct value. e^x subnormal: the scalar path; below
+// -746, -0.
 HWY_INLINE void MishGradV(DD_ d, VD_ x, LaneValues* lv) {
   const VD_ one = hn::Set(d, 1.0), two = hn::Set(d, 2.0), ax = hn::Abs(x);
   const auto fin = hn::IsFinite(x);
@@ -1006,8 +1007,11 @@ HWY_INLINE void MishGradV(DD_ d, VD_ x, LaneValues* lv) {
   const auto zero = hn::And(fin, hn::Lt(x, hn::Set(d, -746.0)));
   lv->scalar = hn::Not(hn::Or(hn::Or(tiny, pos), hn::Or(hn::Or(big, neg), zero)));
   if (!hn::AllFalse(d, tiny)) {
+    // Within 2^-53 of 0.6 + b, and within 2.44e-8 of the float 0.6f, whose
+    // rounding cell reaches 2.98e-8 either side: the decision test's common
+    // case, which gives 0.6 + b rounded and that float. Direct.
     const VD_ b = hn::MulAdd(x, hn::Set(d, 16.0 / 25), hn::Mul(hn::Mul(x, x), hn::Set(d, -6.0 / 125)));
-    BlendErr(tiny, hn::Set(d, 0.6), b, hn::Set(d, 0x1p-53), lv);
+    Direct(tiny, hn::Add(hn::Set(d, 0.6), b), hn::Set(d, static_cast<double>(0.6f)), lv);
   }
   if (!hn::AllFalse(d, pos)) {
     const VD_ e = SleefExp(hn::Neg(x)), e2 = hn::Mul(e, e);
