@@ -2,8 +2,9 @@
 // same double paths as fast_reference.cc, their libm calls replaced by
 // SLEEF's double-precision vector functions (documented bounds: exp, expm1,
 // log1p, erf 1.0 ULP, erfc 1.5 ULP, below glibc's that the scalar path's
-// bounds assume) and, for tanh, by the -cr kernels' expm1 (TanhHalfV), and
-// the decision test in lanes. Every lane's result depends
+// bounds assume), for tanh by the -cr kernels' expm1 (TanhHalfV) and for
+// gelu's erf and erfc by the gelu -cr kernel's fits (ErfHalfV, ErfcHalfV),
+// and the decision test in lanes. Every lane's result depends
 // on its input only (the formula is chosen per lane), so a chunk's references
 // do not depend on the range or the shard it was swept in. Lanes the vector
 // code does not handle (zeros, NaN, infinities, exact ties, results too close
@@ -256,6 +257,47 @@ HWY_INLINE VD_ ErfcDDV(DD_ d, VD_ hi, VD_ lo) {
   return hn::Sub(SleefErfc(hi), g);
 }
 
+// erfc(|x|/sqrt2) for |x| <= 14.8 and erf(x/sqrt2) for |x| < 1, s2 = x^2/2
+// (exact for a float x), from the gelu -cr kernel's fits (impls/simd/math-inl.h:
+// erf(t)/t to 2^-53.1 on t^2 <= 1/4, erfcx(t) = e^(t^2) erfc(t) to 2^-53.3 on
+// [0.5, 10.5]) and ExpD's e^-s2 (about 2^-52, its argument exact; the
+// rounding of t reaches only erfcx, whose relative slope is below 1): about
+// 2^-50 with the roundings, erf from 1 - erfc above t = 1/2 at most one bit
+// more (erfc < 1/2 there), under the 2^-46 gelu's decision test is given.
+// SLEEF's erf and erfc, which these replace there, took half of gelu's
+// sweep on the inputs that reach them.
+HWY_INLINE VD_ ErfcHalfV(DD_ d, VD_ ax, VD_ s2) {
+  const VD_ t = hn::Min(hn::Mul(ax, hn::Set(d, 0x1.6a09e667f3bcdp-1)), hn::Set(d, 10.5));
+  return hn::Mul(ExpD(hn::Neg(hn::Min(s2, hn::Set(d, 110.0)))), ErfcxD(t));
+}
+HWY_INLINE VD_ ErfHalfV(DD_ d, VD_ x, VD_ s2) {
+  const auto small = hn::Lt(s2, hn::Set(d, 0.25));
+  VD_ r = hn::Zero(d);
+  if (!hn::AllFalse(d, small)) {
+    const VD_ w = hn::MulAdd(s2, hn::Set(d, 8.0), hn::Set(d, -1.0));
+    VD_ p = hn::Set(d, kErfOverTD[8]);
+    for (int k = 7; k >= 0; --k) p = hn::MulAdd(p, w, hn::Set(d, kErfOverTD[k]));
+    r = hn::Mul(hn::Mul(x, hn::Set(d, 0x1.6a09e667f3bcdp-1)), p);
+  }
+  if (!hn::AllTrue(d, small)) {
+    const VD_ e = hn::Sub(hn::Set(d, 1.0), ErfcHalfV(d, hn::Abs(x), s2));
+    r = hn::IfThenElse(small, r, hn::CopySignToAbs(e, x));
+  }
+  return r;
+}
+// erfc(|x|/sqrt2) for 1 <= |x| <= 39: the fits to 14.8, SLEEF's erfc beyond
+// (lanes in m matter).
+HWY_INLINE VD_ ErfcTailV(DD_ d, hn::Mask<DD_> m, VD_ ax, VD_ s2) {
+  VD_ c = ErfcHalfV(d, ax, s2);
+  const auto far = hn::And(m, hn::Gt(ax, hn::Set(d, 14.8)));
+  if (!hn::AllFalse(d, far)) {
+    VD_ th, tl;
+    TimesInvSqrt2(d, ax, &th, &tl);
+    c = hn::IfThenElse(far, ErfcDDV(d, th, tl), c);
+  }
+  return c;
+}
+
 // tanh(z/2) = E/(E + 2), E = e^z - 1, for |z| < 2: Expm1AccurateD
 // (impls/simd/math-inl.h, the -cr kernels' expm1: degree-9 fit of 2^-51.9
 // shrunk to 2^-54, about 2^-52 with its roundings), the sum and the quotient
@@ -468,24 +510,21 @@ HWY_INLINE void GeluV(DD_ d, VD_ x, LaneValues* lv) {
     // From 2^-56 (x/2 a normal float): 2^-58 |x/2| < |b| < 2^-30 |x/2|.
     NearFloat(d, hn::And(tiny, hn::Ge(ax, hn::Set(d, 0x1p-56))), x2, b, lv);
   }
+  const VD_ s2 = hn::Mul(hn::Mul(x, x), half);  // exact
   if (!hn::AllFalse(d, mid)) {
-    const VD_ b = hn::Mul(x2, SleefErf(hn::Mul(x, hn::Set(d, 0x1.6a09e667f3bcdp-1))));
+    const VD_ b = hn::Mul(x2, ErfHalfV(d, x, s2));
     Blend(mid, x2, b, b, kRelErfcV, lv);
   }
-  if (!hn::AllFalse(d, pos)) {
-    VD_ th, tl;
-    TimesInvSqrt2(d, x, &th, &tl);
-    const VD_ b = hn::Neg(hn::Mul(x2, ErfcDDV(d, th, tl)));
+  const auto tail = hn::Or(pos, neg);
+  if (!hn::AllFalse(d, tail)) {
+    const VD_ c = ErfcTailV(d, tail, ax, s2);  // erfc(|x|/sqrt2)
+    const VD_ b = hn::Neg(hn::Mul(x2, c));
     Blend(pos, x, b, b, kRelErfcV, lv);
+    const VD_ y = hn::Mul(x2, c);
+    Blend(neg, y, hn::Zero(d), y, kRelErfcV, lv);
   }
   if (!hn::AllFalse(d, big)) Direct(big, x, lv);
   if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
-  if (!hn::AllFalse(d, neg)) {
-    VD_ th, tl;
-    TimesInvSqrt2(d, hn::Neg(x), &th, &tl);
-    const VD_ y = hn::Mul(x2, ErfcDDV(d, th, tl));
-    Blend(neg, y, hn::Zero(d), y, kRelErfcV, lv);
-  }
 }
 
 // x sigmoid(k x) (silu: k = 1; gelu_sigmoid: k = 1.702f, k x exact in
@@ -1061,6 +1100,9 @@ HWY_INLINE void GeluGradV(DD_ d, VD_ x, LaneValues* lv) {
     if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
     return;
   }
+  // SLEEF's exp, erf and erfc: the gelu -cr kernel's fits (GeluV's) moved
+  // one input of gelu_grad/cheb-f64's sweep between the error-0 bin and (0,
+  // 0.5] (its exact double landed on the float the kernel returns).
   const VD_ phi = hn::Mul(SleefExp(hn::Mul(hn::Set(d, -0.5), hn::Mul(x, x))), hn::Set(d, 0x1.9884533d43651p-2));
   const VD_ t = hn::Mul(x, phi);
   if (!hn::AllFalse(d, mid)) {

@@ -610,6 +610,96 @@ HWY_INLINE VD Log1pUnitAccurateD(VD u) {
   return hn::MulAdd(q.k, hn::Set(dd, kLn2HiD), hn::Add(logm, tail));
 }
 
+// erfcx(t) = e^(t^2) erfc(t) on [0.5, 10.5] and erf(t)/t on t^2 in [0, 1/4]
+// in double lanes (the gelu -cr kernel, cr_variants.cc, and the exhaustive
+// sweep's reference for gelu and gelu', accuracy/fast_reference_simd.cc).
+// Coefficients: fit_poly erfcx 0.5 2 18 double, ... 2 4, 4 6.5, 6.5 10.5
+// (max relative error 2^-53.3, 2^-54.0, 2^-54.9, 2^-57.0 with double
+// coefficients) and fit_poly erf_over_t 0 0.25 8 double (2^-53.1).
+constexpr double kErfcxD[4][19] = {
+    {0.36782291645236109, -0.15661640697345766, 0.060072508966836871, -0.021185834510757388, 0.006964533219994691,
+     -0.0021551128077081077, 0.00063237722648350702, -0.00017697065613938884, 4.7450548971634306e-05,
+     -1.2235810931716658e-05, 3.043975955376314e-06, -7.3250484334410742e-07, 1.7091010340496692e-07,
+     -3.8778443352413633e-08, 8.5529355123637262e-09, -1.8034716565905817e-09, 3.7906745627069759e-10,
+     -9.5457445365783459e-11, 1.900625986343999e-11},
+    {0.17900115118138996, -0.054372260007172893, 0.01588437115987134, -0.0044794310183711439, 0.0012230390523765237,
+     -0.00032412554452200884, 8.3554139633692975e-05, -2.0989464259545496e-05, 5.1464365225113306e-06,
+     -1.2333685934914701e-06, 2.8926684651166363e-07, -6.6464663978676493e-08, 1.4977253627698686e-08,
+     -3.3162292371773572e-09, 7.2051636333506601e-10, -1.5077563830210874e-10, 3.1724792006762475e-11,
+     -8.1342363732354935e-12, 1.6482525468969957e-12},
+    {0.1056127354688918, -0.024306805840185811, 0.0055064858439240576, -0.0012287138496924227, 0.0002702247462622535,
+     -5.8606197120138572e-05, 1.2540999146482437e-05, -2.6491074512174886e-06, 5.5263586797726055e-07,
+     -1.1390169614579309e-07, 2.3202773309570111e-08, -4.6732390544224566e-09, 9.3094504810886603e-10,
+     -1.83586343056513e-10, 3.5807754161262098e-11, -6.8164889481852073e-12, 1.303988480115095e-12,
+     -2.9577141354927085e-13, 5.5322117359159972e-14},
+    {0.065925122499980351, -0.01530416919169319, 0.0035296137411372011, -0.00080882877829344818,
+     0.00018418286677910172, -4.1682551173644647e-05, 9.376032399920242e-06, -2.0964725254929036e-06,
+     4.6602409510041652e-07, -1.0299573378232831e-07, 2.2634031955937726e-08, -4.9460735029202192e-09,
+     1.0749415605742113e-09, -2.3262869763603599e-10, 5.001487534138595e-11, -1.0448115928844594e-11,
+     2.2241569747389974e-12, -5.953674110785254e-13, 1.2513521351229234e-13},
+};
+constexpr double kErfcxMidD[4] = {1.25, 3.0, 5.25, 8.5};
+constexpr double kErfcxInvHalfD[4] = {1.0 / 0.75, 1.0, 1.0 / 1.25, 0.5};
+constexpr double kErfOverTD[9] = {1.0830752376761712,     -0.043642058886697886,  0.0016130716680617082,
+                                  -4.7623369345195522e-05, 1.151603779519474e-06,  -2.3472289797042594e-08,
+                                  4.1270252134730293e-10,  -6.3768685873280503e-12, 8.777299809787717e-14};
+
+// erfcx(s) for s in [0.5, 10.5] from its four pieces: each lane's piece
+// indexes a vector of the four pieces' values (one permute per coefficient)
+// where a vector holds four doubles, else comparisons select it.
+template <class VD>
+HWY_INLINE VD ErfcxD(VD s) {
+  const DD dd;
+  const auto p1 = hn::Ge(s, hn::Set(dd, 2.0)), p2 = hn::Ge(s, hn::Set(dd, 4.0)), p3 = hn::Ge(s, hn::Set(dd, 6.5));
+#if HWY_CAP_GE256
+  const hn::RebindToSigned<DD> di;
+  const auto piece = hn::Neg(hn::Add(hn::Add(hn::VecFromMask(di, hn::RebindMask(di, p1)),
+                                             hn::VecFromMask(di, hn::RebindMask(di, p2))),
+                                     hn::VecFromMask(di, hn::RebindMask(di, p3))));
+  const auto ix = hn::IndicesFromVec(dd, piece);
+  // Row k: the four pieces' values of coefficient k (19, 20: mid, 1/half),
+  // padded to a vector of AVX-512's eight doubles.
+  struct Rows {
+    HWY_ALIGN double v[21][8];
+    constexpr Rows() : v() {
+      for (int p = 0; p < 4; ++p) {
+        for (int k = 0; k < 19; ++k) v[k][p] = kErfcxD[p][k];
+        v[19][p] = kErfcxMidD[p];
+        v[20][p] = kErfcxInvHalfD[p];
+      }
+    }
+  };
+  static constexpr Rows kRows;
+  const auto row = [&](int k) { return hn::TableLookupLanes(hn::Load(dd, kRows.v[k]), ix); };
+  const auto coef = row;
+  const VD w = hn::Mul(hn::Sub(s, row(19)), row(20));
+#else
+  const auto pick = [&](double v0, double v1, double v2, double v3) {
+    return hn::IfThenElse(p3, hn::Set(dd, v3),
+                          hn::IfThenElse(p2, hn::Set(dd, v2), hn::IfThenElse(p1, hn::Set(dd, v1), hn::Set(dd, v0))));
+  };
+  const auto coef = [&](int k) { return pick(kErfcxD[0][k], kErfcxD[1][k], kErfcxD[2][k], kErfcxD[3][k]); };
+  const VD w = hn::Mul(hn::Sub(s, pick(kErfcxMidD[0], kErfcxMidD[1], kErfcxMidD[2], kErfcxMidD[3])),
+                       pick(kErfcxInvHalfD[0], kErfcxInvHalfD[1], kErfcxInvHalfD[2], kErfcxInvHalfD[3]));
+#endif
+#if HWY_NATIVE_FMA
+  // Estrin's scheme: a chain of 6 instead of 18 (the loop's four vectors then
+  // overlap less than they would need to hide Horner's).
+  const VD w2 = hn::Mul(w, w), w4 = hn::Mul(w2, w2), w8 = hn::Mul(w4, w4), w16 = hn::Mul(w8, w8);
+  VD a[9];
+  for (int i = 0; i < 9; ++i) a[i] = hn::MulAdd(coef(2 * i + 1), w, coef(2 * i));
+  const VD b0 = hn::MulAdd(a[1], w2, a[0]), b1 = hn::MulAdd(a[3], w2, a[2]);
+  const VD b2 = hn::MulAdd(a[5], w2, a[4]), b3 = hn::MulAdd(a[7], w2, a[6]);
+  const VD b4 = hn::MulAdd(coef(18), w2, a[8]);
+  const VD d0 = hn::MulAdd(b1, w4, b0), d1 = hn::MulAdd(b3, w4, b2);
+  return hn::MulAdd(b4, w16, hn::MulAdd(d1, w8, d0));
+#else
+  VD r = coef(18);
+  for (int k = 17; k >= 0; --k) r = hn::MulAdd(r, w, coef(k));
+  return r;
+#endif
+}
+
 // ---------------------------------------------------------------- erfc pieces (GELU)
 
 // Coefficient tables from tools/fit_poly (Chebyshev interpolation, 200-bit
