@@ -398,12 +398,14 @@ constexpr double kRelGrad = 0x1p-47;  // a dozen roundings and the libm calls, 4
 // terms cancel and the double paths' bounds (on the terms' magnitudes) stop
 // deciding within about 2^-4 of the root: millions of inputs, which took
 // MPFR. The same forms in long double (the x87's 64-bit significand) then
-// decide all but those within about 2^-12 of it: glibc's expl, erfl and
-// tanhl are within a few ULP of 2^-64 (its published maxima for x86-64
-// long double: at most 4), the forms add about a dozen roundings of 2^-64,
-// and the bound on the terms' magnitudes is 2^-56 (a factor 8 of margin);
-// the sum a + b is rounded once more (2^-64 of it). Returns what Sum does.
+// decide all but those within about 2^-11 of it: glibc's expl, erfl and
+// tanhl are within a few ULP of that significand (its published maxima for
+// x86-64 long double: at most 4, 2^-61), the forms add about a dozen
+// roundings of 2^-64, and the bound on the terms' magnitudes is 2^-56 (a
+// factor 8 of margin); the sum a + b is rounded once more (2^-64 of it).
+// Returns what Sum does.
 using LD = long double;
+static_assert(std::numeric_limits<LD>::digits >= 64, "the bound below assumes the x87's 64-bit significand");
 constexpr LD kRelLong = 0x1p-56L;
 bool SumLong(LD a, LD b, LD magnitude, RefValue* out) {
   const LD s = a + b;

@@ -257,7 +257,8 @@ HWY_INLINE VD_ ErfcDDV(DD_ d, VD_ hi, VD_ lo) {
   return hn::Sub(SleefErfc(hi), g);
 }
 
-// erfc(|x|/sqrt2) for |x| <= 14.8 and erf(x/sqrt2) for |x| < 1, s2 = x^2/2
+// erfc(|x|/sqrt2) for 1/sqrt2 <= |x| <= 14.8 (erfcx's t in [0.5, 10.5]) and
+// erf(x/sqrt2) for |x| < 1, s2 = x^2/2
 // (exact for a float x), from the gelu -cr kernel's fits (impls/simd/math-inl.h:
 // erf(t)/t to 2^-53.1 on t^2 <= 1/4, erfcx(t) = e^(t^2) erfc(t) to 2^-53.3 on
 // [0.5, 10.5]) and ExpD's e^-s2 (about 2^-52, its argument exact; the
@@ -882,8 +883,9 @@ HWY_INLINE void HardSwishGradV(DD_ d, VD_ x, LaneValues* lv) {
 }
 
 // Backward activations with transcendental derivatives: fast_reference.cc's
-// Grad (dy = 1), its branches and bounds, with SLEEF's exp and expm1 and the
-// -cr kernels' tanh (TanhHalfV) in place of libm, plus direct values where
+// Grad (dy = 1), its branches and bounds, with SLEEF's exp, expm1, erf and
+// erfc and the -cr kernels' tanh (TanhHalfV) in place of libm (and x87 long
+// double for gelu' below -1, as the scalar path), plus direct values where
 // the value stays inside one float's rounding cell (NearFloat) or is a
 // constant. Sums of two terms that may cancel carry their bound on the terms'
 // magnitudes, as the scalar Sum does: lanes where that bound exceeds 2^-44 of
@@ -902,7 +904,8 @@ HWY_INLINE void SumErr(DD_ d, hn::Mask<DD_> m, VD_ a, VD_ b, VD_ err, LaneValues
 // its 201-bit spacing under c (2^-204, 2^-202), else the double below c (the
 // scalar path's direct values); up to z = 2^-13, c z^2 < 2^-26 c keeps the
 // value in c's rounding cell (NearFloat, th^2 = z^2 (1 - 2z^2/3) to within
-// 0.4 z^4). From 708 (sigmoid) or 354 (tanh) e is a double subnormal, where
+// 0.4 z^4). Beyond 708 (sigmoid) or 354 (tanh) e nears the double
+// subnormals (from 708.4), where
 // SLEEF and glibc may round differently: the scalar path; beyond 746 (373)
 // e^-2z is 0 in double and so is the value, +0.
 template <bool kTanh>
@@ -927,9 +930,11 @@ HWY_INLINE void SigmoidTanhGradV(DD_ d, VD_ x, LaneValues* lv) {
     NearFloat(d, tiny, vc, b, lv);
   }
   if (!hn::AllFalse(d, mid)) {
+    // th^2 from TanhHalfV (2^-49.9) is within 2^-48.8: 2^-47 keeps the
+    // factor of margin the scalar path has (glibc's tanh, 2^-48).
     const VD_ th = TanhHalfV(d, hn::Add(z, z));
     const VD_ b = hn::Neg(hn::Mul(vc, hn::Mul(th, th)));
-    Blend(mid, vc, b, b, kRelV, lv);
+    Blend(mid, vc, b, b, kRelGradV, lv);
   }
   if (!hn::AllFalse(d, core)) {
     const VD_ e = SleefExp(hn::Neg(hn::Add(z, z)));
@@ -948,6 +953,9 @@ HWY_INLINE void TanhGradV(DD_ d, VD_ x, LaneValues* lv) { SigmoidTanhGradV<true>
 HWY_INLINE void SoftplusGradV(DD_ d, VD_ x, LaneValues* lv) {
   SigmoidV(d, x, lv);
   Direct(hn::And(hn::IsFinite(x), hn::Gt(x, hn::Set(d, 20.0))), hn::Set(d, 1.0), lv);
+  // e^x a double subnormal: the scalar path, as for the other backward ones.
+  const auto sub = hn::And(hn::Ge(x, hn::Set(d, -746.0)), hn::Lt(x, hn::Set(d, kExpSubnormal)));
+  lv->scalar = hn::Or(lv->scalar, sub);
 }
 
 // elu' with alpha = 1 (the default only): 1 above 0, 1 + expm1(x) down to -1
@@ -1253,15 +1261,18 @@ HWY_INLINE size_t RunLanes(const float* x, size_t n, size_t head, double* exact,
     if (hn::AllTrue(d, hn::AndNot(ends.scalar, ends.direct))) {
       hn::Store(ends.exact, d, ex);
       hn::Store(hn::DemoteTo(df, ends.rnd), df, rd);
-      const bool constant = ex[0] == ex[1] && std::signbit(ex[0]) == std::signbit(ex[1]);
-      // x itself (gelu above 38, tanh near 0) or x/2 (gelu near 0), exactly.
-      const double k = ex[0] == static_cast<double>(x[0]) ? 1.0 : 0.5;
-      // Within one binade, so that no power of two other than x[0] (whose
-      // value the ends show) lies inside.
+      // Within one binade (the sweep's chunks always are): no power of two
+      // other than x[0] (whose value the ends show) lies inside, and no
+      // piecewise formula's other piece between two ends of one value
+      // (hard_swish' is 1 at 1.5 and from 3).
       uint32_t b0, b1;
       std::memcpy(&b0, x, sizeof b0);
       std::memcpy(&b1, x + n - 1, sizeof b1);
-      const bool identity = (b0 >> 23) == (b1 >> 23) && ex[0] == k * x[0] && ex[1] == k * x[n - 1] &&
+      const bool one_binade = (b0 >> 23) == (b1 >> 23);
+      const bool constant = one_binade && ex[0] == ex[1] && std::signbit(ex[0]) == std::signbit(ex[1]);
+      // x itself (gelu above 38, tanh near 0) or x/2 (gelu near 0), exactly.
+      const double k = ex[0] == static_cast<double>(x[0]) ? 1.0 : 0.5;
+      const bool identity = one_binade && ex[0] == k * x[0] && ex[1] == k * x[n - 1] &&
                             rd[0] == k * x[0] && rd[1] == k * x[n - 1];
       if (constant && run()) {
         // The first `head` entries of exact, inv_ulp and inv_abs (the

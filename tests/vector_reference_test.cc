@@ -262,7 +262,8 @@ TEST(VectorReference, DirectValuesAreTheDecisionTestsOwn) {
       {Act::kSilu, 0x23800000u, 0x32800000u, [](double x) { return x * 0.5; },
        [](double x) { return x * x * 1.0 * 0.25 * (1 - x * x * (1.0 / 12)); }},
       // Backward: c - c th^2 around c = 1/4 (sigmoid', th = tanh(x/2)) and
-      // 1 (tanh'), 1 + expm1 x (elu'), 1/2 + c x + d x^3 (gelu', gelu_tanh'),
+      // 1 (tanh'), 1 + expm1 x (elu'), 3/5 + 16x/25 - 6x^2/125 (mish', its
+      // float 0.6f), 1/2 + c x + d x^3 (gelu', gelu_tanh'),
       // 1/2 + z/2 - z^3/12 (silu', gelu_sigmoid': z = k x), subnormal x included.
       {Act::kSigmoidGrad, 0x21800000u, 0x39800000u, [](double) { return 0.25; },
        [](double x) {
@@ -278,6 +279,8 @@ TEST(VectorReference, DirectValuesAreTheDecisionTestsOwn) {
        [](double x) { return x + std::fma(x * x, x * (1.0 / 6), (x * x) * 0.5); }, true},
       {Act::kSiluGrad, 0x00000000u, 0x32800000u, [](double) { return 0.5; },
        [](double x) { return std::fma(-(x * x * x), 1.0 / 12, x * 0.5); }},
+      {Act::kMishGrad, 0x00000000u, 0x30800000u, [](double) { return 0.6; },
+       [](double x) { return std::fma(x, 16.0 / 25, (x * x) * (-6.0 / 125)); }},
       {Act::kGeluGrad, 0x00000000u, 0x31800000u, [](double) { return 0.5; },
        [](double x) { return std::fma(-(x * x * x), 0.2659615202676218, x * 0.7978845608028654); }},
       {Act::kGeluTanhGrad, 0x00000000u, 0x31800000u, [](double) { return 0.5; },
