@@ -94,7 +94,9 @@ TEST(DefaultBenchSizesTest, SizesFollowAnyCacheTable) {
       EXPECT_LE(s[1].n * 8, c.l2);
       EXPECT_GT(s[2].n * 8, c.llc);
       EXPECT_GE(s[2].n * 8, size_t{64} << 20);
-      if (!quick) EXPECT_GE(s[2].n * 8, 4 * c.llc - 8 * 64);
+      if (!quick) {
+        EXPECT_GE(s[2].n * 8, 4 * c.llc - 8 * 64);
+      }
     }
   }
 }

@@ -399,7 +399,9 @@ TEST(CliList, JsonIsValidAndComplete) {
   for (const json& a : j["activations"]) {
     const Activation& t = *FindActivation(a.at("name").get<std::string>());
     EXPECT_EQ(a.at("arity").get<size_t>(), t.arity()) << t.name;
-    if (t.backward) EXPECT_EQ(a.at("forward"), GetActivation(t.forward).name) << t.name;
+    if (t.backward) {
+      EXPECT_EQ(a.at("forward"), GetActivation(t.forward).name) << t.name;
+    }
   }
 
   ASSERT_TRUE(j.contains("targets") && j["targets"].is_array());
@@ -809,7 +811,9 @@ void CheckReport(const Report& r, const std::set<std::string>& activations, bool
     // one than the variant's).
     EXPECT_EQ(row.promise.promised, v->promise.promised);
     const double promised = row.promise.max_ulp;
-    if (v->promise.promised) EXPECT_GE(promised, v->promise.max_ulp);
+    if (v->promise.promised) {
+      EXPECT_GE(promised, v->promise.max_ulp);
+    }
     if (with_accuracy) {
       ASSERT_TRUE(row.accuracy.has_value());
       const AccuracyResult& a = *row.accuracy;

@@ -119,9 +119,10 @@ TEST_P(VariantTest, BackwardRowsHoldWithLargeAndTinyGradients) {
     EXPECT_LE(UlpError(out[i], r.exact, r.rounded), vt.promised_ulp())
         << vt.label() << ": x = " << x[i] << ", dy = " << dy[i] << " gave " << out[i] << ", correctly rounded "
         << r.rounded;
-    if (out[i] == 0 && r.rounded == 0)
+    if (out[i] == 0 && r.rounded == 0) {
       EXPECT_EQ(std::signbit(out[i]), std::signbit(r.rounded))
           << vt.label() << ": x = " << x[i] << ", dy = " << dy[i] << ": the sign of zero";
+    }
   }
 }
 
@@ -167,7 +168,9 @@ TEST(Params, NonDefaultValuesReachKernelAndReference) {
       worst = std::max(worst, UlpError(out[i], ref[i].exact, ref[i].rounded));
     }
     // Parameters add roundings (alpha * r, z / beta): allow one ULP over the promise.
-    if (vt.promised()) EXPECT_LE(worst, vt.promised_ulp() + 1.0) << vt.label();
+    if (vt.promised()) {
+      EXPECT_LE(worst, vt.promised_ulp() + 1.0) << vt.label();
+    }
     ++checked;
   }
   EXPECT_GE(checked, 6);  // leaky_relu, elu, softplus and their backward ones at least

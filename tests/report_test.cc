@@ -390,7 +390,9 @@ TEST(ReportJson, ReadsVersion1AndWritesNoPromiseExplicitly) {
   EXPECT_EQ(row["promise"]["promised"], false);
   EXPECT_FALSE(row["promise"].contains("max_ulp"));
   EXPECT_EQ(row["estimate"], "rcpps");
-  if (full.rows[0].accuracy) EXPECT_FALSE(row["accuracy"].contains("promise_held"));
+  if (full.rows[0].accuracy) {
+    EXPECT_FALSE(row["accuracy"].contains("promise_held"));
+  }
   EXPECT_EQ(j["rows"][1]["promise"]["promised"], true);
   const Report back = ReportFromJson(j);
   EXPECT_FALSE(back.rows[0].promise.promised);
