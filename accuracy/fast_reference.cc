@@ -410,7 +410,7 @@ constexpr LD kRelLong = 0x1p-56L;
 bool SumLong(LD a, LD b, LD magnitude, RefValue* out) {
   const LD s = a + b;
   const double hi = static_cast<double>(s), lo = static_cast<double>(s - hi);  // hi + lo = s exactly
-  const LD err = magnitude * kRelLong + (s < 0 ? -s : s) * 0x1p-64L;
+  const LD err = magnitude * kRelLong + std::fabs(s) * 0x1p-64L;
   return Sum(hi, lo, static_cast<double>(err) * (1 + 0x1p-50), out);
 }
 
@@ -430,7 +430,7 @@ bool XSigmoidGrad(double kx, RefValue* out) {
   if (p.e == 0) return *out = ExactValue(-0.0), true;  // s (1 + kx sm) < 0, below 2^-1074
   if (Terms(p.s, kx * (p.s * p.sm), kRelGrad, out)) return true;
   const LD e = expl(static_cast<LD>(kx)), d = 1 + e, s = e / d, t = kx * (s / d);  // the root z = -1.278
-  return SumLong(s, t, s + (t < 0 ? -t : t), out);
+  return SumLong(s, t, s + std::fabs(t), out);
 }
 
 bool GeluGrad(double x, RefValue* out) {
@@ -444,7 +444,7 @@ bool GeluGrad(double x, RefValue* out) {
     if (Sum(0.5, h + t, (std::fabs(h) + std::fabs(t)) * kRel, out)) return true;
     const LD xl = x, hl = 0.5L * erfl(xl * 0.707106781186547524400844362104849039L);  // the root x = -0.752
     const LD tl = xl * expl(-0.5L * (xl * xl)) * 0.398942280401432677939946059934381868L;
-    return SumLong(0.5L, hl + tl, (hl < 0 ? -hl : hl) + (tl < 0 ? -tl : tl), out);
+    return SumLong(0.5L, hl + tl, std::fabs(hl) + std::fabs(tl), out);
   }
   if (x >= 0) {
     // 1 - erfc(x/sqrt2)/2 + x phi(x).
@@ -473,7 +473,7 @@ bool GeluTanhGrad(double x, RefValue* out) {
     const LD xl = x, thl = tanhl((static_cast<LD>(z.hi) + z.lo) / 2);
     const LD kl = (static_cast<LD>(kA.hi) + kA.lo) + 3 * (static_cast<LD>(kB.hi) + kB.lo) * (xl * xl);
     const LD hl = thl / 2, tl = xl * (1 - thl * thl) * kl / 4;
-    return SumLong(0.5L, hl + tl, (hl < 0 ? -hl : hl) + (tl < 0 ? -tl : tl), out);
+    return SumLong(0.5L, hl + tl, std::fabs(hl) + std::fabs(tl), out);
   }
   const SigmoidPair p = Sigmoids(z.hi, z.lo);
   const double t = x * (p.s * p.sm) * k;
@@ -497,7 +497,7 @@ bool MishGrad(double x, RefValue* out) {
   if (Terms(n / m, x * s * (4 * (n + 1) / (m * m)), kRel, out)) return true;
   const LD el = expl(static_cast<LD>(x)), nl = el * (el + 2), ml = nl + 2;  // the root x = -1.192
   const LD a = nl / ml, b = x * (el / (1 + el)) * (4 * (nl + 1) / (ml * ml));
-  return SumLong(a, b, a + (b < 0 ? -b : b), out);
+  return SumLong(a, b, a + std::fabs(b), out);
 }
 
 bool Grad(Act fwd, double x, const Params& p, size_t index, RefValue* out) {

@@ -41,10 +41,10 @@ bool DecideValue(double a, double b, double err, RefValue* out);
 // and softplus with their default parameters) run in SIMD lanes where the
 // CPU has FMA (fast_reference_simd.cc: the same formulas with SLEEF's vector
 // functions, the decision test in lanes); prelu's exact values are written
-// directly; the piecewise-exact backward activations run in lanes too
-// (relu', leaky_relu', hard_sigmoid', hard_swish'; prelu' written directly
-// like prelu); the other backward activations, and every lane the vector
-// code leaves, take FastReference and Reference().
+// directly; every backward activation runs in lanes too (elu', leaky_relu'
+// and softplus' with their default parameters; prelu' written directly like
+// prelu); every lane the vector code leaves takes FastReference and
+// Reference().
 uint64_t ReferenceChunk(Act act, const float* x, size_t n, size_t index0, const Params& p, RefChunk& out);
 
 // The Highway target whose lanes ReferenceChunk uses for act (with its

@@ -275,10 +275,7 @@ HWY_INLINE VD_ ErfHalfV(DD_ d, VD_ x, VD_ s2) {
   const auto small = hn::Lt(s2, hn::Set(d, 0.25));
   VD_ r = hn::Zero(d);
   if (!hn::AllFalse(d, small)) {
-    const VD_ w = hn::MulAdd(s2, hn::Set(d, 8.0), hn::Set(d, -1.0));
-    VD_ p = hn::Set(d, kErfOverTD[8]);
-    for (int k = 7; k >= 0; --k) p = hn::MulAdd(p, w, hn::Set(d, kErfOverTD[k]));
-    r = hn::Mul(hn::Mul(x, hn::Set(d, 0x1.6a09e667f3bcdp-1)), p);
+    r = hn::Mul(hn::Mul(x, hn::Set(d, 0x1.6a09e667f3bcdp-1)), ErfOverTD(s2));
   }
   if (!hn::AllTrue(d, small)) {
     const VD_ e = hn::Sub(hn::Set(d, 1.0), ErfcHalfV(d, hn::Abs(x), s2));
@@ -905,9 +902,8 @@ HWY_INLINE void SumErr(DD_ d, hn::Mask<DD_> m, VD_ a, VD_ b, VD_ err, LaneValues
 // scalar path's direct values); up to z = 2^-13, c z^2 < 2^-26 c keeps the
 // value in c's rounding cell (NearFloat, th^2 = z^2 (1 - 2z^2/3) to within
 // 0.4 z^4). Beyond 708 (sigmoid) or 354 (tanh) e nears the double
-// subnormals (from 708.4), where
-// SLEEF and glibc may round differently: the scalar path; beyond 746 (373)
-// e^-2z is 0 in double and so is the value, +0.
+// subnormals (from 708.4), where SLEEF and glibc may round differently: the
+// scalar path; beyond 746 (373) e^-2z is 0 in double and so is the value, +0.
 template <bool kTanh>
 HWY_INLINE void SigmoidTanhGradV(DD_ d, VD_ x, LaneValues* lv) {
   const double c = kTanh ? 1.0 : 0.25;
@@ -1103,33 +1099,26 @@ HWY_INLINE void GeluGradV(DD_ d, VD_ x, LaneValues* lv) {
                                 hn::Mul(x, hn::Set(d, 0.7978845608028654)));
     NearFloat(d, tiny, half, b, lv);
   }
-  if (hn::AllFalse(d, hn::Or(hn::Or(mid, pos), neg))) {
-    if (!hn::AllFalse(d, big)) Direct(big, one, lv);
-    if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
-    return;
-  }
-  // SLEEF's exp, erf and erfc: the gelu -cr kernel's fits (GeluV's) moved
-  // one input of gelu_grad/cheb-f64's sweep between the error-0 bin and (0,
-  // 0.5] (its exact double landed on the float the kernel returns).
-  const VD_ phi = hn::Mul(SleefExp(hn::Mul(hn::Set(d, -0.5), hn::Mul(x, x))), hn::Set(d, 0x1.9884533d43651p-2));
-  const VD_ t = hn::Mul(x, phi);
-  if (!hn::AllFalse(d, mid)) {
-    const VD_ h = hn::Mul(half, SleefErf(hn::Mul(x, hn::Set(d, 0x1.6a09e667f3bcdp-1))));
-    SumErr(d, mid, half, hn::Add(h, t), hn::Mul(hn::Add(hn::Abs(h), hn::Abs(t)), hn::Set(d, kRelV)), lv);
-  }
-  if (!hn::AllFalse(d, pos)) {
-    VD_ th, tl;
-    TimesInvSqrt2(d, x, &th, &tl);
-    const VD_ tail = hn::Mul(half, ErfcDDV(d, th, tl));
-    SumErr(d, pos, one, hn::Sub(t, tail), hn::Mul(hn::Add(t, tail), hn::Set(d, kRelErfcV)), lv);
+  if (!hn::AllFalse(d, hn::Or(hn::Or(mid, pos), neg))) {
+    // SLEEF's exp, erf and erfc: the gelu -cr kernel's fits (GeluV's) moved
+    // one input of gelu_grad/cheb-f64's sweep between the error-0 bin and (0,
+    // 0.5] (its exact double landed on the float the kernel returns).
+    const VD_ phi = hn::Mul(SleefExp(hn::Mul(hn::Set(d, -0.5), hn::Mul(x, x))), hn::Set(d, 0x1.9884533d43651p-2));
+    const VD_ t = hn::Mul(x, phi);
+    if (!hn::AllFalse(d, mid)) {
+      const VD_ h = hn::Mul(half, SleefErf(hn::Mul(x, hn::Set(d, 0x1.6a09e667f3bcdp-1))));
+      SumErr(d, mid, half, hn::Add(h, t), hn::Mul(hn::Add(hn::Abs(h), hn::Abs(t)), hn::Set(d, kRelV)), lv);
+    }
+    const auto tails = hn::Or(pos, neg);
+    if (!hn::AllFalse(d, tails)) {  // erfc(|x|/sqrt2)/2: 1 - it above 1, Phi(x) below -1
+      VD_ th, tl;
+      TimesInvSqrt2(d, ax, &th, &tl);
+      const VD_ c = hn::Mul(half, ErfcDDV(d, th, tl));
+      SumErr(d, pos, one, hn::Sub(t, c), hn::Mul(hn::Add(t, c), hn::Set(d, kRelErfcV)), lv);
+      SumErr(d, neg, t, c, hn::Mul(hn::Add(hn::Abs(t), c), hn::Set(d, kRelErfcV)), lv);
+    }
   }
   if (!hn::AllFalse(d, big)) Direct(big, one, lv);
-  if (!hn::AllFalse(d, neg)) {
-    VD_ th, tl;
-    TimesInvSqrt2(d, hn::Neg(x), &th, &tl);
-    const VD_ cdf = hn::Mul(half, ErfcDDV(d, th, tl));
-    SumErr(d, neg, t, cdf, hn::Mul(hn::Add(hn::Abs(t), cdf), hn::Set(d, kRelErfcV)), lv);
-  }
   if (!hn::AllFalse(d, zero)) Direct(zero, hn::Set(d, -0.0), lv);
 }
 

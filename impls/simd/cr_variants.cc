@@ -196,10 +196,8 @@ struct GeluCrF : CrF {
     const auto small = hn::Lt(s2, hn::Set(dd, 0.25));
     VD phi_small = hn::Zero(dd), phi_big = hn::Zero(dd);
     if (!hn::AllFalse(dd, small)) {
-      const VD w = hn::MulAdd(s2, hn::Set(dd, 8.0), hn::Set(dd, -1.0));
-      VD p = hn::Set(dd, kErfOverTD[8]);
-      for (int k = 7; k >= 0; --k) p = hn::MulAdd(p, w, hn::Set(dd, kErfOverTD[k]));
-      phi_small = hn::MulAdd(hn::Mul(xc, hn::Set(dd, 0.35355339059327376)), p, hn::Set(dd, 0.5));  // 1/(2 sqrt2)
+      phi_small = hn::MulAdd(hn::Mul(xc, hn::Set(dd, 0.35355339059327376)), ErfOverTD(s2),
+                             hn::Set(dd, 0.5));  // 1/(2 sqrt2)
     }
     if (!hn::AllTrue(dd, small)) {
       const VD s = hn::Mul(hn::Abs(xc), hn::Set(dd, 0.70710678118654752));

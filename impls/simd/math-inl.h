@@ -612,7 +612,7 @@ HWY_INLINE VD Log1pUnitAccurateD(VD u) {
 
 // erfcx(t) = e^(t^2) erfc(t) on [0.5, 10.5] and erf(t)/t on t^2 in [0, 1/4]
 // in double lanes (the gelu -cr kernel, cr_variants.cc, and the exhaustive
-// sweep's reference for gelu and gelu', accuracy/fast_reference_simd.cc).
+// sweep's reference for gelu, accuracy/fast_reference_simd.cc).
 // Coefficients: fit_poly erfcx 0.5 2 18 double, ... 2 4, 4 6.5, 6.5 10.5
 // (max relative error 2^-53.3, 2^-54.0, 2^-54.9, 2^-57.0 with double
 // coefficients) and fit_poly erf_over_t 0 0.25 8 double (2^-53.1).
@@ -643,6 +643,17 @@ constexpr double kErfcxInvHalfD[4] = {1.0 / 0.75, 1.0, 1.0 / 1.25, 0.5};
 constexpr double kErfOverTD[9] = {1.0830752376761712,     -0.043642058886697886,  0.0016130716680617082,
                                   -4.7623369345195522e-05, 1.151603779519474e-06,  -2.3472289797042594e-08,
                                   4.1270252134730293e-10,  -6.3768685873280503e-12, 8.777299809787717e-14};
+
+// erf(t)/t for t^2 = s2 in [0, 1/4]: the fit above in w = 8 s2 - 1, Horner's
+// scheme.
+template <class VD>
+HWY_INLINE VD ErfOverTD(VD s2) {
+  const hn::DFromV<VD> dd;
+  const VD w = hn::MulAdd(s2, hn::Set(dd, 8.0), hn::Set(dd, -1.0));
+  VD p = hn::Set(dd, kErfOverTD[8]);
+  for (int k = 7; k >= 0; --k) p = hn::MulAdd(p, w, hn::Set(dd, kErfOverTD[k]));
+  return p;
+}
 
 // erfcx(s) for s in [0.5, 10.5] from its four pieces: each lane's piece
 // indexes a vector of the four pieces' values (one permute per coefficient)
